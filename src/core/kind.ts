@@ -1,0 +1,95 @@
+import type { Block, PageStyle, Span } from './model.js';
+import type { Issue } from './errors.js';
+import { KindSchema } from './schema.js';
+import { getAt, joinPointer } from './pointer.js';
+
+/** Read access to a record for layouts: every value comes back as printed text tied to its pointer. */
+export interface Values {
+  /** The printed value at a path relative to this scope, e.g. `applicant/name`. */
+  span(path: string): Span;
+  /** Raw value (for conditions). */
+  raw(path: string): unknown;
+  /** Whether a list at `path` contains `option`. */
+  checked(path: string, option: string): boolean;
+  /** One scope per item of the list at `path`. */
+  items(path: string): Values[];
+  /** The 1-based number of this item inside its list. */
+  readonly number: number;
+  /** True when printing a blank form. */
+  readonly blank: boolean;
+}
+
+/** Cross-field rules: errors refuse the record, warnings are reported beside it. */
+export interface RuleResult {
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/**
+ * A document kind, declared once. Its schema (labels, formats), its layout and its rules drive
+ * validation, the PDF, the DOCX, the fillable form and the parser.
+ */
+export interface KindDefinition {
+  name: string;
+  /** Chinese name of the document. */
+  title: string;
+  schemaFile: string;
+  page: PageStyle;
+  /** Whether a blank (hand-fill) version makes sense. */
+  blankForm: boolean;
+  /** The page, from record values (or an empty record for a blank form). */
+  layout(v: Values, kind: Kind): Block[];
+  rules?(record: any, schema: KindSchema): RuleResult;
+  /** Fixture used by `bangban demo`, relative to fixtures/. */
+  demoFixture: string;
+}
+
+/** A kind definition with its loaded schema. */
+export class Kind {
+  readonly schema: KindSchema;
+  constructor(readonly def: KindDefinition) {
+    this.schema = KindSchema.load(def.schemaFile);
+  }
+  get name(): string {
+    return this.def.name;
+  }
+  get title(): string {
+    return this.def.title;
+  }
+  /** The label of a field, from the schema. */
+  label(pointer: string): string {
+    return this.schema.label(pointer);
+  }
+  values(record: unknown, blank = false): Values {
+    return new RecordValues(this.schema, record ?? {}, '', 0, blank);
+  }
+}
+
+class RecordValues implements Values {
+  constructor(
+    private schema: KindSchema,
+    private record: unknown,
+    private base: string,
+    readonly number: number,
+    readonly blank: boolean,
+  ) {}
+  private abs(path: string): string {
+    return joinPointer(this.base, path);
+  }
+  raw(path: string): unknown {
+    return getAt(this.record, this.abs(path));
+  }
+  span(path: string): Span {
+    const field = this.abs(path);
+    return { text: this.schema.display(field, getAt(this.record, field)), field };
+  }
+  checked(path: string, option: string): boolean {
+    const list = this.raw(path);
+    return Array.isArray(list) && list.includes(option);
+  }
+  items(path: string): Values[] {
+    const list = this.raw(path);
+    if (!Array.isArray(list)) return [];
+    return list.map((_, i) => new RecordValues(this.schema, this.record, this.abs(`${path}/${i}`), i + 1, this.blank));
+  }
+}

@@ -1,0 +1,19 @@
+import { Kind, type KindDefinition } from '../core/kind.js';
+import { UserError } from '../core/errors.js';
+import { roster } from './roster/index.js';
+import { application } from './application/index.js';
+
+/** Every document kind. A new kind is one folder under src/kinds/ and one line here. */
+const definitions: KindDefinition[] = [roster, application];
+
+const kinds = new Map(definitions.map((d) => [d.name, new Kind(d)]));
+
+export function allKinds(): Kind[] {
+  return [...kinds.values()];
+}
+
+export function getKind(name: string): Kind {
+  const k = kinds.get(name);
+  if (!k) throw new UserError(`不认识的文书类型“${name}”，可用：${[...kinds.keys()].join('、')}`);
+  return k;
+}

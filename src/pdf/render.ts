@@ -1,0 +1,228 @@
+import { fontBytes } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
+import pdfmake from 'pdfmake';
+import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/model.js';
+import type { Kind } from '../core/kind.js';
+import { defaultFonts, type FontConfig } from './fonts.js';
+import { assertGlyphs } from './glyphs.js';
+import { pageGeometry, type PageGeometry } from './page.js';
+
+// Nothing is fetched: no URLs, no local files (fonts reach pdfmake through its virtual file system).
+pdfmake.setUrlAccessPolicy(() => false);
+pdfmake.setLocalAccessPolicy(() => false);
+
+/** Fixed metadata, so the same data gives byte-identical PDFs. */
+const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+
+export interface PdfOptions {
+  fonts?: FontConfig;
+}
+
+interface Ctx {
+  fonts: FontConfig;
+  kind: Kind;
+  geo: PageGeometry;
+  /** Table text size in points; forms shrink it to stay on one page. */
+  tableSize: number;
+}
+
+/** Render a document model to PDF bytes. */
+export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions = {}): Promise<Uint8Array> {
+  const fonts = opts.fonts ?? defaultFonts();
+  registerFonts(fonts);
+  const geo = pageGeometry(model.page);
+  // Forms must stay on one page: shrink the table text until they do.
+  const sizes = model.page === 'form' ? [12, 10.5, 9, 7.5, 6.5] : [geo.tableSize];
+  for (const tableSize of sizes) {
+    const ctx: Ctx = { fonts, kind, geo, tableSize };
+    let pages = 0;
+    const doc = docDefinition(ctx, model, (n) => (pages = n));
+    const bytes = await pdfmake.createPdf(doc).getBuffer();
+    if (model.page !== 'form' || pages <= 1 || tableSize === sizes[sizes.length - 1]) return new Uint8Array(bytes);
+  }
+  throw new Error('unreachable');
+}
+
+let registered: FontConfig | undefined;
+function registerFonts(fonts: FontConfig): void {
+  if (registered === fonts) return;
+  const families: Record<string, Record<string, string>> = {};
+  for (const role of Object.keys(fonts) as FontRole[]) {
+    const name = `${role}:${fonts[role].file}`;
+    (pdfmake as unknown as { virtualfs: { writeFileSync(n: string, b: Buffer): void } }).virtualfs.writeFileSync(name, fontBytes(fonts[role].file));
+    families[role] = { normal: name, bold: name, italics: name, bolditalics: name };
+  }
+  pdfmake.setFonts(families);
+  registered = fonts;
+}
+
+function docDefinition(ctx: Ctx, model: DocModel, onPages: (n: number) => void): TDocumentDefinitions {
+  const { geo } = ctx;
+  return {
+    pageSize: 'A4',
+    pageMargins: geo.margins,
+    info: { title: ctx.kind.title, creator: 'bangban', producer: 'bangban', creationDate: FIXED_DATE, modDate: FIXED_DATE },
+    defaultStyle: { font: 'body', fontSize: geo.bodySize, lineHeight: geo.lineHeight },
+    content: model.blocks.map((b) => block(ctx, b)),
+    footer: (page: number, count: number) => {
+      onPages(count);
+      return geo.pageNumbers ? pageNumber(ctx, page) : null;
+    },
+  } as TDocumentDefinitions;
+}
+
+/** "— 1 —" in 4号, 7 mm below the text block; odd pages right, even pages left, one character in. */
+function pageNumber(ctx: Ctx, page: number): Content {
+  const { geo } = ctx;
+  const text = `— ${page} —`;
+  assertGlyphs(text, 'body', ctx.fonts, undefined, ctx.kind.label.bind(ctx.kind));
+  const inset = 14;
+  return {
+    text,
+    font: 'body',
+    fontSize: 14,
+    lineHeight: 1,
+    alignment: page % 2 ? 'right' : 'left',
+    margin: [geo.margins[0] + (page % 2 ? 0 : inset), geo.pageNumberOffset, geo.margins[2] + (page % 2 ? inset : 0), 0],
+  } as Content;
+}
+
+function inlines(ctx: Ctx, spans: Span[], role: FontRole): { text: string }[] {
+  return spans.map((s) => {
+    assertGlyphs(s.text, role, ctx.fonts, s.field, (p) => ctx.kind.label(p));
+    return { text: s.text };
+  });
+}
+
+function block(ctx: Ctx, b: Block): Content {
+  const { geo } = ctx;
+  switch (b.type) {
+    case 'attachment':
+      return { text: inlines(ctx, [{ text: b.text }], 'heading'), font: 'heading', fontSize: 16, lineHeight: 1.2, margin: [0, 0, 0, geo.bodySize * 0.8] };
+    case 'docNumber':
+      return { text: inlines(ctx, b.spans, 'body'), alignment: 'center', margin: [0, 0, 0, geo.bodySize] };
+    case 'title':
+      return { text: inlines(ctx, b.spans, 'title'), font: 'title', fontSize: 22, lineHeight: geo.titleLineHeight, alignment: 'center', margin: [0, 0, 0, geo.bodySize * 1.2] };
+    case 'paragraph': {
+      const role = b.role ?? 'body';
+      return {
+        text: inlines(ctx, b.spans, role),
+        font: role,
+        alignment: b.align ?? 'justify',
+        leadingIndent: b.indent ? geo.bodySize * 2 : 0,
+        margin: [0, b.spaceBefore ?? 0, 0, 0],
+      } as Content;
+    }
+    case 'list':
+      return { stack: b.items.map((it) => ({ text: inlines(ctx, it, 'body'), leadingIndent: geo.bodySize * 2, alignment: 'justify' }) as Content) };
+    case 'signature':
+      return {
+        stack: b.lines.map((l) => ({ text: inlines(ctx, l, 'body'), alignment: 'right' }) as Content),
+        margin: [0, geo.bodySize * 2, geo.bodySize * 4, 0],
+      };
+    case 'cutLine':
+      return {
+        margin: [0, geo.bodySize, 0, geo.bodySize * 0.5],
+        stack: [
+          { canvas: [{ type: 'line', x1: 0, y1: 6, x2: geo.contentWidth, y2: 6, lineWidth: 0.6, dash: { length: 4, space: 3 } }] },
+          { text: inlines(ctx, [{ text: b.text }], 'body'), alignment: 'center', fontSize: 10.5, margin: [0, 2, 0, 0] },
+        ],
+      } as Content;
+    case 'table':
+      return table(ctx, b);
+  }
+}
+
+const PAD = 4;
+
+function table(ctx: Ctx, t: TableBlock): Content {
+  const size = t.fontSize ?? ctx.tableSize;
+  const n = t.widths.length;
+  const total = ctx.geo.contentWidth - n * 2 * PAD - (n + 1) * 0.8;
+  const sum = t.widths.reduce((a, b) => a + b, 0);
+  const widths = t.widths.map((w) => (total * w) / sum);
+  const rows = [...(t.head ?? []), ...t.body, ...(t.each?.rows ?? []), ...(t.foot ?? [])];
+  const headerRows = t.head?.length ?? 0;
+  return {
+    table: {
+      headerRows,
+      dontBreakRows: true,
+      widths,
+      heights: (i: number) => (i < headerRows ? 0 : t.heights?.[i - headerRows] ?? t.rowHeight ?? 0),
+      body: spread(rows, (c, col, span) => cell(ctx, c, size, widths.slice(col, col + span).reduce((a, b) => a + b, 0) + (span - 1) * (2 * PAD + 0.8))),
+    },
+    layout: { hLineWidth: () => 0.8, vLineWidth: () => 0.8, paddingLeft: () => PAD, paddingRight: () => PAD, paddingTop: () => 3, paddingBottom: () => 3 },
+    fontSize: size,
+    lineHeight: 1.25,
+  } as Content;
+}
+
+/** pdfmake wants a placeholder for every grid position a col- or row-span covers. */
+function spread(rows: Cell[][], make: (c: Cell, col: number, span: number) => TableCell): TableCell[][] {
+  const covered: number[] = [];
+  return rows.map((row) => {
+    const out: TableCell[] = [];
+    let col = 0;
+    const next = () => {
+      while ((covered[col] ?? 0) > 0) {
+        covered[col]--;
+        out.push({});
+        col++;
+      }
+    };
+    for (const c of row) {
+      next();
+      const span = c.colSpan ?? 1;
+      out.push(make(c, col, span));
+      for (let k = 0; k < span; k++) {
+        if (k) out.push({});
+        if ((c.rowSpan ?? 1) > 1) covered[col + k] = (c.rowSpan ?? 1) - 1;
+      }
+      col += span;
+    }
+    next();
+    return out;
+  });
+}
+
+function cell(ctx: Ctx, c: Cell, size: number, width: number): TableCell {
+  const parts: Content[] = [];
+  if (c.spans?.length) parts.push({ text: inlines(ctx, c.spans, 'body') });
+  if (c.checkboxes) parts.push(checkboxes(ctx, c.checkboxes.options, size, width));
+  if (c.hint) parts.push({ text: inlines(ctx, [{ text: c.hint }], 'body'), fontSize: size * 0.8, color: '#444444' });
+  return {
+    stack: parts,
+    colSpan: c.colSpan,
+    rowSpan: c.rowSpan,
+    alignment: c.align ?? (c.role === 'label' ? 'center' : 'left'),
+    verticalAlignment: 'middle',
+    bold: false,
+  } as TableCell;
+}
+
+/** Boxes are drawn (the fonts have no ☐/☑); a ticked box gets a √, which text extraction reads back. */
+function checkboxes(ctx: Ctx, options: { label: string; checked: boolean }[], size: number, width: number): Content {
+  const box = size * 0.85;
+  const perRow = Math.max(1, Math.floor(width / (size * 11)));
+  const items: Content[] = options.map((o) => ({
+    columns: [
+      {
+        width: box + 4,
+        stack: [
+          { canvas: [{ type: 'rect', x: 0, y: size * 0.2, w: box, h: box, lineWidth: 0.7 }] },
+          o.checked ? { text: inlines(ctx, [{ text: '√' }], 'body'), fontSize: size, bold: true, relativePosition: { x: box * 0.08, y: -box - size * 0.12 } } : { text: '' },
+        ],
+      },
+      { width: '*', text: inlines(ctx, [{ text: o.label }], 'body') },
+    ],
+    columnGap: 1,
+    margin: [0, 1, 0, 1],
+  }) as Content);
+  const grid: Content[][] = [];
+  for (let i = 0; i < items.length; i += perRow) {
+    const row = items.slice(i, i + perRow);
+    while (row.length < perRow) row.push({ text: '' });
+    grid.push(row);
+  }
+  return { table: { widths: Array(perRow).fill('*'), body: grid }, layout: 'noBorders' } as Content;
+}
