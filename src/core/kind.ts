@@ -56,9 +56,13 @@ export class Kind {
   get title(): string {
     return this.def.title;
   }
-  /** The label of a field, from the schema. */
+  /** The label of a field, from the schema; list items carry their number. */
   label(pointer: string): string {
     return this.schema.label(pointer);
+  }
+  /** The bare schema title of a field, e.g. for a column header. */
+  fieldTitle(pointer: string): string {
+    return this.schema.at(pointer)?.title ?? pointer;
   }
   values(record: unknown, blank = false): Values {
     return new RecordValues(this.schema, record ?? {}, '', 0, blank);

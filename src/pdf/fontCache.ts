@@ -14,6 +14,13 @@ const fontkit = require(fontkitPath) as Fontkit;
 
 export interface FontkitFont {
   hasGlyphForCodePoint(cp: number): boolean;
+  layout(text: string): { advanceWidth: number };
+  unitsPerEm: number;
+}
+
+/** Width of a string in points, for fitting codes on one line. */
+export function textWidth(font: FontkitFont, text: string, size: number): number {
+  return (font.layout(text).advanceWidth / font.unitsPerEm) * size;
 }
 
 const parsed = new WeakMap<Uint8Array, FontkitFont>();

@@ -1,4 +1,4 @@
-import { fontBytes } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
+import { fontBytes, fontFor, textWidth } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/model.js';
@@ -148,13 +148,23 @@ function table(ctx: Ctx, t: TableBlock): Content {
       headerRows,
       dontBreakRows: true,
       widths,
-      heights: (i: number) => (i < headerRows ? 0 : t.heights?.[i - headerRows] ?? t.rowHeight ?? 0),
+      heights: (i: number) => ((i < headerRows ? 0 : t.heights?.[i - headerRows] ?? t.rowHeight ?? 0) * size) / 12,
       body: spread(rows, (c, col, span) => cell(ctx, c, size, widths.slice(col, col + span).reduce((a, b) => a + b, 0) + (span - 1) * (2 * PAD + 0.8))),
     },
     layout: { hLineWidth: () => 0.8, vLineWidth: () => 0.8, paddingLeft: () => PAD, paddingRight: () => PAD, paddingTop: () => 3, paddingBottom: () => 3 },
     fontSize: size,
     lineHeight: 1.25,
   } as Content;
+}
+
+/** Identifiers (codes, phone numbers) stay on one line: shrink the text until it fits the cell. */
+const UNBROKEN = new Set(['credit-code', 'id-card', 'phone']);
+function unbrokenSize(ctx: Ctx, c: Cell, size: number, width: number): number {
+  const field = c.spans?.length === 1 ? c.spans[0].field : undefined;
+  const format = field ? ctx.kind.schema.at(field)?.format : undefined;
+  if (!format || !UNBROKEN.has(format)) return size;
+  const w = textWidth(fontFor(ctx.fonts.body.file), c.spans![0].text, size);
+  return w <= width - 1 ? size : Math.max(6, (size * (width - 1)) / w);
 }
 
 /** pdfmake wants a placeholder for every grid position a col- or row-span covers. */
@@ -187,7 +197,7 @@ function spread(rows: Cell[][], make: (c: Cell, col: number, span: number) => Ta
 
 function cell(ctx: Ctx, c: Cell, size: number, width: number): TableCell {
   const parts: Content[] = [];
-  if (c.spans?.length) parts.push({ text: inlines(ctx, c.spans, 'body') });
+  if (c.spans?.length) parts.push({ text: inlines(ctx, c.spans, 'body'), fontSize: unbrokenSize(ctx, c, size, width) });
   if (c.checkboxes) parts.push(checkboxes(ctx, c.checkboxes.options, size, width));
   if (c.hint) parts.push({ text: inlines(ctx, [{ text: c.hint }], 'body'), fontSize: size * 0.8, color: '#444444' });
   return {
@@ -195,28 +205,30 @@ function cell(ctx: Ctx, c: Cell, size: number, width: number): TableCell {
     colSpan: c.colSpan,
     rowSpan: c.rowSpan,
     alignment: c.align ?? (c.role === 'label' ? 'center' : 'left'),
-    verticalAlignment: 'middle',
+    verticalAlignment: c.rowSpan ? undefined : 'middle',
     bold: false,
   } as TableCell;
 }
 
-/** Boxes are drawn (the fonts have no ☐/☑); a ticked box gets a √, which text extraction reads back. */
+/**
+ * Boxes are drawn as one-cell tables (the fonts have no ☐/☑); a ticked box holds a √, which text
+ * extraction reads back in front of the option.
+ */
 function checkboxes(ctx: Ctx, options: { label: string; checked: boolean }[], size: number, width: number): Content {
-  const box = size * 0.85;
+  const box = size * 0.9;
   const perRow = Math.max(1, Math.floor(width / (size * 11)));
   const items: Content[] = options.map((o) => ({
     columns: [
       {
-        width: box + 4,
-        stack: [
-          { canvas: [{ type: 'rect', x: 0, y: size * 0.2, w: box, h: box, lineWidth: 0.7 }] },
-          o.checked ? { text: inlines(ctx, [{ text: '√' }], 'body'), fontSize: size, bold: true, relativePosition: { x: box * 0.08, y: -box - size * 0.12 } } : { text: '' },
-        ],
+        width: box + 2,
+        table: { widths: [box], heights: [box], body: [[{ text: o.checked ? inlines(ctx, [{ text: '√' }], 'body') : '', fontSize: size * 0.85, lineHeight: 1, alignment: 'center' }]] },
+        layout: { hLineWidth: () => 0.7, vLineWidth: () => 0.7, paddingLeft: () => 0, paddingRight: () => 0, paddingTop: () => 0, paddingBottom: () => 0 },
+        margin: [0, size * 0.15, 0, 0],
       },
       { width: '*', text: inlines(ctx, [{ text: o.label }], 'body') },
     ],
-    columnGap: 1,
-    margin: [0, 1, 0, 1],
+    columnGap: 3,
+    margin: [0, 2, 0, 2],
   }) as Content);
   const grid: Content[][] = [];
   for (let i = 0; i < items.length; i += perRow) {

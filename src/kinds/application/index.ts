@@ -18,7 +18,7 @@ export const application: KindDefinition = {
   blankForm: true,
   demoFixture: 'application/typical.json',
   layout(v, kind) {
-    const label = (pointer: string, suffix = '', colSpan?: number): Cell => ({ role: 'label', spans: [{ text: kind.label(pointer) + suffix }], colSpan });
+    const label = (pointer: string, suffix = '', colSpan?: number): Cell => ({ role: 'label', spans: [{ text: kind.fieldTitle(pointer) + suffix }], colSpan });
     const value = (path: string, extra: Partial<Cell> = {}): Cell => ({ role: 'value', spans: [v.span(path)], ...extra });
     const wide = (pointer: string, suffix = ''): [Cell, Cell] => [label(pointer, suffix, 2), value(pointer.slice(1), { colSpan: 5 })];
     return [
@@ -26,12 +26,12 @@ export const application: KindDefinition = {
       { type: 'title', spans: [{ text: '南阳市生态环境局政务服务事项\n“全程辅导、帮办代办”申请表' }] },
       {
         type: 'table',
-        widths: [1.05, 1.45, 2.1, 1.05, 2.1, 1.3, 1.9],
+        widths: [0.95, 1.3, 2.6, 1.0, 1.9, 1.2, 1.7],
         rowHeight: 44,
         heights: [62, 62, 44, 44, 58, 34, 26, 44, 34, 84],
         body: [
           [
-            { role: 'label', spans: [{ text: kind.label('/applicant') }], rowSpan: 2 },
+            { role: 'label', spans: [{ text: kind.fieldTitle('/applicant') }], rowSpan: 2 },
             label('/applicant/name', '\n(盖章)'),
             value('applicant/name', { hint: '(此处加盖单位公章)' }),
             label('/applicant/address'),

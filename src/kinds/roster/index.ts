@@ -20,7 +20,7 @@ export const roster: KindDefinition = {
         widths: [1, 3, 6.5],
         fontSize: 14,
         rowHeight: 30,
-        head: [[label('序号'), label(kind.label('/entries/0/department')), label(kind.label('/entries/0/members'))]],
+        head: [[label('序号'), label(kind.fieldTitle('/entries/0/department')), label(kind.fieldTitle('/entries/0/members'))]],
         body: [],
         each: {
           field: '/entries',
@@ -31,8 +31,8 @@ export const roster: KindDefinition = {
           ]),
         },
         foot: [
-          [label(kind.label('/appointmentPhone'), 2), { role: 'value', spans: [v.span('appointmentPhone')] }],
-          [label(kind.label('/mailingAddress'), 2), { role: 'value', spans: [v.span('mailingAddress')] }],
+          [label(kind.fieldTitle('/appointmentPhone'), 2), { role: 'value', spans: [v.span('appointmentPhone')] }],
+          [label(kind.fieldTitle('/mailingAddress'), 2), { role: 'value', spans: [v.span('mailingAddress')] }],
         ],
       },
     ];

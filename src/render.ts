@@ -1,0 +1,35 @@
+import { extname } from 'node:path';
+import type { Kind } from './core/kind.js';
+import { UserError } from './core/errors.js';
+import { renderPdf } from './pdf/index.js';
+import { loadFontConfig, type FontConfig } from './pdf/fonts.js';
+
+/** Options every output format understands; a format ignores what it does not use. */
+export interface RenderOptions {
+  fonts?: FontConfig;
+  /** A user's own template file (DOCX). */
+  template?: string;
+  /** Fillable PDF form (AcroForm) instead of a printed one. */
+  fillable?: boolean;
+}
+
+/** An output format: turns a record (or null for a blank form) into file bytes. */
+export type OutputFormat = (kind: Kind, record: unknown | null, opts: RenderOptions) => Promise<Uint8Array>;
+
+/** Output formats by name; the file extension picks one unless --format does. */
+export const formats: Record<string, OutputFormat> = {
+  pdf: (kind, record, opts) => renderPdf(kind, record, { fonts: opts.fonts }),
+};
+
+export function formatFor(file: string, explicit?: string): string {
+  const name = (explicit ?? extname(file).slice(1)).toLowerCase();
+  if (!formats[name]) throw new UserError(`不支持的输出格式“${name || file}”，可用：${Object.keys(formats).join('、')}（按文件扩展名或 --format 指定）`);
+  return name;
+}
+
+/** Validate and render a record in a format. */
+export async function renderDocument(kind: Kind, record: unknown | null, format: string, opts: RenderOptions = {}): Promise<Uint8Array> {
+  const f = formats[format];
+  if (!f) throw new UserError(`不支持的输出格式“${format}”`);
+  return f(kind, record, { ...opts, fonts: opts.fonts ?? loadFontConfig() });
+}
