@@ -18,7 +18,7 @@ export const application: KindDefinition = {
   blankForm: true,
   demoFixture: 'application/typical.json',
   layout(v, kind) {
-    const label = (pointer: string, suffix = '', colSpan?: number): Cell => ({ role: 'label', spans: [{ text: kind.fieldTitle(pointer) + suffix }], colSpan });
+    const label = (pointer: string, suffix = '', colSpan?: number, prefix = ''): Cell => ({ role: 'label', spans: [{ text: prefix + kind.fieldTitle(pointer) + suffix }], colSpan });
     const value = (path: string, extra: Partial<Cell> = {}): Cell => ({ role: 'value', spans: [v.span(path)], ...extra });
     const wide = (pointer: string, suffix = ''): [Cell, Cell] => [label(pointer, suffix, 2), value(pointer.slice(1), { colSpan: 5 })];
     return [
@@ -40,7 +40,7 @@ export const application: KindDefinition = {
             value('applicant/legalRepresentative'),
           ],
           [
-            label('/applicant/creditCode'),
+            label('/applicant/creditCode', '', undefined, '申请单位'),
             value('applicant/creditCode'),
             label('/handler/name'),
             value('handler/name', { hint: '(本人手签)' }),
