@@ -17,7 +17,7 @@ export interface PageGeometry {
 }
 
 /** Noto Serif SC's natural line is 1.4 × its size (PDFKit's ascender − descender, without gap). */
-const NATURAL_LINE = 1.4;
+export const NATURAL_LINE = 1.4;
 
 /**
  * GB/T 9704-2012: A4, top 37 mm, left 28 mm, text block 156 × 225 mm, 22 lines of 28 characters in
@@ -28,8 +28,7 @@ export function pageGeometry(style: PageStyle): PageGeometry {
   const contentWidth = 156 * MM;
   if (style === 'official') {
     const pitch = (225 * MM) / 22;
-    // Forms keep the text block's width but use more of the page's height, to stay on one sheet.
-  return { margins: [28 * MM, 28 * MM, 26 * MM, 22 * MM], contentWidth, bodySize: 16, lineHeight: pitch / (16 * NATURAL_LINE), titleLineHeight: (pitch * 1.2) / (22 * NATURAL_LINE), tableSize: 12, pageNumbers: true, pageNumberOffset: 7 * MM };
+    return { margins, contentWidth, bodySize: 16, lineHeight: pitch / (16 * NATURAL_LINE), titleLineHeight: (pitch * 1.2) / (22 * NATURAL_LINE), tableSize: 12, pageNumbers: true, pageNumberOffset: 7 * MM };
   }
   // Forms keep the text block's width but use more of the page's height, to stay on one sheet.
   return { margins: [28 * MM, 28 * MM, 26 * MM, 22 * MM], contentWidth, bodySize: 14, lineHeight: 1.1, titleLineHeight: 1.05, tableSize: 12, pageNumbers: false, pageNumberOffset: 7 * MM };

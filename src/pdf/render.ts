@@ -5,7 +5,7 @@ import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/
 import type { Kind } from '../core/kind.js';
 import { defaultFonts, type FontConfig } from './fonts.js';
 import { assertGlyphs } from './glyphs.js';
-import { pageGeometry, type PageGeometry } from './page.js';
+import { pageGeometry, NATURAL_LINE, type PageGeometry } from './page.js';
 
 // Nothing is fetched: no URLs, no local files (fonts reach pdfmake through its virtual file system).
 pdfmake.setUrlAccessPolicy(() => false);
@@ -221,7 +221,7 @@ function checkboxes(ctx: Ctx, options: { label: string; checked: boolean }[], si
     columns: [
       {
         width: box + 2,
-        table: { widths: [box], heights: [box], body: [[{ text: o.checked ? inlines(ctx, [{ text: '√' }], 'body') : '', fontSize: size * 0.85, lineHeight: 1, alignment: 'center' }]] },
+        table: { widths: [box], heights: [box], body: [[{ text: o.checked ? inlines(ctx, [{ text: '√' }], 'body') : ' ', fontSize: size * 0.85, lineHeight: box / (size * 0.85 * NATURAL_LINE), alignment: 'center' }]] },
         layout: { hLineWidth: () => 0.7, vLineWidth: () => 0.7, paddingLeft: () => 0, paddingRight: () => 0, paddingTop: () => 0, paddingBottom: () => 0 },
         margin: [0, size * 0.15, 0, 0],
       },
