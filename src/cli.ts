@@ -4,9 +4,11 @@ import { ExitCode, out, err } from './commands/shared.js';
 import * as validate from './commands/validate.js';
 import * as render from './commands/render.js';
 import * as demo from './commands/demo.js';
+import * as batch from './commands/batch.js';
+import * as template from './commands/template.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
-const commands = [validate, render, demo];
+const commands = [validate, render, demo, batch, template];
 
 function program(): Command {
   const p = new Command('bangban')

@@ -1,0 +1,94 @@
+import type { JsonSchema } from '../core/schema.js';
+
+/** Separators between items of a list written in one cell. */
+export const LIST_SEPARATORS = /[、;；\n]+/;
+
+/**
+ * A spreadsheet cell as plain data: rich text joined, formulas by their result, hyperlinks by their
+ * text, empty strings and errors as undefined.
+ */
+export function plainCell(v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (v instanceof Date) return v;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((r) => r.text).join('');
+    if ('result' in o) return plainCell(o.result);
+    if ('formula' in o || 'sharedFormula' in o) return undefined;
+    if ('text' in o) return plainCell(o.text);
+    if ('error' in o) return undefined;
+    return undefined;
+  }
+  if (typeof v === 'string') {
+    const s = v.trim();
+    return s === '' ? undefined : s;
+  }
+  return v;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Spreadsheet dates carry the wall-clock time as UTC. */
+function dateText(d: Date, format: string | undefined): string {
+  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  if (format === 'date-minute') return `${day}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return day;
+}
+
+/** 2026/3/2, 2026.3.2, 2026年3月2日 → 2026-03-02; a time may follow for date-minute fields. */
+function normalizeDate(s: string, format: string): string {
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s+|T)(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:[:：](\d{1,2}))?)?$/.exec(s);
+  if (!m) return s;
+  const day = `${m[1]}-${pad(Number(m[2]))}-${pad(Number(m[3]))}`;
+  if (format === 'date') return m[4] === undefined ? day : s;
+  if (m[4] === undefined) return s;
+  return `${day}T${pad(Number(m[4]))}:${pad(Number(m[5]))}`;
+}
+
+/** Numbers as people write them (full-width digits, thousands separators) → a number, or the text. */
+function toNumber(v: unknown, integer: boolean): unknown {
+  if (typeof v === 'number') return v;
+  const s = String(v).normalize('NFKC').replace(/,/g, '').trim();
+  if (!/^[-+]?\d+(\.\d+)?$/.test(s)) return String(v);
+  const n = Number(s);
+  return integer && !Number.isInteger(n) ? String(v) : n;
+}
+
+const YES = new Set(['是', '有', 'true', 'yes', 'y', '1', '√', '✓']);
+const NO = new Set(['否', '无', 'false', 'no', 'n', '0', '×', '✗']);
+
+/** Convert one cell to the type its schema asks for; undefined for an empty cell. */
+export function convertCell(raw: unknown, schema: JsonSchema): unknown {
+  const v = plainCell(raw);
+  if (v === undefined) return undefined;
+  if (schema.type === 'array') {
+    const items = (schema.items ?? {}) as JsonSchema;
+    const parts = Array.isArray(v) ? v : typeof v === 'string' ? v.split(LIST_SEPARATORS) : [v];
+    const out = parts.map((p) => convertCell(p, items)).filter((p) => p !== undefined);
+    return out.length ? out : undefined;
+  }
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return toNumber(v, schema.type === 'integer');
+    case 'boolean': {
+      if (typeof v === 'boolean') return v;
+      const s = String(v).trim().toLowerCase();
+      return YES.has(s) ? true : NO.has(s) ? false : String(v);
+    }
+    default: {
+      if (v instanceof Date) return dateText(v, schema.format);
+      if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : String(v);
+      const s = String(v);
+      return schema.format === 'date' || schema.format === 'date-minute' ? normalizeDate(s, schema.format) : s;
+    }
+  }
+}
+
+/** The cell text a value is written as in a template (lists joined with 、). */
+export function cellText(value: unknown): string | number | boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map((x) => String(x)).join('、');
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}

@@ -1,0 +1,102 @@
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { detectEncoding, textStream } from './decode.js';
+import { plainCell } from './convert.js';
+
+/** One spreadsheet row: its number in the file (1-based, as the spreadsheet shows it) and its cells. */
+export interface TableRow {
+  row: number;
+  values: unknown[];
+}
+
+/** A sheet read as a stream: the header row, then the data rows (fully empty rows left out). */
+export interface Sheet {
+  name: string;
+  header: unknown[];
+  headerRow: number;
+  rows: AsyncIterable<TableRow>;
+}
+
+const isEmpty = (values: unknown[]) => values.every((v) => plainCell(v) === undefined);
+
+/** Split off the header (the first non-empty row) from a stream of rows. */
+async function withHeader(name: string, rows: AsyncIterable<TableRow>): Promise<Sheet | undefined> {
+  const it = rows[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return undefined;
+    if (isEmpty(r.value.values)) continue;
+    const header = r.value;
+    const rest: AsyncIterable<TableRow> = {
+      [Symbol.asyncIterator]: () => ({
+        async next() {
+          for (;;) {
+            const n = await it.next();
+            if (n.done || !isEmpty(n.value.values)) return n;
+          }
+        },
+        async return() {
+          await it.return?.();
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    return { name, header: header.values, headerRow: header.row, rows: rest };
+  }
+}
+
+/** A CSV file: UTF-8 (BOM or not), GB18030 or UTF-16 (tab-separated, as Excel's “Unicode text”). */
+export async function openCsv(path: string): Promise<Sheet | undefined> {
+  const encoding = await detectEncoding(path);
+  const parser = textStream(path, encoding).pipe(
+    parse({
+      delimiter: encoding.startsWith('utf-16') ? '\t' : ',',
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      info: true,
+    }),
+  );
+  async function* rows(): AsyncGenerator<TableRow> {
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { row: r.info.lines, values: r.record };
+  }
+  return withHeader(path, rows());
+}
+
+/** Every worksheet of an .xlsx, streamed in file order; each must be read (or its rows drained) in turn. */
+export async function* openXlsx(path: string): AsyncGenerator<Sheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>) {
+    async function* rows(): AsyncGenerator<TableRow> {
+      for await (const row of ws) yield { row: row.number, values: (row.values as unknown[]).slice(1) };
+    }
+    const it = rows();
+    const sheet = await withHeader(ws.name, it);
+    if (sheet) {
+      yield sheet;
+      // drain what the consumer left, so the reader can move on to the next sheet
+      for await (const _ of sheet.rows);
+    }
+  }
+}
+
+/** Lines of a text file with their numbers (JSON Lines). */
+export async function* lines(path: string): AsyncGenerator<{ line: number; text: string }> {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const text of rl) {
+      n++;
+      yield { line: n, text: n === 1 ? text.replace(/^\uFEFF/, '') : text };
+    }
+  } finally {
+    rl.close();
+    stream.destroy();
+    if (!stream.closed) await once(stream, 'close').catch(() => undefined);
+  }
+}

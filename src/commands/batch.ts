@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { allKinds } from '../kinds/index.js';
+import { UserError } from '../core/errors.js';
+import { runBatch, problemLines, MANIFEST_CSV } from '../batch/run.js';
+import { DEFAULT_NAME_PATTERN } from '../batch/naming.js';
+import { autoProgress, barProgress, lineProgress, silentProgress, type Progress } from '../batch/progress.js';
+import { ExitCode, out, err } from './shared.js';
+
+interface Options {
+  output: string;
+  items: string[];
+  name?: string;
+  format: string;
+  merge?: boolean;
+  duplex?: boolean;
+  fonts?: string;
+  jobs?: string;
+  force?: boolean;
+  progress: string;
+}
+
+const MAX_PROBLEM_LINES = 50;
+
+function progressFor(mode: string): Progress {
+  switch (mode) {
+    case 'bar':
+      return barProgress();
+    case 'lines':
+      return lineProgress();
+    case 'none':
+      return silentProgress;
+    case 'auto':
+      return autoProgress();
+    default:
+      throw new UserError(`--progress 可用 auto、bar、lines、none，不认识“${mode}”`);
+  }
+}
+
+export function register(p: Command): void {
+  p.command('batch')
+    .description('按表格批量生成文书：每行一份，逐条校验，出错的行列出行号和字段，其余照常生成；附清单（manifest.csv / manifest.json）')
+    .argument('<kind>', `文书类型：${allKinds().map((k) => k.name).join(' | ')}`)
+    .argument('<input>', '数据文件：.xlsx、.csv（UTF-8 或 GB18030）、.jsonl 或 JSON 数组')
+    .requiredOption('-o, --output <folder>', '输出文件夹')
+    .option('--items <file>', '列表字段的表格（CSV/XLSX，按“序号”对应记录；可重复）', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--name <pattern>', `文件名模式（字段路径或中文列名，{序号} 为记录号；默认 ${DEFAULT_NAME_PATTERN}）`)
+    .option('--format <format>', '输出格式：pdf、docx 或 both', 'pdf')
+    .option('--merge', '另生成一份合并的 PDF（merged.pdf，按输入顺序），便于一次打印')
+    .option('--duplex', '合并时为奇数页的文书补一页空白，双面打印时每份从新的一张纸开始')
+    .option('--fonts <config.json>', '字体配置')
+    .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
+    .option('--force', '全部重新生成（默认跳过已生成且未变的）')
+    .option('--progress <mode>', '进度显示：auto（终端显示进度条，否则定期输出一行）、bar、lines、none', 'auto')
+    .action(async (kindName: string, input: string, o: Options) => {
+      const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UserError('--jobs 应为正整数');
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        controller.abort();
+        err('\n已中断：正在等待进行中的文件写完，再写清单（再按一次 Ctrl-C 立即退出）');
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const r = await runBatch({
+          kind: kindName,
+          input,
+          items: o.items,
+          output: o.output,
+          name: o.name,
+          format: o.format,
+          merge: o.merge,
+          duplex: o.duplex,
+          fonts: o.fonts,
+          jobs,
+          force: o.force,
+          progress: progressFor(o.progress),
+          signal: controller.signal,
+        });
+        for (const n of r.notes) err(`提示：${n}`);
+        const problems = problemLines(r.manifest.rows);
+        for (const line of problems.slice(0, MAX_PROBLEM_LINES)) out(line);
+        if (problems.length > MAX_PROBLEM_LINES) out(`……另有 ${problems.length - MAX_PROBLEM_LINES} 条问题，见 ${MANIFEST_CSV}`);
+        const s = r.manifest.summary;
+        out(
+          `${r.interrupted ? '已中断' : '完成'}：生成 ${s.ok} 份，未变跳过 ${s.unchanged} 份，数据有误 ${s.invalid} 份，生成失败 ${s.failed} 份；清单 ${r.folder}/${MANIFEST_CSV}` +
+            (r.merged ? `；合并 ${r.merged}` : ''),
+        );
+        if (r.interrupted) throw new ExitCode(130);
+        if (s.invalid || s.failed) throw new ExitCode(1);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
