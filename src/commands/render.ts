@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { allKinds, getKind } from '../kinds/index.js';
 import { readJsonFile } from '../core/io.js';
+import { UserError } from '../core/errors.js';
+import { assignField } from '../core/assign.js';
+import type { Kind } from '../core/kind.js';
 import { writeFileAtomicSync } from '../core/atomic.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { formatFor, renderDocument } from '../render.js';
@@ -14,12 +17,30 @@ export function register(p: Command): void {
     .requiredOption('-o, --output <file>', '输出文件；格式按扩展名')
     .option('--format <format>', '输出格式（默认按扩展名）')
     .option('--fonts <config.json>', '字体配置：为 title、body、heading 指定字体文件')
-    .action(async (kindName: string, data: string | undefined, o: { output: string; format?: string; fonts?: string }) => {
+    .option('--from-application <app.json>', '用申请表数据预填（如授权委托书：委托单位、经办人、事项）')
+    .option('--set <path=value>', '设置字段，可重复，如 --set trustee.idNumber=411302199001011236', (v: string, all: string[]) => [...all, v], [] as string[])
+    .action(async (kindName: string, data: string | undefined, o: { output: string; format?: string; fonts?: string; fromApplication?: string; set: string[] }) => {
       const kind = getKind(kindName);
       const format = formatFor(o.output, o.format);
-      const record = data === undefined ? null : readJsonFile(data);
+      const record = buildRecord(kind, data, o);
       const bytes = await renderDocument(kind, record, format, { fonts: loadFontConfig(o.fonts) });
       writeFileAtomicSync(o.output, bytes);
       out(`已生成 ${o.output}`);
     });
+}
+
+/** The record from the data file, or prefilled from an application; then each --set applied. */
+function buildRecord(kind: Kind, data: string | undefined, o: { fromApplication?: string; set: string[] }): unknown {
+  let record: unknown = data === undefined ? null : readJsonFile(data);
+  if (o.fromApplication) {
+    const prefill = kind.def.prefill?.application;
+    if (!prefill) throw new UserError(`${kind.title}不能从申请表预填（--from-application）`);
+    if (record !== null) throw new UserError('数据文件与 --from-application 只能用一个');
+    record = prefill(readJsonFile(o.fromApplication));
+  }
+  if (!o.set.length) return record;
+  if (record === null) record = {};
+  if (typeof record !== 'object' || Array.isArray(record)) throw new UserError('数据文件应为 JSON 对象，才能用 --set 设置字段');
+  for (const a of o.set) assignField(record as Record<string, unknown>, kind.schema, a);
+  return record;
 }

@@ -42,6 +42,8 @@ export interface KindDefinition {
   rules?(record: any, schema: KindSchema): RuleResult;
   /** Fixture used by `bangban demo`, relative to fixtures/. */
   demoFixture: string;
+  /** Records of other kinds this kind can start from: source kind name → the fields it fills. */
+  prefill?: Record<string, (source: any) => Record<string, unknown>>;
 }
 
 /** A kind definition with its loaded schema. */

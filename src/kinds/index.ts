@@ -2,9 +2,11 @@ import { Kind, type KindDefinition } from '../core/kind.js';
 import { UserError } from '../core/errors.js';
 import { roster } from './roster/index.js';
 import { application } from './application/index.js';
+import { authorization } from './authorization/index.js';
+import { notice } from './notice/index.js';
 
 /** Every document kind. A new kind is one folder under src/kinds/ and one line here. */
-const definitions: KindDefinition[] = [roster, application];
+const definitions: KindDefinition[] = [roster, application, authorization, notice];
 
 const kinds = new Map(definitions.map((d) => [d.name, new Kind(d)]));
 

@@ -1,4 +1,5 @@
 import { fontBytes, fontFor, textWidth } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
+import './tracking.js';
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/model.js';
@@ -30,7 +31,7 @@ interface Ctx {
 export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions = {}): Promise<Uint8Array> {
   const fonts = opts.fonts ?? defaultFonts();
   registerFonts(fonts);
-  const geo = pageGeometry(model.page);
+  const geo = pageGeometry(model.page, naturalLine(fonts));
   // Forms must stay on one page: shrink the table text until they do.
   const sizes = model.page === 'form' ? [12, 10.5, 9, 7.5, 6.5] : [geo.tableSize];
   for (const tableSize of sizes) {
@@ -41,6 +42,12 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
     if (model.page !== 'form' || pages <= 1 || tableSize === sizes[sizes.length - 1]) return new Uint8Array(bytes);
   }
   throw new Error('unreachable');
+}
+
+/** The body font's line height as a multiple of its size, as PDFKit measures it (no line gap). */
+function naturalLine(fonts: FontConfig): number {
+  const f = fontFor(fonts.body.file) as unknown as { ascent: number; descent: number; unitsPerEm: number };
+  return (f.ascent - f.descent) / f.unitsPerEm;
 }
 
 let registered: FontConfig | undefined;
@@ -62,13 +69,19 @@ function docDefinition(ctx: Ctx, model: DocModel, onPages: (n: number) => void):
     pageSize: 'A4',
     pageMargins: geo.margins,
     info: { title: ctx.kind.title, creator: 'bangban', producer: 'bangban', creationDate: FIXED_DATE, modDate: FIXED_DATE },
-    defaultStyle: { font: 'body', fontSize: geo.bodySize, lineHeight: geo.lineHeight },
-    content: model.blocks.map((b) => block(ctx, b)),
+    defaultStyle: { font: 'body', fontSize: geo.bodySize, lineHeight: geo.lineHeight, characterSpacing: geo.characterSpacing },
+    content: keepCutTogether(model.blocks.map((b) => block(ctx, b)), model.blocks),
     footer: (page: number, count: number) => {
       onPages(count);
       return geo.pageNumbers ? pageNumber(ctx, page) : null;
     },
   } as TDocumentDefinitions;
+}
+
+/** What follows a cut line (a receipt) is cut off as one piece: it never breaks across pages. */
+function keepCutTogether(content: Content[], blocks: Block[]): Content[] {
+  const cut = blocks.findIndex((b) => b.type === 'cutLine');
+  return cut < 0 ? content : [...content.slice(0, cut), { stack: content.slice(cut), unbreakable: true } as Content];
 }
 
 /** "— 1 —" in 4号, 7 mm below the text block; odd pages right, even pages left, one character in. */
@@ -82,6 +95,7 @@ function pageNumber(ctx: Ctx, page: number): Content {
     font: 'body',
     fontSize: 14,
     lineHeight: 1,
+    characterSpacing: 0,
     alignment: page % 2 ? 'right' : 'left',
     margin: [geo.margins[0] + (page % 2 ? 0 : inset), geo.pageNumberOffset, geo.margins[2] + (page % 2 ? inset : 0), 0],
   } as Content;
@@ -102,24 +116,26 @@ function block(ctx: Ctx, b: Block): Content {
     case 'docNumber':
       return { text: inlines(ctx, b.spans, 'body'), alignment: 'center', margin: [0, 0, 0, geo.bodySize] };
     case 'title':
-      return { text: inlines(ctx, b.spans, 'title'), font: 'title', fontSize: 22, lineHeight: geo.titleLineHeight, alignment: 'center', margin: [0, 0, 0, geo.bodySize * 1.2] };
+      return { text: inlines(ctx, b.spans, 'title'), font: 'title', fontSize: 22, lineHeight: geo.titleLineHeight, characterSpacing: 0, alignment: 'center', margin: [0, 0, 0, geo.bodySize * 1.2] };
     case 'paragraph': {
       const role = b.role ?? 'body';
       return {
         text: inlines(ctx, b.spans, role),
         font: role,
         alignment: b.align ?? 'justify',
-        leadingIndent: b.indent ? geo.bodySize * 2 : 0,
+        leadingIndent: b.indent ? (geo.bodySize + geo.characterSpacing) * 2 : 0,
         margin: [0, b.spaceBefore ?? 0, 0, 0],
       } as Content;
     }
     case 'list':
-      return { stack: b.items.map((it) => ({ text: inlines(ctx, it, 'body'), leadingIndent: geo.bodySize * 2, alignment: 'justify' }) as Content) };
+      return { stack: b.items.map((it) => ({ text: inlines(ctx, it, 'body'), leadingIndent: (geo.bodySize + geo.characterSpacing) * 2, alignment: 'justify' }) as Content) };
     case 'signature':
+      // GB/T 9704: the date right-aligned four characters in, the issuer centred on it above.
       return {
-        stack: b.lines.map((l) => ({ text: inlines(ctx, l, 'body'), alignment: 'right' }) as Content),
-        margin: [0, geo.bodySize * 2, geo.bodySize * 4, 0],
-      };
+        columns: [{ width: '*', text: '' }, { width: 'auto', stack: b.lines.map((l) => ({ text: inlines(ctx, l, 'body'), alignment: 'center' }) as Content) }],
+        margin: [0, geo.pitch, (geo.bodySize + geo.characterSpacing) * 4, 0],
+        unbreakable: true,
+      } as Content;
     case 'cutLine':
       return {
         margin: [0, geo.bodySize, 0, geo.bodySize * 0.5],
@@ -153,7 +169,10 @@ function table(ctx: Ctx, t: TableBlock): Content {
     },
     layout: { hLineWidth: () => 0.8, vLineWidth: () => 0.8, paddingLeft: () => PAD, paddingRight: () => PAD, paddingTop: () => 3, paddingBottom: () => 3 },
     fontSize: size,
-    lineHeight: 1.25,
+    lineHeight: ctx.geo.tableLineHeight,
+    characterSpacing: 0,
+    // Official pages: a little air between the table and the body text around it.
+    margin: ctx.geo.pageNumbers ? [0, ctx.geo.pitch * 0.2, 0, ctx.geo.pitch * 0.3] : undefined,
   } as Content;
 }
 

@@ -1,5 +1,6 @@
 import type { KindDefinition } from '../../core/kind.js';
 import type { Cell } from '../../core/model.js';
+import { issueAt, sameName } from '../../core/rules.js';
 
 /** The five 代办内容 options, spelled as on the form (also the schema's enum). */
 export const SERVICE_OPTIONS = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'] as const;
@@ -17,6 +18,12 @@ export const application: KindDefinition = {
   page: 'form',
   blankForm: true,
   demoFixture: 'application/typical.json',
+  rules(r, schema) {
+    const warnings = sameName(r.handler.name, r.applicant.legalRepresentative)
+      ? []
+      : [issueAt(schema, '/handler/name', `经办人不是法人或主要负责人（${r.applicant.legalRepresentative}），应当提交授权委托书（可用 bangban render authorization --from-application 生成）`)];
+    return { errors: [], warnings };
+  },
   layout(v, kind) {
     const label = (pointer: string, suffix = '', colSpan?: number, prefix = ''): Cell => ({ role: 'label', spans: [{ text: prefix + kind.fieldTitle(pointer) + suffix }], colSpan });
     const value = (path: string, extra: Partial<Cell> = {}): Cell => ({ role: 'value', spans: [v.span(path)], ...extra });

@@ -1,0 +1,23 @@
+import type { KindDefinition } from '../../core/kind.js';
+import type { Issue } from '../../core/errors.js';
+import { chineseDate } from '../../core/dates.js';
+import { issueAt } from '../../core/rules.js';
+import { templateBlocks } from '../../text/index.js';
+import { fromApplication } from './prefill.js';
+
+/** 授权委托书: the unit authorises its 经办人 (民法典第一百六十五条); wording in templates/authorization.hbs. */
+export const authorization: KindDefinition = {
+  name: 'authorization',
+  title: '授权委托书',
+  schemaFile: 'authorization.schema.json',
+  page: 'official',
+  blankForm: false,
+  demoFixture: 'authorization/typical.json',
+  layout: (v, kind) => templateBlocks('authorization', v, kind),
+  rules(r, schema) {
+    const errors: Issue[] = [];
+    if (r.period.from > r.period.to) errors.push(issueAt(schema, '/period/to', `不能早于起始日期（${chineseDate(r.period.from)}）`));
+    return { errors, warnings: [] };
+  },
+  prefill: { application: fromApplication },
+};
