@@ -1,0 +1,183 @@
+/**
+ * Cells and lines from positioned text and ruled lines: a text item belongs to the box formed by the
+ * nearest ruled lines around it; the items of a box read top to bottom, left to right.
+ */
+import type { PageData, TextItem } from './pdf.js';
+import type { Segment } from './rules.js';
+
+export interface Rect {
+  x0: number;
+  x1: number;
+  /** bottom */
+  y0: number;
+  /** top */
+  y1: number;
+}
+
+export interface Box extends Rect {
+  /** Every side is a ruled line (not the page edge): a table cell. */
+  closed: boolean;
+  key: string;
+}
+
+export interface Page {
+  index: number;
+  data: PageData;
+  h: Segment[];
+  v: Segment[];
+  /** Typical text size on the page. */
+  size: number;
+}
+
+/** Ruled lines shorter than this are the drawn check boxes, not cell borders. */
+export function preparePage(data: PageData): Page {
+  const sizes = data.items.filter((i) => i.str.trim()).map((i) => i.size).sort((a, b) => a - b);
+  const size = sizes.length ? sizes[Math.floor(sizes.length / 2)] : 10;
+  const min = Math.max(8, size * 1.2);
+  return {
+    index: data.index,
+    data,
+    size,
+    h: data.rules.h.filter((s) => s.x2 - s.x1 >= min),
+    v: data.rules.v.filter((s) => s.y2 - s.y1 >= min),
+  };
+}
+
+const TOL = 1.2;
+
+export function boxAt(page: Page, x: number, y: number): Box {
+  let left = -Infinity;
+  let right = Infinity;
+  let bottom = -Infinity;
+  let top = Infinity;
+  for (const s of page.v) {
+    if (y < s.y1 - TOL || y > s.y2 + TOL) continue;
+    if (s.x1 < x && s.x1 > left) left = s.x1;
+    if (s.x1 > x && s.x1 < right) right = s.x1;
+  }
+  for (const s of page.h) {
+    if (x < s.x1 - TOL || x > s.x2 + TOL) continue;
+    if (s.y1 < y && s.y1 > bottom) bottom = s.y1;
+    if (s.y1 > y && s.y1 < top) top = s.y1;
+  }
+  const closed = [left, right, bottom, top].every(Number.isFinite);
+  const r = (n: number) => (Number.isFinite(n) ? Math.round(n * 2) / 2 : n);
+  return { x0: left, x1: right, y0: bottom, y1: top, closed, key: `${r(left)},${r(right)},${r(bottom)},${r(top)}` };
+}
+
+export const center = (i: TextItem): [number, number] => [i.x + i.w / 2, i.y + i.size * 0.3];
+
+export function inside(i: TextItem, r: Rect): boolean {
+  const [x, y] = center(i);
+  return x > r.x0 && x < r.x1 && y > r.y0 && y < r.y1;
+}
+
+/** One character with its horizontal extent (items are split evenly). */
+export interface Glyph {
+  ch: string;
+  x: number;
+  w: number;
+}
+
+export interface Line {
+  glyphs: Glyph[];
+  top: number;
+  bottom: number;
+  size: number;
+}
+
+/** Items grouped into lines (by vertical overlap), top to bottom, each left to right. */
+export function lines(items: TextItem[]): Line[] {
+  const out: (Line & { items: TextItem[] })[] = [];
+  const sorted = [...items].sort((a, b) => b.y - a.y || a.x - b.x);
+  for (const it of sorted) {
+    const top = it.y + it.size * 0.8;
+    const bottom = it.y - it.size * 0.2;
+    let best: (typeof out)[number] | undefined;
+    for (const l of out) {
+      const overlap = Math.min(top, l.top) - Math.max(bottom, l.bottom);
+      if (overlap > 0.5 * Math.min(top - bottom, l.top - l.bottom)) {
+        best = l;
+        break;
+      }
+    }
+    if (best) {
+      best.items.push(it);
+      best.size = Math.max(best.size, it.size);
+    } else out.push({ items: [it], top, bottom, size: it.size, glyphs: [] });
+  }
+  out.sort((a, b) => b.top - a.top);
+  for (const l of out) {
+    l.items.sort((a, b) => a.x - b.x);
+    for (const it of l.items) {
+      const chars = [...it.str];
+      const w = chars.length ? it.w / chars.length : 0;
+      chars.forEach((ch, k) => l.glyphs.push({ ch, x: it.x + k * w, w }));
+    }
+  }
+  return out;
+}
+
+const SPACE = /[ \t\u00a0]/;
+
+/** The text of one line: spaces where the text has them or where a gap shows one. */
+export function lineText(l: Line): string {
+  let s = '';
+  let end = -Infinity;
+  for (const g of l.glyphs) {
+    if (SPACE.test(g.ch)) {
+      if (s && !SPACE.test(s[s.length - 1])) s += ' ';
+      end = Math.max(end, g.x + g.w);
+      continue;
+    }
+    if (s && !SPACE.test(s[s.length - 1]) && g.x - end > l.size * 0.2) s += ' ';
+    s += g.ch;
+    end = g.x + g.w;
+  }
+  return s;
+}
+
+const CJK = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef\u2018-\u201d]/u;
+const CLOSING = /[，。、）》」』】；：！？”’,.;:!?)\]]/;
+
+/**
+ * Lines of a cell joined into one value. Wrapped lines join directly; a space is put back only where
+ * the line must have broken at one: non-Chinese text meets at the join and the next line's first
+ * word would have fitted on the line before (so the break was not forced there).
+ */
+export function joinLines(ls: Line[], right?: number): string {
+  let out = '';
+  let prev: Line | undefined;
+  for (const l of ls) {
+    const text = lineText(l).trim();
+    if (!text) continue;
+    if (prev && out) {
+      const last = out[out.length - 1];
+      const first = text[0];
+      if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, l, right)) out += ' ';
+    }
+    out += text;
+    prev = l;
+  }
+  return out;
+}
+
+function fits(prev: Line, next: Line, right: number): boolean {
+  const lastGlyph = [...prev.glyphs].reverse().find((g) => !SPACE.test(g.ch));
+  if (!lastGlyph) return false;
+  const remaining = right - (lastGlyph.x + lastGlyph.w);
+  const start = next.glyphs.findIndex((g) => !SPACE.test(g.ch));
+  if (start < 0) return false;
+  const gs = next.glyphs.slice(start);
+  let w = 0;
+  if (/[A-Za-z0-9]/.test(gs[0].ch)) {
+    for (const g of gs) {
+      if (!/[A-Za-z0-9\-_.@/]/.test(g.ch)) break;
+      w += g.w;
+    }
+  } else {
+    w = gs[0].w;
+    for (let k = 1; k < gs.length && CLOSING.test(gs[k].ch); k++) w += gs[k].w;
+  }
+  return remaining >= w - 0.5;
+}

@@ -1,0 +1,151 @@
+/**
+ * Filled forms back into records. A PDF's AcroForm fields (named by dotted record paths) are read
+ * when present; otherwise its text is read through the kind's layout. The kind is recognised from
+ * the content unless the caller names one.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import type { Kind } from '../core/kind.js';
+import type { Issue } from '../core/errors.js';
+import { validateRecord } from '../core/records.js';
+import { dottedToPointer, parsePointer, setAt } from '../core/pointer.js';
+import { allKinds, getKind } from '../kinds/index.js';
+import { normaliseValue } from './normalize.js';
+import { ParseFailure, readPdf, DEFAULT_LIMITS, type PdfData, type ReadLimits } from './pdf.js';
+import { preparePages, readTemplate, type Reading } from './read.js';
+import { templateOf } from './template.js';
+
+export { ParseFailure, type FailureCode, type ReadLimits } from './pdf.js';
+
+export interface FieldInfo {
+  confidence: number;
+  /** 1-based page number. */
+  page: number;
+}
+
+export interface ParseResult {
+  file?: string;
+  kind: string;
+  source: 'fields' | 'text';
+  record: Record<string, unknown>;
+  valid: boolean;
+  errors: Issue[];
+  warnings: Issue[];
+  fields: Record<string, FieldInfo>;
+}
+
+export interface ParseOptions {
+  /** Force a kind instead of recognising it. */
+  kind?: string | Kind;
+  /** Shown in the result. */
+  file?: string;
+  limits?: ReadLimits;
+}
+
+/** Parse a filled form. Throws ParseFailure when the file cannot be read as a form. */
+export async function parseForm(bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParseResult> {
+  const pdf = await readPdf(bytes, opts.limits);
+  const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
+  const fromFields = readFields(pdf, forced);
+  if (fromFields) return finish(opts.file, fromFields.kind, 'fields', fromFields.values);
+  const prepared = preparePages(pdf.pages);
+  const candidates = forced ? [forced] : allKinds();
+  let best: { kind: Kind; values: Map<string, Reading>; score: number } | undefined;
+  for (const kind of candidates) {
+    const r = readTemplate(templateOf(kind), prepared);
+    if (!best || r.score > best.score) best = { kind, values: r.values, score: r.score };
+  }
+  if (!best || (!forced && best.score < 0.5)) {
+    const text = pdf.pages.some((p) => p.items.some((i) => i.str.trim()));
+    throw new ParseFailure('not-a-form', text ? `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）` : '页面上没有文字（可能是扫描件），无法识别表单');
+  }
+  return finish(opts.file, best.kind, 'text', best.values);
+}
+
+/** Read a file and parse it; a missing or unreadable file is a ParseFailure too. */
+export async function parseFile(path: string, opts: Omit<ParseOptions, 'file'> = {}): Promise<ParseResult> {
+  const max = opts.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  let bytes: Buffer;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new ParseFailure('unreadable', `${path} 是文件夹`);
+    if (s.size > max) throw new ParseFailure('too-large', `文件过大（${Math.round(s.size / 1048576)} MB）`);
+    bytes = await readFile(path);
+  } catch (e) {
+    if (e instanceof ParseFailure) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ParseFailure('unreadable', code === 'ENOENT' ? `找不到文件 ${path}` : `无法读取 ${path}（${code ?? (e as Error).message}）`);
+  }
+  return parseForm(bytes, { ...opts, file: path });
+}
+
+/** AcroForm fields named by the record's dotted paths; checkboxes `<list>.<option>`. */
+function readFields(pdf: PdfData, forced?: Kind): { kind: Kind; values: Map<string, Reading> } | undefined {
+  if (!pdf.fields.size) return undefined;
+  let best: { kind: Kind; values: Map<string, Reading>; hits: number } | undefined;
+  for (const kind of forced ? [forced] : allKinds()) {
+    const values = new Map<string, Reading>();
+    let hits = 0;
+    for (const [name, f] of pdf.fields) {
+      const pointer = dottedToPointer(name);
+      const s = kind.schema.at(pointer);
+      if (s && typeof f.value === 'string') {
+        hits++;
+        if (f.value.trim()) values.set(pointer, { raw: f.value, confidence: 1, page: f.page });
+        continue;
+      }
+      // a checkbox for one option of a list: services.事前辅导
+      const dot = name.lastIndexOf('.');
+      if (dot < 0 || typeof f.value !== 'boolean') continue;
+      const list = dottedToPointer(name.slice(0, dot));
+      const option = name.slice(dot + 1);
+      const ls = kind.schema.at(list);
+      if (ls?.type !== 'array' || !(ls.items?.enum ?? []).includes(option)) continue;
+      hits++;
+      const cur = values.get(list) ?? { raw: [] as string[], confidence: 1, page: f.page };
+      if (f.value) (cur.raw as string[]).push(option);
+      values.set(list, cur);
+    }
+    for (const [pointer, r] of values) {
+      const order = kind.schema.at(pointer)?.items?.enum;
+      if (Array.isArray(r.raw) && order) r.raw.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    }
+    if (!best || hits > best.hits) best = { kind, values, hits };
+  }
+  return best && best.hits >= Math.min(3, pdf.fields.size) ? best : undefined;
+}
+
+function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text', values: Map<string, Reading>): ParseResult {
+  const record: Record<string, unknown> = {};
+  const fields: Record<string, FieldInfo> = {};
+  for (const [pointer, r] of values) {
+    if (Array.isArray(r.raw)) {
+      setAt(record, pointer, r.raw);
+      fields[pointer] = { confidence: round(r.confidence), page: r.page + 1 };
+      continue;
+    }
+    const n = normaliseValue(kind.schema.at(pointer), r.raw);
+    if (n.value === '' || n.value === undefined) continue;
+    setAt(record, pointer, n.value);
+    fields[pointer] = { confidence: round(r.confidence * (n.repaired ? 0.9 : 1) * (n.ok ? 1 : 0.5)), page: r.page + 1 };
+  }
+  const v = validateRecord(kind, record);
+  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields } as ParseResult;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Keys in schema order, so output reads like the form. */
+function ordered(kind: Kind, record: Record<string, unknown>): Record<string, unknown> {
+  const sort = (value: unknown, schema: { properties?: Record<string, unknown> } | undefined): unknown => {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || !schema?.properties) return value;
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(schema.properties);
+    for (const k of [...keys, ...Object.keys(value)]) {
+      if (k in out || !(k in (value as object))) continue;
+      out[k] = sort((value as Record<string, unknown>)[k], schema.properties[k] as { properties?: Record<string, unknown> });
+    }
+    return out;
+  };
+  void parsePointer;
+  return sort(record, kind.schema.schema as { properties?: Record<string, unknown> }) as Record<string, unknown>;
+}

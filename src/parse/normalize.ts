@@ -1,0 +1,94 @@
+/**
+ * Values as read from a page, turned back into the record's formats: trimmed, wrapped lines joined
+ * (by the reader), full-width digits and letters folded in codes, phones and dates, alignment spaces
+ * dropped from personal names, printed dates (2026年3月2日 14:40) back to ISO. A value that cannot be
+ * converted is kept as read, so validation reports it.
+ */
+import type { JsonSchema } from '../core/schema.js';
+import { formatCheckers } from '../core/validate.js';
+import { normalizeDigits } from '../core/identifiers.js';
+
+export interface Normalised {
+  value: unknown;
+  /** The text had to be changed beyond trimming to fit the format. */
+  repaired: boolean;
+  /** The value satisfies its format (or has none). */
+  ok: boolean;
+}
+
+const pad = (n: string | number) => String(n).padStart(2, '0');
+
+/** 2026年3月2日, 2026.03.02, 2026-03-02, 2026/3/2 → 2026-03-02 */
+export function parseDate(s: string): string | undefined {
+  const m = /^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$/.exec(s.trim());
+  return m ? `${m[1]}-${pad(m[2])}-${pad(m[3])}` : undefined;
+}
+
+/** 2026年3月2日 14:40, 2026-03-02 14时40分, 2026-03-02T14:40 → 2026-03-02T14:40 */
+export function parseDateTime(s: string): string | undefined {
+  const m = /^(.*?\d{1,2}\s*日?)\s*(?:T|\s)*\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})\s*分?$/.exec(s.trim());
+  if (!m) return undefined;
+  const d = parseDate(m[1]);
+  return d ? `${d}T${pad(m[2])}:${pad(m[3])}` : undefined;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** 王　玉 / 王 玉 → 王玉; spaces between Latin letters stay. */
+export function personName(s: string): string {
+  const chars = [...s.trim()];
+  let out = '';
+  chars.forEach((c, i) => {
+    if (/[\s\u3000]/.test(c)) {
+      const before = out[out.length - 1] ?? '';
+      const after = chars.slice(i + 1).find((x) => !/[\s\u3000]/.test(x)) ?? '';
+      if (HAN.test(before) || HAN.test(after) || !before || !after) return;
+      if (/\s$/.test(out)) return;
+      out += ' ';
+      return;
+    }
+    out += c;
+  });
+  return out;
+}
+
+/** A text value from the page into the field's schema type and format. */
+export function normaliseValue(schema: JsonSchema | undefined, raw: string): Normalised {
+  const text = raw.trim();
+  const format = schema?.format;
+  const check = format ? formatCheckers[format] : undefined;
+  const ok = (v: string) => !check || check(v) === null;
+  if (schema?.['x-display'] === 'personName') {
+    const v = personName(text);
+    return { value: v, repaired: v.replace(/\s/g, '') !== text.replace(/[\s\u3000]/g, ''), ok: true };
+  }
+  switch (format) {
+    case 'date': {
+      const d = parseDate(normalizeDigits(text));
+      return d ? { value: d, repaired: false, ok: ok(d) } : { value: text, repaired: false, ok: false };
+    }
+    case 'date-minute': {
+      const d = parseDateTime(normalizeDigits(text));
+      return d ? { value: d, repaired: false, ok: ok(d) } : { value: text, repaired: false, ok: false };
+    }
+    case 'credit-code':
+    case 'id-card': {
+      const folded = normalizeDigits(text).replace(/\s+/g, '');
+      if (ok(folded)) return { value: folded, repaired: folded !== text, ok: true };
+      const upper = folded.toUpperCase();
+      if (ok(upper)) return { value: upper, repaired: true, ok: true };
+      return { value: folded, repaired: folded !== text, ok: false };
+    }
+    case 'phone': {
+      const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
+      for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (ok(v)) return { value: v, repaired: v !== text, ok: true };
+      return { value: folded, repaired: folded !== text, ok: false };
+    }
+  }
+  if (schema?.type === 'integer' || schema?.type === 'number') {
+    const n = Number(normalizeDigits(text).replace(/[,\s]/g, ''));
+    if (text && Number.isFinite(n)) return { value: n, repaired: false, ok: true };
+  }
+  if (check) return { value: text, repaired: false, ok: ok(text) };
+  return { value: text, repaired: false, ok: true };
+}

@@ -1,0 +1,186 @@
+/**
+ * Reading a PDF for the parser: positioned text (pdf.js), ruled lines and AcroForm values (pdf-lib).
+ * Bounded: the file's size, the number of pages read and the time spent are all capped, and every
+ * failure becomes a ParseFailure with a one-line Chinese reason.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
+import { pageRules, type Rules } from './rules.js';
+
+const require = createRequire(import.meta.url);
+const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
+const CMAPS = join(pdfjsRoot, 'cmaps') + '/';
+const STANDARD_FONTS = join(pdfjsRoot, 'standard_fonts') + '/';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | undefined;
+const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+
+export type FailureCode = 'not-pdf' | 'too-large' | 'truncated' | 'encrypted' | 'no-pages' | 'timeout' | 'unreadable' | 'not-a-form';
+
+/** The file cannot be read as a form. */
+export class ParseFailure extends Error {
+  constructor(
+    readonly code: FailureCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ParseFailure';
+  }
+}
+
+/** A run of text on a page; x, y is the baseline start in PDF user space (y pointing up). */
+export interface TextItem {
+  str: string;
+  x: number;
+  y: number;
+  w: number;
+  size: number;
+}
+
+export interface PageData {
+  /** 0-based */
+  index: number;
+  width: number;
+  height: number;
+  items: TextItem[];
+  rules: Rules;
+}
+
+export type FieldValue = string | boolean | string[];
+
+export interface PdfData {
+  numPages: number;
+  pages: PageData[];
+  /** AcroForm values by field name, with the page of the first widget; empty when there is no form. */
+  fields: Map<string, { value: FieldValue; page: number }>;
+}
+
+export interface ReadLimits {
+  /** Pages read from the start of the file. */
+  maxPages?: number;
+  maxBytes?: number;
+  timeoutMs?: number;
+}
+
+export const DEFAULT_LIMITS: Required<ReadLimits> = { maxPages: 4, maxBytes: 64 * 1024 * 1024, timeoutMs: 20000 };
+
+export async function readPdf(bytes: Uint8Array, limits: ReadLimits = {}): Promise<PdfData> {
+  const lim = { ...DEFAULT_LIMITS, ...limits };
+  if (bytes.length > lim.maxBytes) throw new ParseFailure('too-large', `文件过大（${Math.round(bytes.length / 1048576)} MB，上限 ${Math.round(lim.maxBytes / 1048576)} MB）`);
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (!head.includes('%PDF-')) throw new ParseFailure('not-pdf', '不是 PDF 文件');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ParseFailure('timeout', `读取超时（超过 ${lim.timeoutMs / 1000} 秒）`)), lim.timeoutMs);
+  });
+  const task = readBounded(bytes, lim);
+  try {
+    return await Promise.race([task, timeout]);
+  } finally {
+    clearTimeout(timer);
+    task.catch(() => undefined);
+  }
+}
+
+async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promise<PdfData> {
+  const { getDocument } = await loadPdfJs();
+  const task = getDocument({
+    data: new Uint8Array(bytes),
+    cMapUrl: CMAPS,
+    cMapPacked: true,
+    standardFontDataUrl: STANDARD_FONTS,
+    verbosity: 0,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+    maxImageSize: 1,
+  });
+  let doc: Awaited<typeof task.promise>;
+  try {
+    doc = await task.promise;
+  } catch (e) {
+    await task.destroy().catch(() => undefined);
+    throw pdfjsFailure(e);
+  }
+  try {
+    const numPages = doc.numPages;
+    if (!numPages) throw new ParseFailure('no-pages', 'PDF 没有页面');
+    const pages: PageData[] = [];
+    const n = Math.min(numPages, lim.maxPages);
+    for (let i = 0; i < n; i++) {
+      let page;
+      try {
+        page = await doc.getPage(i + 1);
+      } catch (e) {
+        if (i === 0) throw pdfjsFailure(e);
+        break;
+      }
+      const [x0, y0, x1, y1] = page.view as number[];
+      const tc = await page.getTextContent({ disableNormalization: true });
+      const items: TextItem[] = [];
+      for (const it of tc.items) {
+        if (!('str' in it) || !it.str) continue;
+        const [a, b, c, d, e, f] = it.transform as number[];
+        items.push({ str: it.str, x: e, y: f, w: it.width, size: Math.hypot(c, d) || Math.hypot(a, b) });
+      }
+      pages.push({ index: i, width: x1 - x0, height: y1 - y0, items, rules: { h: [], v: [] } });
+      page.cleanup();
+    }
+    const fields = new Map<string, { value: FieldValue; page: number }>();
+    await structure(bytes, pages, fields);
+    return { numPages, pages, fields };
+  } finally {
+    await doc.destroy().catch(() => undefined);
+  }
+}
+
+/** Ruled lines and form fields through pdf-lib; a file pdf-lib cannot load still gives its text. */
+async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['fields']): Promise<void> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+  } catch {
+    return;
+  }
+  for (const p of pages) {
+    try {
+      if (p.index < doc.getPageCount()) {
+        p.rules = pageRules(doc, p.index);
+      }
+    } catch {
+      /* no lines: the reader falls back to text alone */
+    }
+  }
+  try {
+    const acro = doc.catalog.getAcroForm();
+    if (!acro) return;
+    const pageRefs = doc.getPages().map((pg) => pg.ref);
+    for (const f of doc.getForm().getFields()) {
+      let value: FieldValue | undefined;
+      if (f instanceof PDFTextField) value = f.getText() ?? '';
+      else if (f instanceof PDFCheckBox) value = f.isChecked();
+      else if (f instanceof PDFRadioGroup) value = f.getSelected() ?? '';
+      else if (f instanceof PDFDropdown) value = f.getSelected();
+      if (value === undefined) continue;
+      const widget = f.acroField.getWidgets()[0];
+      const pref = widget?.P();
+      const page = pref ? Math.max(0, pageRefs.findIndex((r) => r === pref)) : 0;
+      fields.set(f.getName(), { value, page });
+    }
+  } catch {
+    /* a broken form dictionary: read the page text instead */
+  }
+}
+
+function pdfjsFailure(e: unknown): ParseFailure {
+  if (e instanceof ParseFailure) return e;
+  const name = (e as { name?: string })?.name ?? '';
+  const msg = String((e as Error)?.message ?? e);
+  if (name === 'PasswordException') return new ParseFailure('encrypted', 'PDF 受密码保护，无法读取');
+  if (name === 'InvalidPDFException' || /Invalid PDF|startxref|xref/i.test(msg)) return new ParseFailure('truncated', `PDF 文件损坏或不完整（${msg}）`);
+  if (/Invalid page|no pages/i.test(msg)) return new ParseFailure('no-pages', 'PDF 没有页面');
+  return new ParseFailure('unreadable', `无法读取 PDF（${msg}）`);
+}

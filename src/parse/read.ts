@@ -1,0 +1,253 @@
+/**
+ * Reading a kind's values off its pages, driven by its template (labels, the value cells they
+ * precede, the fixed text around paragraph fields). Works for any producer that prints the table
+ * with ruled lines: labels are found as whole cells (however they wrap), the value is the cell to the
+ * right of its label.
+ */
+import { boxAt, center, inside, joinLines, lines, lineText, preparePage, type Box, type Page } from './geometry.js';
+import type { PageData, TextItem } from './pdf.js';
+import { matchKey, type LabelSlot, type Template, type ValueSlot } from './template.js';
+
+export interface Reading {
+  /** Text, or the ticked options of a checkbox list. */
+  raw: string | string[];
+  confidence: number;
+  page: number;
+}
+
+export interface ReadResult {
+  values: Map<string, Reading>;
+  /** Share of the kind's labels and fixed text found on the pages (0–1). */
+  score: number;
+  labelsFound: number;
+  labelsTotal: number;
+}
+
+interface Cell {
+  box: Box;
+  page: Page;
+  items: TextItem[];
+  key: string;
+}
+
+export interface PreparedPages {
+  pages: Page[];
+  cells: Cell[];
+  /** Items outside table cells, per page. */
+  flow: { page: Page; items: TextItem[] }[];
+}
+
+/** Group each page's text into ruled cells once; every kind's template reads the same grouping. */
+export function preparePages(data: PageData[]): PreparedPages {
+  const pages = data.map(preparePage);
+  const cells: Cell[] = [];
+  const flow: PreparedPages['flow'] = [];
+  for (const page of pages) {
+    const byKey = new Map<string, Cell>();
+    const loose: TextItem[] = [];
+    for (const it of page.data.items) {
+      if (!it.str.trim()) continue;
+      const [x, y] = center(it);
+      const box = boxAt(page, x, y);
+      if (!box.closed) {
+        loose.push(it);
+        continue;
+      }
+      let c = byKey.get(box.key);
+      if (!c) {
+        c = { box, page, items: [], key: '' };
+        byKey.set(box.key, c);
+        cells.push(c);
+      }
+      c.items.push(it);
+    }
+    for (const c of byKey.values()) c.key = matchKey(joinLines(lines(c.items)));
+    flow.push({ page, items: loose });
+  }
+  return { pages, cells, flow };
+}
+
+const strip = (k: string) => k.replace(/\([^)]*\)/g, '');
+
+/** Match every label of the template to a cell: exact text first, then without bracketed notes, then containment. */
+function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell; confidence: number }> {
+  const found = new Map<LabelSlot, { cell: Cell; confidence: number }>();
+  const used = new Set<Cell>();
+  const tiers: [(cell: string, label: string) => boolean, number][] = [
+    [(c, l) => c === l, 1],
+    [(c, l) => strip(c) === strip(l) && strip(l).length > 0, 0.9],
+    [(c, l) => strip(l).length >= 3 && (strip(c).startsWith(strip(l)) || (c.includes(strip(l)) && c.length <= strip(l).length * 2)), 0.7],
+  ];
+  for (const [test, confidence] of tiers) {
+    for (const l of t.labels) {
+      if (found.has(l)) continue;
+      const cell = p.cells.find((c) => !used.has(c) && test(c.key, l.key));
+      if (cell) {
+        found.set(l, { cell, confidence });
+        used.add(cell);
+      }
+    }
+  }
+  return found;
+}
+
+const TICK = /[√✓✔☑☒■▣●◉✗✘×xX]/;
+
+export function readTemplate(t: Template, p: PreparedPages): ReadResult {
+  const values = new Map<string, Reading>();
+  const labels = findLabels(t, p);
+  const labelCells = new Set([...labels.values()].map((l) => l.cell));
+  for (const slot of t.values) {
+    const l = labels.get(slot.label);
+    if (!l) continue;
+    const { cell } = l;
+    const ys = cell.items.map((i) => center(i)[1]);
+    const y = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : (cell.box.y0 + cell.box.y1) / 2;
+    const box = boxAt(cell.page, cell.box.x1 + 1.5, y);
+    if (!box.closed || box.key === cell.box.key) continue;
+    const target = p.cells.find((c) => c.page === cell.page && c.box.key === box.key);
+    if (target && labelCells.has(target)) continue;
+    const items = target?.items ?? [];
+    readValue(slot, items, box, cell.page.index, l.confidence, values, t);
+  }
+  readFlow(t, p, values);
+  const anchors = t.anchors.length ? anchorHits(t, p) : 0;
+  const total = t.labels.length + t.anchors.length;
+  return { values, score: total ? (labels.size + anchors) / total : 0, labelsFound: labels.size, labelsTotal: t.labels.length };
+}
+
+function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>, t: Template): void {
+  const ls = lines(items);
+  const minX = Math.min(...items.map((i) => i.x));
+  const right = items.length ? box.x1 - (minX - box.x0) : box.x1;
+  let text = joinLines(ls, right);
+  if (slot.hint) text = removeHint(text, slot.hint);
+  if (slot.checkboxes) {
+    out.set(slot.checkboxes.field, { raw: ticked(text, slot.checkboxes.options), confidence, page });
+    return;
+  }
+  const fields = slot.spans.filter((s) => s.field);
+  if (fields.length === 1 && slot.spans.length === 1) {
+    if (text.trim()) out.set(fields[0].field!, { raw: text.trim(), confidence, page });
+    return;
+  }
+  // Several spans in one cell: fixed text between fields splits the value.
+  for (const [field, v] of splitByAnchors(slot.spans, text)) if (v.trim()) out.set(field, { raw: v.trim(), confidence: confidence * 0.9, page });
+  void t;
+}
+
+function removeHint(text: string, hint: string): string {
+  // the hint may wrap too, and another producer may print its brackets full-width
+  const pattern = [...matchKey(hint)].map((c) => (c >= '!' && c <= '~' ? `[${escape(c)}${String.fromCharCode(c.charCodeAt(0) + 0xfee0)}]` : escape(c))).join('[\\s\\u3000]*');
+  const m = new RegExp(pattern).exec(text);
+  return m ? (text.slice(0, m.index) + text.slice(m.index + m[0].length)).trim() : text;
+}
+
+const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The options ticked in a checkbox cell: a mark (√ ☑ ■ …) between the previous option and this one. */
+export function ticked(text: string, options: string[]): string[] {
+  const flat = matchKey(text);
+  const keys = options.map(matchKey);
+  const positions = keys.map((k) => flat.indexOf(k));
+  const out: string[] = [];
+  options.forEach((o, i) => {
+    const at = positions[i];
+    if (at < 0) return;
+    // the marks region: from the end of the closest option before this one
+    let from = 0;
+    positions.forEach((p, j) => {
+      if (j !== i && p >= 0 && p < at) from = Math.max(from, p + keys[j].length);
+    });
+    if (TICK.test(flat.slice(from, at))) out.push(o);
+  });
+  return out;
+}
+
+function splitByAnchors(spans: { text: string; field?: string }[], text: string): [string, string][] {
+  const out: [string, string][] = [];
+  let rest = text;
+  spans.forEach((s, i) => {
+    if (!s.field) {
+      const k = rest.indexOf(s.text.trim());
+      if (k >= 0 && s.text.trim()) rest = rest.slice(k + s.text.trim().length);
+      return;
+    }
+    const next = spans.slice(i + 1).find((x) => !x.field && x.text.trim());
+    const k = next ? rest.indexOf(next.text.trim()) : -1;
+    out.push([s.field, k >= 0 ? rest.slice(0, k) : rest]);
+    rest = k >= 0 ? rest.slice(k) : '';
+  });
+  return out;
+}
+
+/** Running text outside tables, in reading order, with a map from squashed positions back to it. */
+function flowText(p: PreparedPages): { text: string; squashed: string; map: number[]; pageAt: number[] } {
+  let text = '';
+  const pageAt: number[] = [];
+  for (const f of p.flow) {
+    for (const l of lines(f.items)) {
+      const s = lineText(l) + '\n';
+      text += s;
+      for (let k = 0; k < s.length; k++) pageAt.push(f.page.index);
+    }
+  }
+  let squashed = '';
+  const map: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const k = matchKey(text[i]);
+    for (const c of k) {
+      squashed += c;
+      map.push(i);
+    }
+  }
+  return { text, squashed, map, pageAt };
+}
+
+const ANCHOR = 14;
+
+/** Fields inside running text: the value is what lies between the fixed text before and after it. */
+function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): void {
+  if (!t.flow.some((s) => s.field)) return;
+  const f = flowText(p);
+  let cursor = 0;
+  const spans = t.flow;
+  spans.forEach((s, i) => {
+    if (!s.field || out.has(s.field)) return;
+    let before = '';
+    for (let k = i - 1; k >= 0 && !spans[k].field && before.length < ANCHOR; k--) before = matchKey(spans[k].text) + before;
+    before = before.slice(-ANCHOR);
+    let after = '';
+    for (let k = i + 1; k < spans.length && !spans[k].field && after.length < ANCHOR; k++) after += matchKey(spans[k].text);
+    after = after.slice(0, ANCHOR);
+    let start = cursor;
+    if (before) {
+      const at = f.squashed.indexOf(before, cursor);
+      if (at < 0) return;
+      start = at + before.length;
+    }
+    let end: number;
+    if (after) {
+      const at = f.squashed.indexOf(after, start);
+      if (at < 0) return;
+      end = at;
+    } else {
+      // a field that ends its block: up to the end of its line
+      const from = f.map[start] ?? f.text.length;
+      const nl = f.text.indexOf('\n', from);
+      end = f.map.findIndex((m) => m >= (nl < 0 ? f.text.length : nl));
+      if (end < 0) end = f.squashed.length;
+    }
+    cursor = end;
+    if (end <= start) return;
+    const a = f.map[start];
+    const b = f.map[end - 1] + 1;
+    const raw = f.text.slice(a, b).replace(/\n/g, '').trim();
+    if (raw) out.set(s.field, { raw, confidence: 0.8, page: f.pageAt[a] ?? 0 });
+  });
+}
+
+function anchorHits(t: Template, p: PreparedPages): number {
+  const all = matchKey(p.flow.map((f) => lines(f.items).map(lineText).join('')).join('') + p.cells.map((c) => c.key).join(''));
+  return t.anchors.filter((a) => all.includes(a)).length;
+}

@@ -1,0 +1,310 @@
+/**
+ * Ruled lines of a page, read from its content stream (and the form XObjects it draws): the table
+ * structure the parser reads cells from. Only axis-aligned strokes, and thin filled rectangles (how
+ * browsers draw borders), count; curves and text are skipped. pdf.js could give the same through its
+ * operator list, but that also builds every glyph and costs ten times more.
+ */
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, decodePDFRawStream, type PDFDocument, type PDFObject } from 'pdf-lib';
+
+/** A horizontal (y1 = y2) or vertical (x1 = x2) line in page space, y pointing up. */
+export interface Segment {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+export interface Rules {
+  h: Segment[];
+  v: Segment[];
+}
+
+type M = [number, number, number, number, number, number];
+const ID: M = [1, 0, 0, 1, 0, 0];
+const mul = (m: M, n: M): M => [
+  m[0] * n[0] + m[1] * n[2],
+  m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2],
+  m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4],
+  m[4] * n[1] + m[5] * n[3] + n[5],
+];
+const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+
+/** Upper bound on content-stream bytes read per page (a form page has tens of kilobytes). */
+const MAX_CONTENT = 8 * 1024 * 1024;
+
+export function pageRules(doc: PDFDocument, pageIndex: number): Rules {
+  const page = doc.getPage(pageIndex);
+  const out: Rules = { h: [], v: [] };
+  const contents = page.node.Contents();
+  const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r) as PDFObject) : contents ? [contents] : [];
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (const s of streams) {
+    const bytes = decode(s);
+    if (!bytes) continue;
+    total += bytes.length;
+    if (total > MAX_CONTENT) break;
+    chunks.push(bytes, new Uint8Array([10]));
+  }
+  const data = concat(chunks);
+  run(doc, data, page.node.Resources(), ID, out, 0);
+  return out;
+}
+
+function decode(s: PDFObject | undefined): Uint8Array | undefined {
+  if (!(s instanceof PDFRawStream)) return undefined;
+  try {
+    return decodePDFRawStream(s).decode();
+  } catch {
+    return undefined;
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const n = chunks.reduce((a, c) => a + c.length, 0);
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+interface Sub {
+  pts: [number, number][];
+  closed: boolean;
+  curved: boolean;
+}
+
+/** Interpret one content stream: track q/Q/cm, build paths, keep the straight lines that get painted. */
+function run(doc: PDFDocument, data: Uint8Array, resources: PDFDict | undefined, base: M, out: Rules, depth: number): void {
+  const stack: { ctm: M; lw: number }[] = [];
+  let ctm = base;
+  let lw = 1;
+  let subs: Sub[] = [];
+  let cur: Sub | undefined;
+  const ops: (number | string)[] = [];
+  const lex = new Lexer(data);
+  for (;;) {
+    const t = lex.next();
+    if (t === undefined) break;
+    if (typeof t === 'number') {
+      ops.push(t);
+      continue;
+    }
+    if (t.kind !== 'op') {
+      if (t.kind === 'name') ops.push(t.value);
+      continue;
+    }
+    const n = (i: number) => Number(ops[ops.length - i]) || 0;
+    switch (t.value) {
+      case 'q':
+        stack.push({ ctm, lw });
+        break;
+      case 'Q': {
+        const s = stack.pop();
+        if (s) ({ ctm, lw } = s);
+        break;
+      }
+      case 'cm':
+        if (ops.length >= 6) ctm = mul([n(6), n(5), n(4), n(3), n(2), n(1)], ctm);
+        break;
+      case 'w':
+        lw = n(1);
+        break;
+      case 'm':
+        cur = { pts: [apply(ctm, n(2), n(1))], closed: false, curved: false };
+        subs.push(cur);
+        break;
+      case 'l':
+        if (cur) cur.pts.push(apply(ctm, n(2), n(1)));
+        break;
+      case 'c':
+        if (cur) {
+          cur.curved = true;
+          cur.pts.push(apply(ctm, n(2), n(1)));
+        }
+        break;
+      case 'v':
+      case 'y':
+        if (cur) {
+          cur.curved = true;
+          cur.pts.push(apply(ctm, n(2), n(1)));
+        }
+        break;
+      case 'h':
+        if (cur) cur.closed = true;
+        break;
+      case 're': {
+        const [x, y, w, hh] = [n(4), n(3), n(2), n(1)];
+        subs.push({ pts: [apply(ctm, x, y), apply(ctm, x + w, y), apply(ctm, x + w, y + hh), apply(ctm, x, y + hh)], closed: true, curved: false });
+        cur = undefined;
+        break;
+      }
+      case 'S':
+      case 's':
+        if (t.value === 's' && cur) cur.closed = true;
+        stroke(subs, out, lw * Math.hypot(ctm[0], ctm[1]));
+        subs = [];
+        cur = undefined;
+        break;
+      case 'f':
+      case 'F':
+      case 'f*':
+        fill(subs, out);
+        subs = [];
+        cur = undefined;
+        break;
+      case 'B':
+      case 'B*':
+      case 'b':
+      case 'b*':
+        stroke(subs, out, lw);
+        fill(subs, out);
+        subs = [];
+        cur = undefined;
+        break;
+      case 'n':
+        subs = [];
+        cur = undefined;
+        break;
+      case 'Do': {
+        const name = ops[ops.length - 1];
+        if (typeof name === 'string' && depth < 4) form(doc, resources, name, ctm, out, depth);
+        break;
+      }
+      case 'BI':
+        lex.skipInlineImage();
+        break;
+    }
+    ops.length = 0;
+  }
+}
+
+function form(doc: PDFDocument, resources: PDFDict | undefined, name: string, ctm: M, out: Rules, depth: number): void {
+  const xobjects = resources?.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return;
+  const ref = xobjects.get(PDFName.of(name));
+  const x = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
+  if (!(x instanceof PDFRawStream)) return;
+  if (x.dict.get(PDFName.of('Subtype')) !== PDFName.of('Form')) return;
+  const bytes = decode(x);
+  if (!bytes || bytes.length > MAX_CONTENT) return;
+  const mat = x.dict.lookup(PDFName.of('Matrix'));
+  let m: M = ID;
+  if (mat instanceof PDFArray && mat.size() === 6) m = mat.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : 0)) as M;
+  const res = x.dict.lookup(PDFName.of('Resources'));
+  run(doc, bytes, res instanceof PDFDict ? res : resources, mul(m, ctm), out, depth + 1);
+}
+
+function add(out: Rules, a: [number, number], b: [number, number]): void {
+  const [x1, y1] = a;
+  const [x2, y2] = b;
+  if (Math.abs(y1 - y2) < 0.6 && Math.abs(x1 - x2) > 0.5) out.h.push({ x1: Math.min(x1, x2), x2: Math.max(x1, x2), y1: (y1 + y2) / 2, y2: (y1 + y2) / 2 });
+  else if (Math.abs(x1 - x2) < 0.6 && Math.abs(y1 - y2) > 0.5) out.v.push({ x1: (x1 + x2) / 2, x2: (x1 + x2) / 2, y1: Math.min(y1, y2), y2: Math.max(y1, y2) });
+}
+
+function stroke(subs: Sub[], out: Rules, width: number): void {
+  if (width > 6) return;
+  for (const s of subs) {
+    if (s.curved) continue;
+    for (let i = 1; i < s.pts.length; i++) add(out, s.pts[i - 1], s.pts[i]);
+    if (s.closed && s.pts.length > 2) add(out, s.pts[s.pts.length - 1], s.pts[0]);
+  }
+}
+
+/** A filled thin rectangle is a line; a filled larger rectangle (a cell background) gives its edges. */
+function fill(subs: Sub[], out: Rules): void {
+  for (const s of subs) {
+    if (s.curved || s.pts.length < 2) continue;
+    const xs = s.pts.map((p) => p[0]);
+    const ys = s.pts.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const rectangular = s.pts.every((p) => (Math.abs(p[0] - x0) < 0.6 || Math.abs(p[0] - x1) < 0.6) && (Math.abs(p[1] - y0) < 0.6 || Math.abs(p[1] - y1) < 0.6));
+    if (!rectangular) continue;
+    if (y1 - y0 <= 3 && x1 - x0 > 3) add(out, [x0, (y0 + y1) / 2], [x1, (y0 + y1) / 2]);
+    else if (x1 - x0 <= 3 && y1 - y0 > 3) add(out, [(x0 + x1) / 2, y0], [(x0 + x1) / 2, y1]);
+    else if (x1 - x0 > 3 && y1 - y0 > 3) {
+      add(out, [x0, y0], [x1, y0]);
+      add(out, [x0, y1], [x1, y1]);
+      add(out, [x0, y0], [x0, y1]);
+      add(out, [x1, y0], [x1, y1]);
+    }
+  }
+}
+
+type Token = number | { kind: 'op' | 'name' | 'other'; value: string };
+
+const WS = new Set([0, 9, 10, 12, 13, 32]);
+const DELIM = new Set([40, 41, 60, 62, 91, 93, 123, 125, 47, 37]);
+
+/** A PDF content-stream lexer that keeps only numbers, names and operators. */
+class Lexer {
+  private i = 0;
+  constructor(private d: Uint8Array) {}
+  next(): Token | undefined {
+    const d = this.d;
+    for (;;) {
+      while (this.i < d.length && WS.has(d[this.i])) this.i++;
+      if (this.i >= d.length) return undefined;
+      const c = d[this.i];
+      if (c === 37) {
+        while (this.i < d.length && d[this.i] !== 10 && d[this.i] !== 13) this.i++;
+        continue;
+      }
+      if (c === 40) {
+        this.skipString();
+        return { kind: 'other', value: '' };
+      }
+      if (c === 60) {
+        if (d[this.i + 1] === 60) {
+          this.i += 2;
+          return { kind: 'other', value: '<<' };
+        }
+        while (this.i < d.length && d[this.i] !== 62) this.i++;
+        this.i++;
+        return { kind: 'other', value: '' };
+      }
+      if (c === 62) {
+        this.i += d[this.i + 1] === 62 ? 2 : 1;
+        return { kind: 'other', value: '>>' };
+      }
+      if (c === 91 || c === 93 || c === 123 || c === 125 || c === 41) {
+        this.i++;
+        return { kind: 'other', value: String.fromCharCode(c) };
+      }
+      const start = c === 47 ? ++this.i : this.i;
+      while (this.i < d.length && !WS.has(d[this.i]) && !DELIM.has(d[this.i])) this.i++;
+      if (this.i === start && c !== 47) {
+        this.i++;
+        continue;
+      }
+      let s = '';
+      for (let k = start; k < this.i; k++) s += String.fromCharCode(d[k]);
+      if (c === 47) return { kind: 'name', value: s };
+      if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(s)) return Number(s);
+      return { kind: 'op', value: s };
+    }
+  }
+  private skipString(): void {
+    const d = this.d;
+    let depth = 0;
+    while (this.i < d.length) {
+      const c = d[this.i++];
+      if (c === 92) this.i++;
+      else if (c === 40) depth++;
+      else if (c === 41 && --depth === 0) return;
+    }
+  }
+  /** Skip from after BI to after EI (the image data is binary). */
+  skipInlineImage(): void {
+    const d = this.d;
+    while (this.i < d.length - 1 && !(d[this.i] === 73 && d[this.i + 1] === 68 && WS.has(d[this.i + 2] ?? 32))) this.i++;
+    this.i += 3;
+    while (this.i < d.length - 2 && !(WS.has(d[this.i - 1]) && d[this.i] === 69 && d[this.i + 1] === 73 && (WS.has(d[this.i + 2]) || this.i + 2 >= d.length))) this.i++;
+    this.i += 2;
+  }
+}
