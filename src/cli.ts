@@ -6,9 +6,11 @@ import * as render from './commands/render.js';
 import * as demo from './commands/demo.js';
 import * as batch from './commands/batch.js';
 import * as template from './commands/template.js';
+import * as parse from './commands/parse.js';
+import * as ingest from './commands/ingest.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
-const commands = [validate, render, demo, batch, template];
+const commands = [validate, render, demo, batch, template, parse, ingest];
 
 function program(): Command {
   const p = new Command('bangban')

@@ -9,3 +9,5 @@ export { renderPdf, documentModel } from './pdf/index.js';
 export { loadFontConfig, defaultFonts, type FontConfig } from './pdf/fonts.js';
 export * from './core/identifiers.js';
 export { chineseDate, chineseDateTime } from './core/dates.js';
+export { parseForm, parseFile, ParseFailure, type ParseResult, type ParseOptions, type FieldInfo } from './parse/index.js';
+export { ingestFiles, collectPdfs, writeOutputs, type IngestResult, type IngestSummary } from './parse/ingest.js';

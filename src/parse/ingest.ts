@@ -1,0 +1,244 @@
+/**
+ * Many filled forms at once: every PDF of the given folders and files is parsed (in worker threads
+ * when there are several), one bad file never stops the others, and the results go to JSONL (valid
+ * records, ready for `bangban batch`), CSV and XLSX (every form read, with Chinese headers from the
+ * schema titles, a status and its problems).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import { Piscina } from 'piscina';
+import { writeFileAtomicSync } from '../core/atomic.js';
+import { packageRoot } from '../core/paths.js';
+import { getAt } from '../core/pointer.js';
+import { UserError, formatIssue } from '../core/errors.js';
+import { getKind } from '../kinds/index.js';
+import type { Kind } from '../core/kind.js';
+import { parseOutcome, type Outcome } from './worker.js';
+
+export interface IngestOptions {
+  kind?: string;
+  /** Worker threads; 1 parses in this thread. Default: the machine's parallelism. */
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface IngestSummary {
+  read: number;
+  valid: number;
+  invalid: number;
+  unreadable: number;
+}
+
+export interface IngestResult {
+  outcomes: Outcome[];
+  summary: IngestSummary;
+}
+
+/** Every PDF under the given folders (recursively, sorted) and every file named directly. */
+export function collectPdfs(inputs: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      let s;
+      try {
+        s = statSync(p);
+      } catch {
+        continue;
+      }
+      if (s.isDirectory()) walk(p);
+      else if (/\.pdf$/i.test(name)) out.push(p);
+    }
+  };
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new UserError(`找不到 ${input}`);
+    if (statSync(input).isDirectory()) walk(input);
+    else out.push(input);
+  }
+  return out;
+}
+
+function workerFile(): string | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const file = here.endsWith('.ts') ? join(packageRoot, 'dist', 'parse', 'worker.js') : join(dirname(here), 'worker.js');
+  return existsSync(file) ? file : undefined;
+}
+
+export async function ingestFiles(files: string[], opts: IngestOptions = {}): Promise<IngestResult> {
+  if (opts.kind) getKind(opts.kind);
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), files.length || 1));
+  const outcomes: Outcome[] = new Array(files.length);
+  let done = 0;
+  const finish = (i: number, o: Outcome) => {
+    outcomes[i] = o;
+    opts.onProgress?.(++done, files.length);
+  };
+  const worker = jobs > 1 && files.length >= 4 ? workerFile() : undefined;
+  if (worker) {
+    const pool = new Piscina({ filename: worker, minThreads: jobs, maxThreads: jobs, idleTimeout: 2000 });
+    try {
+      await Promise.all(
+        files.map((file, i) =>
+          pool.run({ file, kind: opts.kind }).then(
+            (o: Outcome) => finish(i, o),
+            (e: unknown) => finish(i, { ok: false, file, code: 'unreadable', error: `无法读取（${(e as Error)?.message ?? e}）` }),
+          ),
+        ),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  } else {
+    for (let i = 0; i < files.length; i++) finish(i, await parseOutcome({ file: files[i], kind: opts.kind }));
+  }
+  const summary: IngestSummary = { read: files.length, valid: 0, invalid: 0, unreadable: 0 };
+  for (const o of outcomes) {
+    if (!o.ok) summary.unreadable++;
+    else if (o.result.valid) summary.valid++;
+    else summary.invalid++;
+  }
+  return { outcomes, summary };
+}
+
+/** One line per problem file: what is wrong with it. */
+export function problemReport(r: IngestResult): string[] {
+  const lines: string[] = [];
+  for (const o of r.outcomes) {
+    if (!o.ok) lines.push(`${o.file}：无法读取 — ${o.error}`);
+    else if (!o.result.valid) lines.push(`${o.result.file}：无效 — ${o.result.errors.map(formatIssue).join('；')}`);
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------
+// Outputs
+// ---------------------------------------------------------------------------
+
+interface Col {
+  pointer: string;
+  header: string;
+}
+
+/** Columns of a kind: one per scalar field, headed by its schema title (parent·title where two share one). */
+export function columnsOf(kind: Kind): Col[] {
+  const leaves = kind.schema.leaves();
+  const titles = leaves.map((l) => kind.fieldTitle(l.pointer));
+  return leaves.map((l, i) => {
+    const dup = titles.filter((t) => t === titles[i]).length > 1;
+    const parent = l.pointer.split('/').slice(0, -1).join('/');
+    const header = dup && parent ? `${kind.fieldTitle(parent)}·${titles[i]}` : titles[i];
+    return { pointer: l.pointer, header };
+  });
+}
+
+const FILE = '文件';
+const STATUS = '状态';
+const PROBLEMS = '问题';
+
+function cellValue(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v)) return v.map(cellValue).join('、');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** Results grouped by kind (files that could not be read have no kind). */
+function byKind(r: IngestResult): Map<string, Outcome[]> {
+  const m = new Map<string, Outcome[]>();
+  for (const o of r.outcomes) {
+    if (!o.ok) continue;
+    const list = m.get(o.result.kind) ?? [];
+    list.push(o);
+    m.set(o.result.kind, list);
+  }
+  return m;
+}
+
+function rows(kind: Kind, outcomes: Outcome[]): { header: string[]; body: string[][] } {
+  const cols = columnsOf(kind);
+  const header = [FILE, STATUS, ...cols.map((c) => c.header), PROBLEMS];
+  const body = outcomes.map((o) => {
+    const r = (o as Extract<Outcome, { ok: true }>).result;
+    return [r.file ?? '', r.valid ? '有效' : '无效', ...cols.map((c) => cellValue(getAt(r.record, c.pointer))), r.errors.map(formatIssue).join('；')];
+  });
+  return { header, body };
+}
+
+/** records.jsonl → records.<kind>.jsonl when the forms are of several kinds. */
+function perKind(path: string, kind: string, several: boolean): string {
+  if (!several) return path;
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}.${kind}${ext}`);
+}
+
+export interface WriteOptions {
+  jsonl?: string;
+  csv?: string;
+  xlsx?: string;
+  /** Also write invalid records to the JSONL (as read, bad values kept). */
+  includeInvalid?: boolean;
+}
+
+/** Write the requested outputs atomically; returns the files written. */
+export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<string[]> {
+  const groups = byKind(r);
+  const several = groups.size > 1;
+  const written: string[] = [];
+  if (o.jsonl) {
+    if (!groups.size) {
+      writeFileAtomicSync(o.jsonl, '');
+      written.push(o.jsonl);
+    }
+    for (const [name, list] of groups) {
+      const file = perKind(o.jsonl, name, several);
+      const text = list
+        .map((x) => (x as Extract<Outcome, { ok: true }>).result)
+        .filter((x) => x.valid || o.includeInvalid)
+        .map((x) => JSON.stringify(x.record) + '\n')
+        .join('');
+      writeFileAtomicSync(file, text);
+      written.push(file);
+    }
+  }
+  if (o.csv) {
+    for (const [name, list] of groups.size ? groups : new Map([['', []]])) {
+      const file = perKind(o.csv, name, several);
+      const t = name ? rows(getKind(name), list) : { header: [FILE, STATUS, PROBLEMS], body: [] };
+      // BOM: spreadsheet programs open UTF-8 CSV with Chinese correctly only with it
+      writeFileAtomicSync(file, '\uFEFF' + stringify([t.header, ...t.body]));
+      written.push(file);
+    }
+  }
+  if (o.xlsx) {
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'bangban';
+    wb.created = new Date(Date.UTC(2000, 0, 1));
+    for (const [name, list] of groups) {
+      const kind = getKind(name);
+      const t = rows(kind, list);
+      const ws = wb.addWorksheet(sheetName(kind.title));
+      ws.addRow(t.header).font = { bold: true };
+      for (const row of t.body) ws.addRow(row);
+      ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(8, ...[t.header[i], ...t.body.map((b) => b[i])].map((s) => [...(s ?? '')].length * 1.6)))));
+      ws.views = [{ state: 'frozen', ySplit: 1 }];
+    }
+    const failed = r.outcomes.filter((x) => !x.ok) as Extract<Outcome, { ok: false }>[];
+    if (failed.length || !groups.size) {
+      const ws = wb.addWorksheet('无法读取');
+      ws.addRow([FILE, '原因']).font = { bold: true };
+      for (const f of failed) ws.addRow([f.file, f.error]);
+    }
+    writeFileAtomicSync(o.xlsx, new Uint8Array(await wb.xlsx.writeBuffer()));
+    written.push(o.xlsx);
+  }
+  return written;
+}
+
+/** Excel sheet names: at most 31 characters, none of []:*?/\ */
+function sheetName(s: string): string {
+  return s.replace(/[[\]:*?/\\]/g, '').slice(0, 31);
+}
