@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import type { Kind } from './core/kind.js';
 import { UserError } from './core/errors.js';
 import { renderPdf } from './pdf/index.js';
+import { renderDocx } from './docx/index.js';
 import { loadFontConfig, type FontConfig } from './pdf/fonts.js';
 
 /** Options every output format understands; a format ignores what it does not use. */
@@ -19,6 +20,7 @@ export type OutputFormat = (kind: Kind, record: unknown | null, opts: RenderOpti
 /** Output formats by name; the file extension picks one unless --format does. */
 export const formats: Record<string, OutputFormat> = {
   pdf: (kind, record, opts) => renderPdf(kind, record, { fonts: opts.fonts }),
+  docx: (kind, record, opts) => renderDocx(kind, record, { fonts: opts.fonts, template: opts.template }),
 };
 
 export function formatFor(file: string, explicit?: string): string {

@@ -1,0 +1,228 @@
+/**
+ * Pixel geometry of a page: skew angle, ruled table lines and drawn check boxes, from a binarised
+ * image (1 = ink). All of it is plain run-length and projection work; no model involved.
+ */
+
+/** An axis-aligned ruled line in page pixels. Horizontal: y0 = y1; vertical: x0 = x1. */
+export interface Rule {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Skew in degrees (positive: text rises to the right), by projection profile over ±`range`. */
+export function skewAngle(bin: Uint8Array, width: number, height: number, range = 3): number {
+  // Work on at most ~1000 px wide: sample ink pixels.
+  const step = Math.max(1, Math.round(width / 1000));
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (let y = 0; y < height; y += step)
+    for (let x = 0; x < width; x += step)
+      if (bin[y * width + x]) {
+        xs.push(x);
+        ys.push(y);
+      }
+  if (xs.length < 50) return 0;
+  const rows = new Float64Array(Math.ceil((height + width) / step) + 4);
+  const score = (deg: number): number => {
+    const t = Math.tan((deg * Math.PI) / 180);
+    rows.fill(0);
+    const off = (width * Math.abs(t)) / step + 2;
+    for (let i = 0; i < xs.length; i++) {
+      const r = Math.round((ys[i] + xs[i] * t) / step + off);
+      if (r >= 0 && r < rows.length) rows[r]++;
+    }
+    let s = 0;
+    for (let i = 0; i < rows.length; i++) s += rows[i] * rows[i];
+    return s;
+  };
+  let best = 0,
+    bestS = -1;
+  for (let d = -range; d <= range + 1e-9; d += 0.2) {
+    const s = score(d);
+    if (s > bestS) {
+      bestS = s;
+      best = d;
+    }
+  }
+  const coarse = best;
+  for (let d = coarse - 0.2; d <= coarse + 0.2 + 1e-9; d += 0.025) {
+    const s = score(d);
+    if (s > bestS) {
+      bestS = s;
+      best = d;
+    }
+  }
+  // ys + x·tan(θ) constant along a line means the line falls to the right by θ; text rising is -θ.
+  return -best;
+}
+
+/** Long horizontal and vertical ink runs, merged into ruled lines. */
+export function findRules(bin: Uint8Array, width: number, height: number, minLen: number): { h: Rule[]; v: Rule[] } {
+  const h = runs(bin, width, height, minLen, false).map(([pos, a, b]) => ({ x0: a, y0: pos, x1: b, y1: pos }));
+  const t = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) t[x * height + y] = bin[y * width + x];
+  const v = runs(t, height, width, minLen, true).map(([pos, a, b]) => ({ x0: pos, y0: a, x1: pos, y1: b }));
+  return { h, v };
+}
+
+/** Per line of the (possibly transposed) image: runs ≥ minLen allowing small gaps, then merged across neighbouring lines. */
+function runs(bin: Uint8Array, W: number, H: number, minLen: number, _vertical: boolean): [number, number, number][] {
+  const gap = Math.max(2, Math.round(minLen / 40));
+  type Seg = { sum: number; n: number; a: number; b: number; last: number };
+  const open: Seg[] = [];
+  const done: Seg[] = [];
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    const found: [number, number][] = [];
+    let start = -1,
+      lastInk = -1;
+    for (let x = 0; x <= W; x++) {
+      const ink = x < W && bin[row + x];
+      if (ink) {
+        if (start < 0) start = x;
+        lastInk = x;
+      } else if (start >= 0 && x - lastInk > gap) {
+        if (lastInk - start + 1 >= minLen) found.push([start, lastInk]);
+        start = -1;
+      }
+    }
+    for (const [a, b] of found) {
+      const s = open.find((o) => y - o.last <= 2 && Math.min(b, o.b) - Math.max(a, o.a) > -minLen / 4);
+      if (s) {
+        s.sum += y * (b - a + 1);
+        s.n += b - a + 1;
+        s.a = Math.min(s.a, a);
+        s.b = Math.max(s.b, b);
+        s.last = y;
+      } else open.push({ sum: y * (b - a + 1), n: b - a + 1, a, b, last: y });
+    }
+    for (let i = open.length - 1; i >= 0; i--)
+      if (y - open[i].last > 2) {
+        done.push(open[i]);
+        open.splice(i, 1);
+      }
+  }
+  done.push(...open);
+  // Thick lines or ones crossing rows (slight skew) may leave parallel pieces: merge overlapping ones.
+  const segs = done.map((s) => [s.sum / s.n, s.a, s.b] as [number, number, number]).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const out: [number, number, number][] = [];
+  for (const s of segs) {
+    const m = out.find((o) => Math.abs(o[0] - s[0]) <= 3 && Math.min(o[2], s[2]) - Math.max(o[1], s[1]) > -gap * 3);
+    if (m) {
+      m[1] = Math.min(m[1], s[1]);
+      m[2] = Math.max(m[2], s[2]);
+    } else out.push([...s]);
+  }
+  return out.map((s) => [Math.round(s[0] * 10) / 10, s[1], s[2]]);
+}
+
+/** A drawn box: its square and how much of its inside is inked. */
+export interface Square {
+  box: [number, number, number, number];
+  /** Ink fraction of the inner area (border excluded). */
+  fill: number;
+}
+
+/**
+ * Small drawn squares (check boxes) with sides between `min` and `max` pixels: a top and a bottom
+ * edge of the same extent joined by two inked sides. A tick crossing an edge does not hide the box.
+ */
+export function findSquares(bin: Uint8Array, width: number, height: number, min: number, max: number): Square[] {
+  const gap = 1;
+  // Short horizontal edges, per row.
+  type E = { y0: number; y1: number; a: number; b: number };
+  const edges: E[] = [];
+  const open: E[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let start = -1,
+      lastInk = -1;
+    for (let x = 0; x <= width; x++) {
+      const ink = x < width && bin[row + x];
+      if (ink) {
+        if (start < 0) start = x;
+        lastInk = x;
+      } else if (start >= 0 && x - lastInk > gap) {
+        const len = lastInk - start + 1;
+        if (len >= min && len <= max * 1.6) {
+          const o = open.find((e) => y - e.y1 <= 1 && Math.abs(e.a - start) <= 2 && Math.abs(e.b - lastInk) <= 2);
+          if (o) o.y1 = y;
+          else open.push({ y0: y, y1: y, a: start, b: lastInk });
+        }
+        start = -1;
+      }
+    }
+    for (let i = open.length - 1; i >= 0; i--)
+      if (y - open[i].y1 > 1) {
+        edges.push(open[i]);
+        open.splice(i, 1);
+      }
+  }
+  edges.push(...open);
+  // Edges stay thin: a filled square (■) is a thick "edge" of its own.
+  const squares: Square[] = [];
+  const used = new Set<E>();
+  const colInk = (x: number, ya: number, yb: number, t: number): number => {
+    let n = 0;
+    for (let y = ya; y <= yb; y++) {
+      let hit = 0;
+      for (let xx = x - t; xx <= x + t; xx++) if (xx >= 0 && xx < width && bin[y * width + xx]) hit = 1;
+      n += hit;
+    }
+    return n / Math.max(1, yb - ya + 1);
+  };
+  const inner = (x0: number, y0: number, x1: number, y1: number): number => {
+    const s = x1 - x0;
+    const inset = Math.max(2, Math.round(s * 0.2));
+    let n = 0,
+      all = 0;
+    for (let y = y0 + inset; y <= y1 - inset; y++)
+      for (let x = x0 + inset; x <= x1 - inset; x++) {
+        all++;
+        n += bin[y * width + x];
+      }
+    return all ? n / all : 0;
+  };
+  edges.sort((p, q) => p.y0 - q.y0);
+  for (const e of edges) {
+    const w = e.b - e.a + 1;
+    const thick = e.y1 - e.y0 + 1;
+    if (thick >= w * 0.75 && w >= min && w <= max) {
+      // solid block ■
+      if (Math.abs(thick - w) <= w * 0.25) squares.push({ box: [e.a, e.y0, e.b, e.y1], fill: 1 });
+      continue;
+    }
+    if (used.has(e) || thick > Math.max(3, w * 0.2)) continue;
+    for (const f of edges) {
+      if (f === e || f.y0 <= e.y1) continue;
+      const d = f.y0 - e.y0;
+      if (d > w * 1.35) break;
+      if (d < w * 0.75 || Math.abs(f.a - e.a) > 3 || Math.abs(f.b - e.b) > 3) continue;
+      const x0 = Math.min(e.a, f.a),
+        x1 = Math.max(e.b, f.b),
+        y0 = e.y0,
+        y1 = f.y1;
+      const t = Math.max(1, Math.round(thick));
+      if (colInk(x0 + t - 1, y0, y1, t) < 0.85 || colInk(x1 - t + 1, y0, y1, t) < 0.85) continue;
+      used.add(f);
+      squares.push({ box: [x0, y0, x1, y1], fill: inner(x0, y0, x1, y1) });
+      break;
+    }
+  }
+  return squares;
+}
+
+/** Ink fraction inside a rectangle. */
+export function inkIn(bin: Uint8Array, width: number, box: [number, number, number, number]): number {
+  const [x0, y0, x1, y1] = box.map(Math.round);
+  let n = 0,
+    all = 0;
+  for (let y = Math.max(0, y0); y < y1; y++)
+    for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
+      all++;
+      n += bin[y * width + x];
+    }
+  return all ? n / all : 0;
+}

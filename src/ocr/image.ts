@@ -1,0 +1,232 @@
+/**
+ * Grey-level page images and the few pixel operations OCR needs. Images are decoded by sharp
+ * (prebuilt binaries from npm); everything after decoding works on plain byte arrays.
+ */
+import sharp from 'sharp';
+
+/** One channel, 0 = black, 255 = white, row-major. */
+export interface Gray {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** Decoded RGB page, 3 bytes per pixel. */
+export interface Rgb {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  /** Resolution from the file, when it says (else undefined). */
+  dpi?: number;
+}
+
+/** Larger pages are scaled down to this many pixels on the long side (A4 at 300 dpi is 3508). */
+export const MAX_SIDE = 3600;
+
+/** Decode PNG/JPEG/TIFF/WebP bytes (first page/frame `page`) to RGB. */
+export async function decodeImage(bytes: Uint8Array, page = 0): Promise<Rgb> {
+  let img = sharp(bytes, { page, limitInputPixels: 20000 * 20000 }).rotate(); // honour EXIF orientation
+  const meta = await sharp(bytes, { page }).metadata();
+  const w = meta.autoOrient?.width ?? meta.width ?? 0;
+  const h = meta.autoOrient?.height ?? meta.height ?? 0;
+  let scale = 1;
+  if (Math.max(w, h) > MAX_SIDE) {
+    scale = MAX_SIDE / Math.max(w, h);
+    img = img.resize(Math.round(w * scale), Math.round(h * scale), { kernel: 'lanczos3' });
+  }
+  const { data, info } = await img.flatten({ background: '#ffffff' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const rgb = toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height, info.channels);
+  const density = meta.density && meta.density > 30 && meta.density < 2400 ? meta.density * scale : undefined;
+  return { ...rgb, dpi: density };
+}
+
+/** Number of pages/frames in an image file (TIFF may hold several). */
+export async function imagePages(bytes: Uint8Array): Promise<number> {
+  const meta = await sharp(bytes).metadata();
+  return meta.pages ?? 1;
+}
+
+function toRgb(data: Uint8Array, width: number, height: number, channels: number): Rgb {
+  if (channels === 3) return { width, height, data };
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0, n = width * height; i < n; i++) {
+    const v = data[i * channels];
+    if (channels >= 3) {
+      out[i * 3] = v;
+      out[i * 3 + 1] = data[i * channels + 1];
+      out[i * 3 + 2] = data[i * channels + 2];
+    } else out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = v;
+  }
+  return { width, height, data: out };
+}
+
+/**
+ * Grey levels with red ink removed: a red seal (公章) printed or stamped over the form becomes paper,
+ * while black text under it stays dark (where the two overlap the pixel is dark, not red).
+ */
+export function dropRed(img: Rgb): Gray {
+  const { width, height, data } = img;
+  const out = new Uint8Array(width * height);
+  for (let i = 0, n = width * height; i < n; i++) {
+    const r = data[i * 3],
+      g = data[i * 3 + 1],
+      b = data[i * 3 + 2];
+    const lum = (r * 299 + g * 587 + b * 114) / 1000;
+    // Reddish: red clearly above both other channels. Such a pixel counts as paper.
+    if (r > 110 && r - g > 50 && r - b > 40) out[i] = 255;
+    else out[i] = lum;
+  }
+  return { width, height, data: out };
+}
+
+/** Rotate by a multiple of 90° clockwise. */
+export function rotate90(g: Gray, quarter: number): Gray {
+  const q = ((quarter % 4) + 4) % 4;
+  if (q === 0) return g;
+  const { width: w, height: h, data } = g;
+  const W = q === 2 ? w : h,
+    H = q === 2 ? h : w;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = data[y * w + x];
+      let nx: number, ny: number;
+      if (q === 1) {
+        nx = h - 1 - y;
+        ny = x;
+      } else if (q === 2) {
+        nx = w - 1 - x;
+        ny = h - 1 - y;
+      } else {
+        nx = y;
+        ny = w - 1 - x;
+      }
+      out[ny * W + nx] = v;
+    }
+  return { width: W, height: H, data: out };
+}
+
+/** Rotate by a small angle (degrees, counter-clockwise positive) about the centre; same size, white fill. */
+export function rotateSmall(g: Gray, deg: number): Gray {
+  if (Math.abs(deg) < 0.02) return g;
+  const { width: w, height: h, data } = g;
+  const out = new Uint8Array(w * h).fill(255);
+  const a = (deg * Math.PI) / 180;
+  const cos = Math.cos(a),
+    sin = Math.sin(a);
+  const cx = (w - 1) / 2,
+    cy = (h - 1) / 2;
+  for (let y = 0; y < h; y++) {
+    const dy = y - cy;
+    // Inverse map: source = R(-a) · (dest - c) + c, with y pointing down.
+    let sx = cos * -cx - sin * dy + cx;
+    let sy = sin * -cx + cos * dy + cy;
+    for (let x = 0; x < w; x++, sx += cos, sy += sin) {
+      const x0 = Math.floor(sx),
+        y0 = Math.floor(sy);
+      if (x0 < 0 || y0 < 0 || x0 >= w - 1 || y0 >= h - 1) continue;
+      const fx = sx - x0,
+        fy = sy - y0;
+      const i = y0 * w + x0;
+      const top = data[i] + (data[i + 1] - data[i]) * fx;
+      const bot = data[i + w] + (data[i + w + 1] - data[i + w]) * fx;
+      out[y * w + x] = top + (bot - top) * fy;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Area-average downscale by an integer-free factor (scale < 1), or bilinear when enlarging. */
+export function resize(g: Gray, W: number, H: number): Gray {
+  const { width: w, height: h, data } = g;
+  const out = new Uint8Array(W * H);
+  const sx = w / W,
+    sy = h / H;
+  if (sx >= 1 && sy >= 1) {
+    // box filter
+    for (let y = 0; y < H; y++) {
+      const y0 = Math.floor(y * sy),
+        y1 = Math.max(y0 + 1, Math.floor((y + 1) * sy));
+      for (let x = 0; x < W; x++) {
+        const x0 = Math.floor(x * sx),
+          x1 = Math.max(x0 + 1, Math.floor((x + 1) * sx));
+        let s = 0;
+        for (let yy = y0; yy < y1; yy++) {
+          const row = yy * w;
+          for (let xx = x0; xx < x1; xx++) s += data[row + xx];
+        }
+        out[y * W + x] = s / ((y1 - y0) * (x1 - x0));
+      }
+    }
+    return { width: W, height: H, data: out };
+  }
+  for (let y = 0; y < H; y++) {
+    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy),
+      y1 = Math.min(h - 1, y0 + 1),
+      ty = fy - y0;
+    for (let x = 0; x < W; x++) {
+      const fx = Math.min(w - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx),
+        x1 = Math.min(w - 1, x0 + 1),
+        tx = fx - x0;
+      const a = data[y0 * w + x0] + (data[y0 * w + x1] - data[y0 * w + x0]) * tx;
+      const b = data[y1 * w + x0] + (data[y1 * w + x1] - data[y1 * w + x0]) * tx;
+      out[y * W + x] = a + (b - a) * ty;
+    }
+  }
+  return { width: W, height: H, data: out };
+}
+
+/** Crop (clamped to the image). */
+export function crop(g: Gray, x0: number, y0: number, x1: number, y1: number): Gray {
+  x0 = Math.max(0, Math.floor(x0));
+  y0 = Math.max(0, Math.floor(y0));
+  x1 = Math.min(g.width, Math.ceil(x1));
+  y1 = Math.min(g.height, Math.ceil(y1));
+  const W = Math.max(1, x1 - x0),
+    H = Math.max(1, y1 - y0);
+  const out = new Uint8Array(W * H).fill(255);
+  for (let y = 0; y < H && y0 + y < g.height; y++) out.set(g.data.subarray((y0 + y) * g.width + x0, (y0 + y) * g.width + x0 + Math.min(W, g.width - x0)), y * W);
+  return { width: W, height: H, data: out };
+}
+
+/** Otsu threshold over the grey levels (ink is below it). */
+export function otsu(g: Gray): number {
+  const hist = new Float64Array(256);
+  const step = g.data.length > 4e6 ? 3 : 1;
+  for (let i = 0; i < g.data.length; i += step) hist[g.data[i]]++;
+  let total = 0,
+    sum = 0;
+  for (let i = 0; i < 256; i++) {
+    total += hist[i];
+    sum += i * hist[i];
+  }
+  let wB = 0,
+    sumB = 0,
+    best = 0,
+    t = 128;
+  for (let i = 0; i < 256; i++) {
+    wB += hist[i];
+    if (!wB) continue;
+    const wF = total - wB;
+    if (!wF) break;
+    sumB += i * hist[i];
+    const mB = sumB / wB,
+      mF = (sum - sumB) / wF;
+    const v = wB * wF * (mB - mF) * (mB - mF);
+    if (v > best) {
+      best = v;
+      t = i;
+    }
+  }
+  // Mostly-white pages: keep the threshold in a sensible band for printed ink.
+  return Math.min(200, Math.max(90, t));
+}
+
+/** 1 where ink. */
+export function binarize(g: Gray, threshold = otsu(g)): Uint8Array {
+  const out = new Uint8Array(g.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = g.data[i] < threshold ? 1 : 0;
+  return out;
+}

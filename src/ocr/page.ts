@@ -1,0 +1,217 @@
+/**
+ * One page image → upright, deskewed page with positioned text lines, ruled lines and check boxes.
+ */
+import { performance } from 'node:perf_hooks';
+import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
+import { detect, recognize, upsideDown, type Box } from './engine.js';
+import { findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
+
+export type { Box } from './engine.js';
+export type { Rule } from './geometry.js';
+
+/** A recognised line of text, in pixels of the upright page. */
+export interface OcrLine {
+  text: string;
+  box: Box;
+  /** Mean character probability, 0–1. */
+  confidence: number;
+  /** Each character with its probability and horizontal extent. */
+  chars: { ch: string; p: number; x0: number; x1: number }[];
+}
+
+export interface OcrCheckbox {
+  box: Box;
+  checked: boolean;
+  /** How sure the pixels are, 0.5–1. */
+  confidence: number;
+  /** Ink fraction inside the box. */
+  fill: number;
+}
+
+export interface OcrPage {
+  /** 0-based page number in its file. */
+  index: number;
+  width: number;
+  height: number;
+  /** Pixels per inch (from the file, else assuming an A4 page width). */
+  dpi: number;
+  /** Clockwise quarter turns applied to make the page upright: 0, 90, 180 or 270. */
+  rotation: number;
+  /** Small rotation removed, degrees. */
+  skew: number;
+  lines: OcrLine[];
+  rules: { h: Rule[]; v: Rule[] };
+  checkboxes: OcrCheckbox[];
+  /** Milliseconds spent on this page. */
+  ms: number;
+}
+
+/** A page together with its pixels (binarised, upright), for reading marks beside labels. */
+export interface OcrPageImage {
+  page: OcrPage;
+  bin: Uint8Array;
+}
+
+export interface OcrOptions {
+  /** Long side of the image fed to text detection (default 1600). */
+  detSide?: number;
+  /** Known rotation (skip orientation detection). */
+  rotation?: 0 | 90 | 180 | 270;
+  /** Skip deskewing. */
+  noDeskew?: boolean;
+}
+
+const A4_WIDTH_IN = 8.27;
+
+/** Turn a page upright: quarter turns from text-box shapes, then 0/180 from PaddleOCR's direction classifier. */
+async function orientation(g: Gray): Promise<number> {
+  const boxes = (await detect(g, 960)).map((b) => b.box);
+  let wide = 0,
+    tall = 0;
+  for (const [x0, y0, x1, y1] of boxes) {
+    const w = x1 - x0,
+      h = y1 - y0;
+    if (w > h * 1.5) wide += w * h;
+    else if (h > w * 1.5) tall += w * h;
+  }
+  let q = tall > wide ? 1 : 0;
+  const r = rotate90(g, q);
+  const turned = boxes.map(([x0, y0, x1, y1]): Box => (q ? [g.height - y1, x0, g.height - y0, x1] : [x0, y0, x1, y1]));
+  const lines = turned.filter(([x0, y0, x1, y1]) => x1 - x0 > (y1 - y0) * 2.5).sort((a, b) => b[2] - b[0] - (a[2] - a[0])).slice(0, 12);
+  if (lines.length) {
+    const p = await upsideDown(lines.map((b) => crop(r, b[0], b[1], b[2], b[3])));
+    const mean = p.reduce((a, v) => a + v, 0) / p.length;
+    if (mean > 0.5) q += 2;
+  }
+  return q % 4;
+}
+
+/** OCR one decoded page image. */
+export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Promise<OcrPageImage> {
+  const t0 = performance.now();
+  const lap = timer();
+  let g = dropRed(rgb);
+  const q = opts.rotation !== undefined ? opts.rotation / 90 : await orientation(g);
+  lap('orientation');
+  g = rotate90(g, q);
+  let bin = binarize(g);
+  let skew = 0;
+  if (!opts.noDeskew) {
+    skew = skewAngle(bin, g.width, g.height);
+    if (Math.abs(skew) >= 0.05) {
+      g = rotateSmall(g, skew);
+      bin = binarize(g);
+    }
+  }
+  lap('deskew');
+  const { width, height } = g;
+  const dpi = rgb.dpi ? rgb.dpi : (Math.min(width, height) / A4_WIDTH_IN);
+  const rules = findRules(bin, width, height, Math.max(30, Math.round(dpi * 0.4)));
+  const pt = dpi / 72;
+  const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
+
+  lap('rules+squares');
+  // Text lines: a detected box never crosses a ruled line that cuts right through it.
+  const det = await detect(g, opts.detSide ?? 1600);
+  lap('detect');
+  const boxes: Box[] = [];
+  for (const d of det) boxes.push(...splitAtRules(d.box, rules.v));
+  // A box that starts with a drawn square is read from after the square.
+  const trimmed = boxes.map((b): Box => {
+    const sq = squares.find((s) => s.box[0] >= b[0] - 4 && s.box[0] < b[0] + (b[3] - b[1]) && s.box[1] < b[3] && s.box[3] > b[1] && s.box[2] < b[2] - 4);
+    return sq ? [sq.box[2] + 1, b[1], b[2], b[3]] : b;
+  });
+  const crops = trimmed.map((b) => crop(g, b[0], b[1], b[2], b[3]));
+  const rec = await recognize(crops);
+  lap('recognize');
+  const lines: OcrLine[] = [];
+  rec.forEach((r, i) => {
+    const b = trimmed[i];
+    const text = r.text.trim();
+    if (!text) return;
+    const w = Math.min(width, b[2]) - Math.max(0, b[0]);
+    const cw = (b[3] - b[1]) * 0.9;
+    lines.push({
+      text: r.text,
+      box: b.map((v) => Math.round(v)) as Box,
+      confidence: r.confidence,
+      chars: r.chars.map((c) => {
+        const x = Math.max(0, b[0]) + c.at * w;
+        return { ch: c.ch, p: c.p, x0: Math.round(x - cw / 2), x1: Math.round(x + cw / 2) };
+      }),
+    });
+  });
+  // Squares that are really characters (口, 日 …) sit under a recognised character.
+  const checkboxes: OcrCheckbox[] = [];
+  for (const s of squares) {
+    const [x0, y0, x1, y1] = s.box;
+    const cx = (x0 + x1) / 2,
+      cy = (y0 + y1) / 2;
+    const side = Math.max(x1 - x0, y1 - y0);
+    if (Math.abs(x1 - x0 - (y1 - y0)) > side * 0.2) continue;
+    const asChar = lines.some((l) => cy > l.box[1] && cy < l.box[3] && l.chars.some((c) => !MARKS.test(c.ch) && Math.abs((c.x0 + c.x1) / 2 - cx) < side * 0.8));
+    if (asChar) continue;
+    checkboxes.push({ box: s.box, fill: s.fill, ...markState(s.fill) });
+  }
+  const page: OcrPage = { index, width, height, dpi: Math.round(dpi), rotation: q * 90, skew: Math.round(skew * 100) / 100, lines, rules, checkboxes, ms: 0 };
+  page.ms = Math.round(performance.now() - t0);
+  return { page, bin };
+}
+
+/** Symbols that are marks or boxes, never a character of text. */
+const MARKS = /^[■□☐☑☒√✓✔✗✘×▢▣⊠⊡◻◼▪▫]$/u;
+
+/** Characters that OCR reads for a drawn box or a mark in it. */
+export const BOXLIKE = /^[■□☐☑☒√✓✔✗✘×口回図囗▢▣⊠⊡◻◼▪▫]$/u;
+
+/** A box is ticked when its inside holds ink; the margin from the threshold gives the confidence. */
+export function markState(fill: number): { checked: boolean; confidence: number } {
+  const T = 0.045;
+  const checked = fill > T;
+  const margin = checked ? Math.min(1, (fill - T) / T) : Math.min(1, (T - fill) / (T * 0.7));
+  return { checked, confidence: Math.round((0.5 + 0.5 * Math.max(0, margin)) * 1000) / 1000 };
+}
+
+/**
+ * The mark left of a label (an option of a checkbox group): a drawn box found there gives its state;
+ * with no box, any mark (√, ✓, ■, a hand tick) there counts as ticked.
+ */
+export function markBeside(img: OcrPageImage, label: Box): OcrCheckbox {
+  const { page, bin } = img;
+  const h = label[3] - label[1];
+  const cy = (label[1] + label[3]) / 2;
+  const near = page.checkboxes
+    .filter((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 2.5 && c.box[1] < cy && c.box[3] > cy)
+    .sort((a, b) => b.box[2] - a.box[2])[0];
+  if (near) return near;
+  const region: Box = [Math.max(0, label[0] - h * 1.6), label[1], label[0] - 1, label[3]];
+  const fill = inkIn(bin, page.width, region);
+  const state = markState(fill * 1.5);
+  return { box: region.map(Math.round) as Box, fill, ...state };
+}
+
+function splitAtRules(b: Box, v: Rule[]): Box[] {
+  const cuts = v
+    .filter((r) => r.x0 > b[0] + 4 && r.x0 < b[2] - 4 && r.y0 <= b[1] + (b[3] - b[1]) * 0.3 && r.y1 >= b[3] - (b[3] - b[1]) * 0.3)
+    .map((r) => r.x0)
+    .sort((a, c) => a - c);
+  if (!cuts.length) return [b];
+  const out: Box[] = [];
+  let x = b[0];
+  for (const c of cuts) {
+    if (c - 3 - x > 6) out.push([x, b[1], c - 3, b[3]]);
+    x = c + 3;
+  }
+  if (b[2] - x > 6) out.push([x, b[1], b[2], b[3]]);
+  return out;
+}
+
+function timer(): (what: string) => void {
+  if (!process.env.BANGBAN_OCR_TIMING) return () => {};
+  let t = performance.now();
+  return (what) => {
+    const now = performance.now();
+    process.stderr.write(`ocr ${what}: ${Math.round(now - t)} ms\n`);
+    t = now;
+  };
+}
