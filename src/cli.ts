@@ -4,13 +4,14 @@ import { ExitCode, out, err } from './commands/shared.js';
 import * as validate from './commands/validate.js';
 import * as render from './commands/render.js';
 import * as demo from './commands/demo.js';
+import * as docxTemplates from './commands/docxTemplates.js';
 import * as batch from './commands/batch.js';
 import * as template from './commands/template.js';
 import * as parse from './commands/parse.js';
 import * as ingest from './commands/ingest.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
-const commands = [validate, render, demo, batch, template, parse, ingest];
+const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest];
 
 function program(): Command {
   const p = new Command('bangban')
