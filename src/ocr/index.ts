@@ -13,6 +13,7 @@ import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './pa
 import { openPdf, MAX_PDF_PAGES } from './pdf.js';
 import { assemble, readPage, gridCells, type PageRead } from './map.js';
 import { loadEngine } from './engine.js';
+import { parseOcr } from './parse.js';
 
 export type { OcrPage, OcrLine, OcrCheckbox, OcrOptions, Box, Rule } from './page.js';
 export { loadEngine } from './engine.js';
@@ -67,13 +68,11 @@ export async function ocrPages(bytes: Uint8Array, opts: OcrOptions = {}): Promis
   return out;
 }
 
-/** One field as read: confidence 0–1, the 0-based page, and whether staff should check it. */
+/** One field as read: confidence 0–1, the 1-based page, and whether staff should check it. */
 export interface ScanField {
   confidence: number;
   page: number;
   needsReview?: true;
-  /** The OCR text the value was made from. */
-  text?: string;
 }
 
 export interface ScanResult {
@@ -106,49 +105,44 @@ export async function parseScan(bytes: Uint8Array, opts: ScanOptions = {}): Prom
   return parseOcrPages(pages, opts);
 }
 
-/** Map OCR pages to a kind's record (recognising the kind unless given). */
-export function parseOcrPages(pages: OcrPageImage[], opts: ScanOptions = {}): ScanResult {
+/**
+ * Map OCR pages to a kind's record (recognising the kind unless given). The text parser's
+ * label-and-table logic (src/parse) reads them; `mapper: 'own'` uses this module's own label mapper
+ * (src/ocr/map.ts) instead.
+ */
+export function parseOcrPages(pages: OcrPageImage[], opts: ScanOptions & { mapper?: 'parse' | 'own' } = {}): ScanResult {
   const threshold = opts.threshold ?? REVIEW_THRESHOLD;
+  const pageInfo = pages.map(({ page }) => pageSummary(page));
+  const none = (): ScanResult => ({ file: opts.file, kind: null, source: 'ocr', record: {}, valid: false, errors: [], warnings: [], fields: {}, needsReview: [], pages: pageInfo, error: '不是可识别的表单' });
+  if ((opts.mapper ?? process.env.BANGBAN_OCR_MAPPER) !== 'own') {
+    const r = parseOcr(pages, { kind: opts.kind, threshold });
+    if (!r) return none();
+    return { file: opts.file, kind: r.kind.name, source: 'ocr', record: r.record, valid: r.valid, errors: r.errors, warnings: r.warnings, fields: r.fields, needsReview: r.needsReview, pages: pageInfo };
+  }
   const cells = pages.map((p) => gridCells(p));
-  const kinds: Kind[] = opts.kind ? [getKind(opts.kind)] : allKinds().filter((k) => k.def.page === 'form' || true);
+  const kinds: Kind[] = opts.kind ? [getKind(opts.kind)] : allKinds();
   let best: { kind: Kind; reads: PageRead[]; score: number } | undefined;
   for (const kind of kinds) {
     const reads = pages.map((p, i) => readPage(p, kind, cells[i]));
     const score = Math.max(0, ...reads.map((r) => r.labelScore));
     if (!best || score > best.score) best = { kind, reads, score };
   }
-  const pageInfo = pages.map(({ page }) => pageSummary(page));
-  if (!best || (!opts.kind && best.score < 0.5)) {
-    return { file: opts.file, kind: null, source: 'ocr', record: {}, valid: false, errors: [], warnings: [], fields: {}, needsReview: [], pages: pageInfo, error: '不是可识别的表单' };
-  }
+  if (!best || (!opts.kind && best.score < 0.5)) return none();
   const { kind, reads } = best;
   const { record, fields } = assemble(reads);
   const v = validateRecord(kind, record);
   const out: Record<string, ScanField> = {};
   const review = new Set<string>();
   for (const [ptr, f] of fields) {
-    const sf: ScanField = { confidence: f.confidence, page: f.page };
+    const sf: ScanField = { confidence: f.confidence, page: f.page + 1 };
     if (f.confidence < threshold) {
       sf.needsReview = true;
       review.add(ptr);
     }
-    if (f.text !== undefined) sf.text = f.text;
     out[ptr] = sf;
   }
-  // A field the validator rejects needs a person too.
-  for (const e of v.errors) if (e.path) review.add(e.path);
-  return {
-    file: opts.file,
-    kind: kind.name,
-    source: 'ocr',
-    record,
-    valid: v.valid,
-    errors: v.errors,
-    warnings: v.warnings,
-    fields: out,
-    needsReview: [...review].sort(),
-    pages: pageInfo,
-  };
+  for (const e of v.errors) if (e.path && out[e.path]) review.add(e.path);
+  return { file: opts.file, kind: kind.name, source: 'ocr', record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields: out, needsReview: [...review].sort(), pages: pageInfo };
 }
 
 function pageSummary(p: OcrPage) {

@@ -1,0 +1,185 @@
+/**
+ * OCR pages through the text parser (src/parse): each page becomes positioned text and ruled lines
+ * in PDF points, exactly what a text-layer PDF gives, so the same label-and-table logic maps it to
+ * fields. What OCR adds: the ticks come from pixels (a synthetic ☑/☐ or √ before each option), and
+ * every field carries the recognition confidence of the text it was read from.
+ */
+import type { Kind } from '../core/kind.js';
+import { allKinds, getKind } from '../kinds/index.js';
+import { setAt } from '../core/pointer.js';
+import { validateRecord } from '../core/records.js';
+import { checkCreditCode } from '../core/identifiers.js';
+import type { Issue } from '../core/errors.js';
+import type { PageData, TextItem } from '../parse/pdf.js';
+import type { Segment } from '../parse/rules.js';
+import { preparePages, readTemplate, locateValues } from '../parse/read.js';
+import { templateOf, matchKey } from '../parse/template.js';
+import { normaliseValue } from '../parse/normalize.js';
+import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
+
+/** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
+const LEADING_MARKS = /^[■□☐☑☒√✓✔▢▣⊠◻◼▪▫]+/u;
+
+export interface OcrField {
+  confidence: number;
+  /** 1-based page number. */
+  page: number;
+  needsReview?: true;
+}
+
+export interface OcrParse {
+  kind: Kind;
+  record: Record<string, unknown>;
+  valid: boolean;
+  errors: Issue[];
+  warnings: Issue[];
+  fields: Record<string, OcrField>;
+  needsReview: string[];
+  /** Share of the kind's labels and fixed text found. */
+  score: number;
+}
+
+/** OCR items → confidence, kept beside the items the parser sees. */
+type Conf = Map<TextItem, number>;
+
+/** One OCR page as the parser's page data (points, y up). */
+export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageData {
+  const { page } = img;
+  const s = 72 / page.dpi;
+  const X = (x: number) => x * s;
+  const Y = (y: number) => (page.height - y) * s;
+  const items: TextItem[] = [];
+  const add = (str: string, box: Box, c: number) => {
+    const h = box[3] - box[1];
+    const size = (h / 1.35) * s;
+    const yc = Y((box[1] + box[3]) / 2);
+    const it: TextItem = { str, x: X(box[0]), y: yc - size * 0.3, w: X(box[2]) - X(box[0]), size };
+    items.push(it);
+    conf.set(it, c);
+  };
+  const lines: OcrLine[] = [];
+  for (const l of page.lines) {
+    const m = LEADING_MARKS.exec(l.text);
+    if (m && m[0].length < l.text.length) {
+      const cut = l.chars[m[0].length];
+      const box: Box = [cut ? cut.x0 : l.box[0], l.box[1], l.box[2], l.box[3]];
+      lines.push({ ...l, text: l.text.slice(m[0].length), box, chars: l.chars.slice(m[0].length) });
+    } else lines.push(l);
+  }
+  for (const l of lines) add(l.text, l.box, lineConfidence(l));
+  // Ticks from pixels: every drawn box, and a mark before any option that has no box.
+  for (const c of page.checkboxes) add(c.checked ? '☑' : '☐', c.box, c.confidence);
+  for (const opt of optionLabels(kinds)) {
+    for (const l of lines) {
+      const at = matchKey(l.text).indexOf(opt);
+      if (at < 0 || at >= l.chars.length) continue;
+      const c0 = l.chars[at];
+      const h = l.box[3] - l.box[1];
+      const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
+      const boxed = page.checkboxes.some((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 2.5 && c.box[1] < (label[1] + label[3]) / 2 && c.box[3] > (label[1] + label[3]) / 2);
+      if (boxed) continue;
+      const mark = markBeside(img, label);
+      if (mark.checked) add('√', mark.box, mark.confidence);
+    }
+  }
+  const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
+    const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
+    const [y1, y2] = [Y(r.y0), Y(r.y1)].sort((a, b) => a - b);
+    return { x1, y1, x2, y2 };
+  };
+  return { index: page.index, width: page.width * s, height: page.height * s, items, rules: { h: page.rules.h.map(rule), v: page.rules.v.map(rule) } };
+}
+
+/** A line's confidence: its mean, pulled down by its weakest character. */
+export function lineConfidence(l: OcrLine): number {
+  const min = l.chars.reduce((m, c) => (BOXLIKE.test(c.ch) ? m : Math.min(m, c.p)), 1);
+  return Math.min(l.confidence, 0.35 + 0.65 * min);
+}
+
+function optionLabels(kinds: Kind[]): string[] {
+  const out = new Set<string>();
+  for (const k of kinds) for (const v of templateOf(k).values) for (const o of v.checkboxes?.options ?? []) out.add(matchKey(o));
+  return [...out];
+}
+
+/** Map OCR pages to the best-matching kind's record. Returns undefined when no kind fits. */
+export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold: number }): OcrParse | undefined {
+  const forced = opts.kind ? getKind(opts.kind) : undefined;
+  const kinds = forced ? [forced] : allKinds();
+  const conf: Conf = new Map();
+  const prepared = preparePages(pages.map((p) => toPageData(p, kinds, conf)));
+  let best: { kind: Kind; r: ReturnType<typeof readTemplate> } | undefined;
+  for (const kind of kinds) {
+    const r = readTemplate(templateOf(kind), prepared);
+    if (!best || r.score > best.r.score) best = { kind, r };
+  }
+  if (!best || (!forced && best.r.score < 0.5)) return undefined;
+  const { kind, r } = best;
+  const t = templateOf(kind);
+  // Recognition confidence of each field: the weakest OCR item of its value cell.
+  const ocrConf = new Map<string, number>();
+  for (const v of locateValues(t, prepared).located) {
+    const c = v.items.reduce((m, it) => Math.min(m, conf.get(it) ?? 1), 1);
+    for (const f of v.slot.fields) ocrConf.set(f, c);
+  }
+  const pageMean = mean([...conf.values()]);
+  const record: Record<string, unknown> = {};
+  const fields: Record<string, OcrField> = {};
+  const review: string[] = [];
+  for (const [ptr, reading] of r.values) {
+    let value: unknown;
+    let factor = 1;
+    if (Array.isArray(reading.raw)) value = reading.raw;
+    else {
+      const n = normaliseValue(kind.schema.at(ptr), ocrFix(kind, ptr, reading.raw));
+      if (n.value === '' || n.value === undefined) continue;
+      value = n.value;
+      factor = n.ok ? 1 : 0.5;
+    }
+    setAt(record, ptr, value);
+    const confidence = Math.round(reading.confidence * (ocrConf.get(ptr) ?? pageMean) * factor * 1000) / 1000;
+    const f: OcrField = { confidence, page: reading.page + 1 };
+    if (confidence < opts.threshold) {
+      f.needsReview = true;
+      review.push(ptr);
+    }
+    fields[ptr] = f;
+  }
+  const v = validateRecord(kind, record);
+  for (const e of v.errors) if (e.path && !review.includes(e.path) && fields[e.path]) review.push(e.path);
+  return { kind, record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview: review.sort(), score: r.score };
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);
+
+const CJK = '\\u3400-\\u9fff';
+/** OCR reads ASCII punctuation between Chinese characters; Chinese text uses the full-width forms. */
+function chinesePunctuation(s: string): string {
+  return s
+    .replace(new RegExp(`\\((?=[${CJK}])`, 'g'), '（')
+    .replace(new RegExp(`(?<=[${CJK}])\\)`, 'g'), '）')
+    .replace(new RegExp(`(?<=[${CJK}]),`, 'g'), '，')
+    .replace(new RegExp(`(?<=[${CJK}]);`, 'g'), '；');
+}
+
+const DIGITLIKE: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', Z: '2', z: '2', S: '5', s: '5', B: '8', G: '6', g: '9' };
+
+/** Corrections for what OCR confuses, by the field's format; text of other fields gets Chinese punctuation. */
+export function ocrFix(kind: Kind, ptr: string, raw: string): string {
+  const s = kind.schema.at(ptr);
+  switch (s?.format) {
+    case 'credit-code': {
+      const v = raw.replace(/[\s\-_.·]/g, '').toUpperCase();
+      if (!checkCreditCode(v)) return v;
+      // The code alphabet has no I, O, Z, S, V: those are digits misread.
+      const fixed = v.replace(/[IOZSV]/g, (c) => ({ I: '1', O: '0', Z: '2', S: '5', V: 'U' })[c] ?? c);
+      return checkCreditCode(fixed) ? v : fixed;
+    }
+    case 'phone':
+    case 'date':
+    case 'date-minute':
+      return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => (s.format === 'date-minute' && c === 'T' ? c : (DIGITLIKE[c] ?? c))).replace(/(?<=\d)\s+(?=\d)/g, '');
+  }
+  if (s?.['x-display'] === 'personName' || s?.format) return raw;
+  return chinesePunctuation(raw);
+}
