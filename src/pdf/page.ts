@@ -32,12 +32,13 @@ export const NATURAL_LINE = 1.437;
  * GB/T 9704-2012: A4, top 37 mm, left 28 mm, text block 156 × 225 mm, 22 lines of 28 characters in
  * 3号 (16 pt), so a line pitch of 225 mm / 22 ≈ 28.95 pt. Forms (attachments) use the same block.
  */
-export function pageGeometry(style: PageStyle, naturalLine = NATURAL_LINE): PageGeometry {
+/** `squeeze` < 1 tightens the official line pitch (only to keep a signature off a page of its own). */
+export function pageGeometry(style: PageStyle, naturalLine = NATURAL_LINE, squeeze = 1): PageGeometry {
   const margins: [number, number, number, number] = [28 * MM, 37 * MM, 26 * MM, 35 * MM];
   const contentWidth = 156 * MM;
   if (style === 'official') {
     // A hair under 225/22 mm, so rounding never pushes the 22nd line off the page.
-    const pitch = (225 * MM) / 22 - 0.001;
+    const pitch = ((225 * MM) / 22 - 0.001) * squeeze;
     // 28 characters of 16 pt in 156 mm: 15.79 pt each, i.e. about −0.21 pt of tracking.
     const characterSpacing = contentWidth / 28 - 16 - 0.001;
     return { margins, contentWidth, bodySize: 16, lineHeight: pitch / (16 * naturalLine), titleLineHeight: (pitch * 1.2) / (22 * naturalLine), tableSize: 12, pageNumbers: true, pageNumberOffset: 7 * MM, pitch, tableLineHeight: 1.05, characterSpacing };

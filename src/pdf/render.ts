@@ -31,6 +31,7 @@ interface Ctx {
 export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions = {}): Promise<Uint8Array> {
   const fonts = opts.fonts ?? defaultFonts();
   registerFonts(fonts);
+  if (model.page === 'official') return officialPdf(kind, model, fonts);
   const geo = pageGeometry(model.page, naturalLine(fonts));
   // Forms must stay on one page: shrink the table text until they do.
   const sizes = model.page === 'form' ? [12, 10.5, 9, 7.5, 6.5] : [geo.tableSize];
@@ -42,6 +43,55 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
     if (model.page !== 'form' || pages <= 1 || tableSize === sizes[sizes.length - 1]) return new Uint8Array(bytes);
   }
   throw new Error('unreachable');
+}
+
+/**
+ * GB/T 9704 7.3.5.4: the seal and date may not stand on a page of their own; when the last page
+ * would hold no body text (only signature lines and the date), the line pitch is tightened until
+ * they join the text before them. Everything else keeps the 22-line grid.
+ */
+async function officialPdf(kind: Kind, model: DocModel, fonts: FontConfig): Promise<Uint8Array> {
+  let first: { bytes: Uint8Array; pages: number } | undefined;
+  for (const squeeze of [1, 0.96, 0.92, 0.88, 0.84]) {
+    const geo = pageGeometry('official', naturalLine(fonts), squeeze);
+    let pages = 0;
+    const bodyPages = new Set<number>();
+    const doc = docDefinition({ fonts, kind, geo, tableSize: geo.tableSize }, model, (n) => (pages = n));
+    doc.pageBreakBefore = (node, nodes) => {
+      const m = node.headlineLevel as unknown as Mark | undefined;
+      if (!m) return false;
+      const on = (node as unknown as { pageNumbers: number[] }).pageNumbers;
+      // Kept together this way rather than with `unbreakable`, whose moved content reports its old page.
+      if (m.keep && on.length > 1) return true;
+      // The signature never starts a page: the line before it goes along.
+      if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.keep)) return true;
+      if (m.body) for (const p of on) bodyPages.add(p);
+      return false;
+    };
+    const bytes = new Uint8Array(await pdfmake.createPdf(doc).getBuffer());
+    if (!first) {
+      first = { bytes, pages };
+      if (pages <= 1 || bodyPages.has(pages)) return bytes;
+    } else if (pages < first.pages) return bytes;
+  }
+  return first!.bytes;
+}
+
+/**
+ * How a top-level block may break, for official pages (carried in pdfmake's `headlineLevel`, which
+ * it hands to pageBreakBefore untouched): body text or not, kept on one page, kept with the next.
+ */
+interface Mark {
+  body?: boolean;
+  keep?: boolean;
+  withNext?: boolean;
+}
+function marks(blocks: Block[]): Mark[] {
+  return blocks.map((b, i) => ({
+    body: b.type !== 'signature' && !(b.type === 'paragraph' && !b.indent && b.role !== 'heading'),
+    keep: b.type === 'signature',
+    withNext: blocks[i + 1]?.type === 'signature',
+  }));
 }
 
 /** The body font's line height as a multiple of its size, as PDFKit measures it (no line gap). */
@@ -65,12 +115,17 @@ function registerFonts(fonts: FontConfig): void {
 
 function docDefinition(ctx: Ctx, model: DocModel, onPages: (n: number) => void): TDocumentDefinitions {
   const { geo } = ctx;
+  const marked = marks(model.blocks);
   return {
     pageSize: 'A4',
     pageMargins: geo.margins,
     info: { title: ctx.kind.title, creator: 'bangban', producer: 'bangban', creationDate: FIXED_DATE, modDate: FIXED_DATE },
     defaultStyle: { font: 'body', fontSize: geo.bodySize, lineHeight: geo.lineHeight, characterSpacing: geo.characterSpacing },
-    content: keepCutTogether(model.blocks.map((b) => block(ctx, b)), model.blocks),
+    content: keepCutTogether(
+      model.blocks.map((b, i) => ({ ...(block(ctx, b) as object), headlineLevel: marked[i] }) as Content),
+      model.blocks,
+      model.page === 'official',
+    ),
     footer: (page: number, count: number) => {
       onPages(count);
       return geo.pageNumbers ? pageNumber(ctx, page) : null;
@@ -79,9 +134,11 @@ function docDefinition(ctx: Ctx, model: DocModel, onPages: (n: number) => void):
 }
 
 /** What follows a cut line (a receipt) is cut off as one piece: it never breaks across pages. */
-function keepCutTogether(content: Content[], blocks: Block[]): Content[] {
+function keepCutTogether(content: Content[], blocks: Block[], official: boolean): Content[] {
   const cut = blocks.findIndex((b) => b.type === 'cutLine');
-  return cut < 0 ? content : [...content.slice(0, cut), { stack: content.slice(cut), unbreakable: true } as Content];
+  if (cut < 0) return content;
+  const rest = official ? { headlineLevel: { body: true, keep: true } } : { unbreakable: true };
+  return [...content.slice(0, cut), { stack: content.slice(cut), ...rest } as Content];
 }
 
 /** "— 1 —" in 4号, 7 mm below the text block; odd pages right, even pages left, one character in. */
@@ -134,7 +191,7 @@ function block(ctx: Ctx, b: Block): Content {
       return {
         columns: [{ width: '*', text: '' }, { width: 'auto', stack: b.lines.map((l) => ({ text: inlines(ctx, l, 'body'), alignment: 'center' }) as Content) }],
         margin: [0, geo.pitch, (geo.bodySize + geo.characterSpacing) * 4, 0],
-        unbreakable: true,
+        unbreakable: !geo.pageNumbers, // official pages keep it together through pageBreakBefore
       } as Content;
     case 'cutLine':
       return {
