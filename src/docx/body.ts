@@ -26,7 +26,7 @@ export interface BodyContext {
 const ALIGN: Record<string, Jc> = { left: 'left', center: 'center', right: 'right', justify: 'both' };
 
 /** Identifiers stay on one line: the longest value of each format, in ems. */
-const UNBROKEN_EMS: Record<string, number> = { 'credit-code': 18 * 0.56, 'id-card': 18 * 0.56, phone: 13 * 0.52 };
+const UNBROKEN_EMS: Record<string, number> = { 'credit-code': 18 * 0.6, 'id-card': 18 * 0.6, phone: 12 * 0.6 };
 
 function spanInfo(spans: Span[]): UnitInfo {
   return { fields: spans.flatMap((s) => (s.field ? [s.field] : [])), texts: spans.filter((s) => !s.field).map((s) => s.text) };
@@ -77,12 +77,17 @@ function inline(bc: BodyContext, spans: Span[], ctx: string, style: RunStyle): s
 export function bodyXml(bc: BodyContext, blocks: Block[]): string {
   const out: string[] = [];
   const flat = flatten(group(blocks, '', blockInfo, bc.numbering));
+  let cut = false;
   for (const f of flat) {
+    // What follows a cut line (a 回执) stays on one page with it.
+    cut ||= f.unit.type === 'cutLine';
+    const start = out.length;
     // Loops over whole blocks: the tags stand in paragraphs of their own, which docxtemplater removes.
     const sections = bc.around.get(f.unit);
     for (const t of [...f.open, ...(sections?.open ?? [])]) out.push(tagParagraph(bc, t));
     out.push(...block(bc, f.unit, f.ctx));
     for (const t of [...(sections?.close ?? []), ...f.close]) out.push(tagParagraph(bc, t));
+    if (cut) for (let i = start; i < out.length; i++) out[i] = out[i].replace(/(<w:pPr>(?:<w:pStyle [^>]*\/>)?)(?!<w:keepNext)/g, '$1<w:keepNext/>');
   }
   if (blocks.at(-1)?.type === 'table') out.push(paragraph([], { line: { exact: 1 }, markSize: 1 }));
   return out.join('');
@@ -141,8 +146,8 @@ function block(bc: BodyContext, b: Block, ctx: string): string[] {
       return paragraphs(bc, b.lines, ctx, (i) => ({ ...bodyPara(bc), jc: 'right', rightIndent: geo.bodySize * 4, before: i === 0 ? geo.bodySize * 2 : 0 }));
     case 'cutLine':
       return [
-        paragraph([], { dashedBottom: true, before: geo.bodySize, line: { exact: 8 }, markSize: 4 }),
-        paragraph([run(literal(bc, b.text, ctx), { size: 10.5 })], { jc: 'center', before: 2, after: geo.bodySize * 0.5, line: { multiple: 1 } }),
+        paragraph([], { dashedBottom: true, before: geo.bodySize, line: { exact: 8 }, markSize: 4, noGrid: true }),
+        paragraph([run(literal(bc, b.text, ctx), { size: 10.5 })], { jc: 'center', before: 2, after: geo.bodySize * 0.5, line: { multiple: 1 }, noGrid: true }),
       ];
     case 'table':
       return [table(bc, b, ctx)];
@@ -232,7 +237,7 @@ function cellXml(bc: BodyContext, p: Placed, width: number, size: number, ctx: s
   const merge = p.merged ? '<w:vMerge/>' : (c?.rowSpan ?? 1) > 1 ? '<w:vMerge w:val="restart"/>' : '';
   const tcPr = `<w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>${p.span > 1 ? `<w:gridSpan w:val="${p.span}"/>` : ''}${merge}<w:vAlign w:val="center"/></w:tcPr>`;
   const jc = ALIGN[c?.align ?? (c?.role === 'label' ? 'center' : 'left')];
-  const para: ParaStyle = { jc, line: { multiple: 1 } };
+  const para: ParaStyle = { jc, line: { multiple: 1 }, noGrid: true };
   const style: RunStyle = { size: c ? unbrokenSize(bc, c, size, width / 20 - 8) : size, bold: c?.bold };
   const paras: string[][] = [];
   if (c?.spans?.length) paras.push(inline(bc, c.spans, ctx, style));

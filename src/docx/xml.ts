@@ -66,6 +66,8 @@ export interface ParaStyle {
   keepNext?: boolean;
   /** Size of the paragraph mark. */
   markSize?: number;
+  /** Lines ignore the page's line grid (tables and small print on official pages). */
+  noGrid?: boolean;
 }
 
 function pPr(p: ParaStyle): string {
@@ -74,6 +76,7 @@ function pPr(p: ParaStyle): string {
   if (p.keepNext) parts.push('<w:keepNext/>');
   if (p.dashedBottom) parts.push('<w:pBdr><w:bottom w:val="dashed" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>');
   if (p.tabs?.length) parts.push(`<w:tabs>${p.tabs.map((t) => `<w:tab w:val="left" w:pos="${twips(t)}"/>`).join('')}</w:tabs>`);
+  if (p.noGrid) parts.push('<w:snapToGrid w:val="0"/>');
   const line = !p.line ? '' : 'exact' in p.line ? ` w:line="${twips(p.line.exact)}" w:lineRule="exact"` : ` w:line="${Math.round(p.line.multiple * 240)}" w:lineRule="auto"`;
   parts.push(`<w:spacing w:before="${twips(p.before ?? 0)}" w:after="${twips(p.after ?? 0)}"${line}/>`);
   const ind: string[] = [];
