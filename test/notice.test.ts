@@ -1,0 +1,117 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getKind, renderPdf, validateRecord } from '../src/index.js';
+import { chineseDate } from '../src/core/dates.js';
+import { normalizeDocNumber } from '../src/kinds/notice/docNumber.js';
+import { pdfPages, squash } from './helpers/pdf.js';
+
+const kind = getKind('notice');
+const load = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
+const HEADER = '序号材料名称份数要求补齐途径或方法';
+/** Fixture → pages it takes (the receipt below the cut line is kept whole, so it may start a page). */
+const PAGES: Record<string, number> = { 'one-material.json': 2, 'six-materials.json': 2, 'thirty-materials.json': 4 };
+
+/**
+ * Table cells wrap, and extraction reads a row line by line across its cells, so a wrapped value
+ * comes back interleaved with its neighbours: its first characters are contiguous, the rest in order.
+ */
+function readsBack(text: string, value: string): boolean {
+  const v = squash(value);
+  const head = v.slice(0, 4);
+  for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, at + 1)) {
+    let i = at;
+    let ok = true;
+    for (const ch of v) {
+      i = text.indexOf(ch, i);
+      if (i < 0 || i - at > v.length * 4) {
+        ok = false;
+        break;
+      }
+      i++;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+describe('补正材料一次性告知书 PDF', () => {
+  for (const name of readdirSync('fixtures/notice')) {
+    const record = load(join('fixtures/notice', name));
+    it(`${name}: valid, ${PAGES[name]} pages, every value and fixed part readable`, async () => {
+      expect(validateRecord(kind, record).valid).toBe(true);
+      const pages = await pdfPages(await renderPdf(kind, record));
+      expect(pages).toHaveLength(PAGES[name]);
+      const all = squash(pages.join(''));
+      expect(all).not.toMatch(/[\u0000\uFFFD]/);
+      pages.forEach((p, i) => expect(squash(p)).toContain(`—${i + 1}—`));
+      for (const fixed of ['补正材料一次性告知书', '《中华人民共和国行政许可法》第三十二条', HEADER, '逾期未补正的，视为放弃申请', '回执', '签收日期']) expect(all).toContain(fixed);
+      const values = [normalizeDocNumber(record.docNumber), `${record.applicant.name}：`, record.applicant.creditCode, record.serviceItem, chineseDate(record.receivedDate), chineseDate(record.deadline), record.contact.name, record.contact.phone, record.issuer, chineseDate(record.issueDate)];
+      for (const v of values.filter(Boolean)) expect(all).toContain(squash(v));
+      for (const [i, m] of record.materials.entries()) {
+        for (const v of [m.name, m.requirement, m.howToObtain].filter(Boolean)) expect(readsBack(all, v), `材料 ${i + 1}: ${v}`).toBe(true);
+        expect(all).toContain(String(i + 1));
+      }
+      // The issuer stands above the date, and the date is the last thing before the cut line's caption.
+      expect(all).toContain(squash(`${record.issuer}${chineseDate(record.issueDate)}`));
+    });
+  }
+
+  it('the 30-material notice repeats the table header at the top of pages 2 and 3 and numbers every row in order', async () => {
+    const record = load('fixtures/notice/thirty-materials.json');
+    const pages = (await pdfPages(await renderPdf(kind, record))).map(squash);
+    expect(pages[1].startsWith(HEADER)).toBe(true);
+    expect(pages[2].startsWith(HEADER)).toBe(true);
+    // Each row reads back as its number followed by its material, in order.
+    const all = pages.join('');
+    let at = 0;
+    for (const [i, m] of record.materials.entries()) {
+      const next = all.indexOf(squash(`${i + 1}${m.name}`), at);
+      expect(next, `第 ${i + 1} 项`).toBeGreaterThan(at - 1);
+      at = next;
+    }
+  });
+
+  it('prints the 发文字号 normalised: 〔year〕, no 第, no leading zeros', async () => {
+    const record = load('fixtures/notice/six-materials.json');
+    expect(record.docNumber).toBe('宛环审告[2026]第037号');
+    const text = squash((await pdfPages(await renderPdf(kind, record)))[0]);
+    expect(text.startsWith('宛环审告〔2026〕37号')).toBe(true);
+  });
+});
+
+describe('发文字号 normalisation', () => {
+  it.each([
+    ['宛环审告〔2026〕12号', '宛环审告〔2026〕12号'],
+    ['宛环审告[2026]12号', '宛环审告〔2026〕12号'],
+    ['宛环审告【2026】第012号', '宛环审告〔2026〕12号'],
+    ['宛环审告（2026）12号', '宛环审告〔2026〕12号'],
+    ['宛环审告 (2026) 12 号', '宛环审告〔2026〕12号'],
+  ])('%s → %s', (input, out) => expect(normalizeDocNumber(input)).toBe(out));
+});
+
+describe('cross-field rules', () => {
+  const expected: Record<string, [string, RegExp]> = {
+    'no-materials.json': ['/materials', /至少应列出一项/],
+    'deadline-before-received.json': ['/deadline', /应晚于收件日期（2026年3月2日）/],
+    'issue-before-received.json': ['/issueDate', /不能早于收件日期/],
+    'doc-number-shape.json': ['/docNumber', /〔年份〕/],
+    'copies-zero.json': ['/materials/0/copies', /至少为 1 份/],
+  };
+  it('has one invalid fixture per rule', () => {
+    expect(readdirSync('fixtures/invalid/notice').sort()).toEqual(Object.keys(expected).sort());
+  });
+  for (const [file, [path, message]] of Object.entries(expected)) {
+    it(`${file}: refused at ${path}`, () => {
+      const r = validateRecord(kind, load(join('fixtures/invalid/notice', file)));
+      expect(r.valid).toBe(false);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0].path).toBe(path);
+      expect(r.errors[0].message).toMatch(message);
+      expect(r.errors[0].label).toBe(kind.label(path));
+    });
+  }
+  it('refuses to render an invalid notice, listing the problem', async () => {
+    await expect(renderPdf(kind, load('fixtures/invalid/notice/deadline-before-received.json'))).rejects.toThrow(/补正期限 \(\/deadline\)/);
+  });
+});
