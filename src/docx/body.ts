@@ -6,7 +6,7 @@ import { flatten, group, type Flat, type Numbering, type UnitInfo } from './loop
 import { paragraph, run, twips, type Jc, type ParaStyle, type RunStyle } from './xml.js';
 import { NUMBER_MARK, NUMBER_TAG, tagName } from './tagValues.js';
 import { CHECKBOX_FONT, checkboxTag } from './tags.js';
-import { ROLE_STYLE } from './styles.js';
+import { ROLE_STYLE, TABLE_STYLE, TITLE_SIZE } from './styles.js';
 import { isTagSpan, TAG_MARK } from './conditions.js';
 
 /**
@@ -94,7 +94,7 @@ export function bodyXml(bc: BodyContext, blocks: Block[]): string {
 }
 
 function tagParagraph(bc: BodyContext, tag: string): string {
-  return paragraph([run(tag, { size: bc.geo.bodySize })], { markSize: bc.geo.bodySize });
+  return paragraph([run(tag)], {});
 }
 
 function bodyPara(bc: BodyContext, role: FontRole = 'body'): ParaStyle {
@@ -102,7 +102,7 @@ function bodyPara(bc: BodyContext, role: FontRole = 'body'): ParaStyle {
 }
 
 function bodyRun(bc: BodyContext): RunStyle {
-  return { size: bc.geo.bodySize, spacing: bc.official ? bc.geo.characterSpacing : undefined };
+  return { spacing: bc.official ? bc.geo.characterSpacing : undefined };
 }
 
 /** A sequence of paragraphs (list items, signature lines) with loops over them. */
@@ -119,15 +119,15 @@ function block(bc: BodyContext, b: Block, ctx: string): string[] {
   const { geo } = bc;
   switch (b.type) {
     case 'attachment':
-      return [paragraph([run(literal(bc, b.text, ctx), { size: 16 })], { styleId: ROLE_STYLE.heading, line: { exact: 16 * 1.2 * NATURAL_LINE }, after: geo.bodySize * 0.8 })];
+      return [paragraph([run(literal(bc, b.text, ctx), { size: geo.bodySize === 16 ? undefined : 16 })], { styleId: ROLE_STYLE.heading, line: { exact: 16 * 1.2 * NATURAL_LINE }, after: geo.bodySize * 0.8 })];
     case 'docNumber':
       return [paragraph(inline(bc, b.spans, ctx, bodyRun(bc)), { ...bodyPara(bc), jc: 'center', after: geo.bodySize })];
     case 'title':
       return [
-        paragraph(inline(bc, b.spans, ctx, { size: 22 }), {
+        paragraph(inline(bc, b.spans, ctx, {}), {
           styleId: ROLE_STYLE.title,
           jc: 'center',
-          line: { exact: geo.titleLineHeight * 22 * NATURAL_LINE },
+          line: { exact: geo.titleLineHeight * TITLE_SIZE * NATURAL_LINE },
           after: geo.bodySize * 1.2,
         }),
       ];
@@ -237,22 +237,24 @@ function cellXml(bc: BodyContext, p: Placed, width: number, size: number, ctx: s
   const merge = p.merged ? '<w:vMerge/>' : (c?.rowSpan ?? 1) > 1 ? '<w:vMerge w:val="restart"/>' : '';
   const tcPr = `<w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>${p.span > 1 ? `<w:gridSpan w:val="${p.span}"/>` : ''}${merge}<w:vAlign w:val="center"/></w:tcPr>`;
   const jc = ALIGN[c?.align ?? (c?.role === 'label' ? 'center' : 'left')];
-  const para: ParaStyle = { jc, line: { multiple: 1 }, noGrid: true };
-  const style: RunStyle = { size: c ? unbrokenSize(bc, c, size, width / 20 - 8) : size, bold: c?.bold };
+  const para: ParaStyle = { styleId: TABLE_STYLE, jc };
+  // Sizes other than the table style's are written on the runs.
+  const own = (pt: number) => (pt === bc.geo.tableSize ? undefined : pt);
+  const style: RunStyle = { size: own(c ? unbrokenSize(bc, c, size, width / 20 - 8) : size), bold: c?.bold };
   const paras: string[][] = [];
   if (c?.spans?.length) paras.push(inline(bc, c.spans, ctx, style));
   const out: string[] = [];
-  if (c?.checkboxes) out.push(...checkboxParagraphs(bc, c.checkboxes, ctx, size, width / 20 - 8, para));
+  if (c?.checkboxes) out.push(...checkboxParagraphs(bc, c.checkboxes, ctx, size, width / 20 - 8, para, own(size)));
   const hint = c?.hint ? paragraph([run(literal(bc, c.hint, ctx), { size: size * 0.8, color: '444444' })], para) : undefined;
   // Loop tags go at the very start and the very end of the cell.
-  const first = [...open.map((t) => run(t, { size })), ...(paras[0] ?? [])];
+  const first = [...open.map((t) => run(t, { size: own(size) })), ...(paras[0] ?? [])];
   const xml: string[] = [];
-  if (paras.length || open.length || !(out.length || hint)) xml.push(paragraph(first, { ...para, markSize: size }));
+  if (paras.length || open.length || !(out.length || hint)) xml.push(paragraph(first, { ...para, markSize: own(size) }));
   xml.push(...out);
   if (hint) xml.push(hint);
   if (close.length) {
     const lastXml = xml.pop()!;
-    xml.push(lastXml.replace(/<\/w:p>$/, `${close.map((t) => run(t, { size })).join('')}</w:p>`));
+    xml.push(lastXml.replace(/<\/w:p>$/, `${close.map((t) => run(t, { size: own(size) })).join('')}</w:p>`));
   }
   return `<w:tc>${tcPr}${xml.join('')}</w:tc>`;
 }
@@ -266,16 +268,16 @@ function unbrokenSize(bc: BodyContext, c: Cell, size: number, width: number): nu
 }
 
 /** Option boxes, a few per line at even tab stops, as the PDF lays them out. */
-function checkboxParagraphs(bc: BodyContext, cb: NonNullable<Cell['checkboxes']>, ctx: string, size: number, width: number, para: ParaStyle): string[] {
+function checkboxParagraphs(bc: BodyContext, cb: NonNullable<Cell['checkboxes']>, ctx: string, size: number, width: number, para: ParaStyle, runSize?: number): string[] {
   const perRow = Math.max(1, Math.floor(width / (size * 11)));
   const step = width / perRow;
   const field = ctx && cb.field.startsWith(ctx + '/') ? tagName(cb.field.slice(ctx.length)) : tagName(cb.field);
   const out: string[] = [];
   for (let i = 0; i < cb.options.length; i += perRow) {
     const runs = cb.options.slice(i, i + perRow).flatMap((o, k) => [
-      ...(k ? [run('\t', { size })] : []),
-      run(`{${checkboxTag(field, o.label)}}`, { size, font: CHECKBOX_FONT }),
-      run(' ' + literal(bc, o.label, ctx), { size }),
+      ...(k ? [run('\t', { size: runSize })] : []),
+      run(`{${checkboxTag(field, o.label)}}`, { size: runSize, font: CHECKBOX_FONT }),
+      run(' ' + literal(bc, o.label, ctx), { size: runSize }),
     ]);
     out.push(paragraph(runs, { ...para, jc: 'left', tabs: Array.from({ length: perRow - 1 }, (_, k) => step * (k + 1)), before: 1, after: 1 }));
   }

@@ -71,7 +71,7 @@ export function docxFiles(p: DocxParts): Record<string, string> {
     'word/settings.xml':
       `${XML_HEAD}<w:settings xmlns:w="${W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>${footers ? '<w:evenAndOddHeaders/>' : ''}` +
       `<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>`,
-    'word/styles.xml': stylesXml(p.fonts, p.geo.bodySize),
+    'word/styles.xml': stylesXml(p.fonts, p.geo.bodySize, p.geo.tableSize),
     'word/document.xml': `${XML_HEAD}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${p.body}${sectPr(p.geo)}</w:body></w:document>`,
   };
   if (footers) {

@@ -92,6 +92,7 @@ export async function renderDocx(kind: Kind, record: unknown | null, opts: DocxO
     doc = new Docxtemplater(zip, {
       paragraphLoop: true,
       linebreaks: true,
+      errorLogging: false,
       stripInvalidXMLChars: true,
       parser: tagParser,
       nullGetter,

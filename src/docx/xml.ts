@@ -16,7 +16,8 @@ export const twips = (pt: number): number => Math.round(pt * 20);
 export const halfPoints = (pt: number): number => Math.round(pt * 2);
 
 export interface RunStyle {
-  size: number;
+  /** Points; left out when the paragraph style's size applies. */
+  size?: number;
   bold?: boolean;
   /** Hex colour without '#'. */
   color?: string;
@@ -31,12 +32,13 @@ function rPr(s: RunStyle): string {
   const b = s.bold ? '<w:b/><w:bCs/>' : '';
   const color = s.color ? `<w:color w:val="${s.color}"/>` : '';
   const spacing = s.spacing ? `<w:spacing w:val="${twips(s.spacing)}"/>` : '';
-  const sz = halfPoints(s.size);
-  return `<w:rPr>${f}${b}${color}${spacing}<w:sz w:val="${sz}"/><w:szCs w:val="${sz}"/></w:rPr>`;
+  const sz = s.size === undefined ? '' : `<w:sz w:val="${halfPoints(s.size)}"/><w:szCs w:val="${halfPoints(s.size)}"/>`;
+  const all = f + b + color + spacing + sz;
+  return all ? `<w:rPr>${all}</w:rPr>` : '';
 }
 
 /** A run; `\n` becomes a line break and `\t` a tab. */
-export function run(text: string, style: RunStyle): string {
+export function run(text: string, style: RunStyle = {}): string {
   const parts = text.split(/(\n|\t)/).filter((p) => p !== '');
   const inner = parts
     .map((p) => (p === '\n' ? '<w:br/>' : p === '\t' ? '<w:tab/>' : `<w:t xml:space="preserve">${esc(p)}</w:t>`))
@@ -78,7 +80,7 @@ function pPr(p: ParaStyle): string {
   if (p.tabs?.length) parts.push(`<w:tabs>${p.tabs.map((t) => `<w:tab w:val="left" w:pos="${twips(t)}"/>`).join('')}</w:tabs>`);
   if (p.noGrid) parts.push('<w:snapToGrid w:val="0"/>');
   const line = !p.line ? '' : 'exact' in p.line ? ` w:line="${twips(p.line.exact)}" w:lineRule="exact"` : ` w:line="${Math.round(p.line.multiple * 240)}" w:lineRule="auto"`;
-  parts.push(`<w:spacing w:before="${twips(p.before ?? 0)}" w:after="${twips(p.after ?? 0)}"${line}/>`);
+  if (p.before || p.after || line) parts.push(`<w:spacing w:before="${twips(p.before ?? 0)}" w:after="${twips(p.after ?? 0)}"${line}/>`);
   const ind: string[] = [];
   if (p.leftIndent) ind.push(`w:left="${twips(p.leftIndent)}"`);
   if (p.rightIndent) ind.push(`w:right="${twips(p.rightIndent)}"`);
@@ -86,7 +88,7 @@ function pPr(p: ParaStyle): string {
   if (ind.length) parts.push(`<w:ind ${ind.join(' ')}/>`);
   if (p.jc) parts.push(`<w:jc w:val="${p.jc}"/>`);
   if (p.markSize) parts.push(`<w:rPr><w:sz w:val="${halfPoints(p.markSize)}"/><w:szCs w:val="${halfPoints(p.markSize)}"/></w:rPr>`);
-  return `<w:pPr>${parts.join('')}</w:pPr>`;
+  return parts.length ? `<w:pPr>${parts.join('')}</w:pPr>` : '';
 }
 
 export function paragraph(runs: string[], style: ParaStyle): string {
