@@ -11,7 +11,7 @@ import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { openSource } from './sources.js';
 import { compileNamePattern, insideFolder, UniqueNames } from './naming.js';
-import { MANIFEST_CSV, MANIFEST_JSON, readPreviousManifest, writeManifest, type Manifest, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
+import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, manifestRows, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
 import { mergePdfs } from './merge.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { RenderResult, RenderTask } from './worker.js';
@@ -42,13 +42,25 @@ export interface BatchOptions {
 }
 
 export interface BatchResult {
-  manifest: Manifest;
+  /** Rows by status. */
+  summary: Record<RowStatus, number>;
+  complete: boolean;
   interrupted: boolean;
   merged?: string;
+  /** Problem lines (row number, field label, reason), the first MAX_PROBLEMS of them. */
+  problems: string[];
+  /** How many problem lines there were in all. */
+  problemCount: number;
   /** Notes on the input (unknown columns …). */
   notes: string[];
   folder: string;
+  total: number;
 }
+
+export const MAX_PROBLEMS = 1000;
+
+/** Heap limits per worker: V8 otherwise lets each worker's heap grow far past what it uses. */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
 
 /** The requested formats, checked against the registry (DOCX appears once its renderer is registered). */
 export function requestedFormats(format = 'pdf'): string[] {
@@ -101,6 +113,8 @@ function intact(folder: string, files: OutputFile[]): boolean {
   }
 }
 
+const fileKey = (f: string) => f.normalize('NFC').toLowerCase();
+
 /** Render every record of a spreadsheet or JSON file; see docs/batch.md. */
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const kind = getKind(o.kind);
@@ -114,35 +128,60 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const progress = o.progress ?? silentProgress;
   const optHash = optionsHash(kind.name, formats, o.fonts);
-  const previous = o.force ? new Map<number, ManifestRow>() : readPreviousManifest(folder);
-  const reserved = ['manifest', basename(MERGED_FILE, '.pdf')];
-  const names = new UniqueNames(reserved);
-  const rows: ManifestRow[] = [];
+  const names = new UniqueNames(['manifest', basename(MERGED_FILE, '.pdf')]);
+  const previous = new PreviousRows(o.force ? undefined : folder);
+  const manifest = new ManifestWriter(folder, {
+    tool: `bangban ${packageVersion()}`,
+    kind: kind.name,
+    input: basename(o.input),
+    formats,
+    namePattern: namer.pattern,
+    optionsHash: optHash,
+  });
+  /** Files this run produced or kept: anything else an earlier run wrote is stale. */
+  const produced = new Set<string>();
+  const mergeList: string[] = [];
+  const problems: string[] = [];
+  let problemCount = 0;
   let done = 0;
 
-  const pool = new Piscina({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000 });
+  const pool = new Piscina({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS });
   const inflight = new Set<Promise<void>>();
   const limit = jobs * 4;
-  progress.start(source.total);
+  const pending = new Map<number, ManifestRow>();
+  let nextMerge = 1;
   const finish = (r: ManifestRow) => {
-    rows[r.number - 1] = r;
+    manifest.add(r);
+    for (const f of r.files) produced.add(fileKey(f.file));
+    for (const line of problemLines([r])) {
+      problemCount++;
+      if (problems.length < MAX_PROBLEMS) problems.push(line);
+    }
+    if (o.merge) {
+      // merge order is input order: hold early finishers until the rows before them are in
+      pending.set(r.number, r);
+      for (let p = pending.get(nextMerge); p; p = pending.get(nextMerge)) {
+        pending.delete(nextMerge++);
+        for (const f of p.files) if (f.format === 'pdf') mergeList.push(f.file);
+      }
+    }
     done++;
     progress.update(done);
   };
   let interrupted = false;
+  let lastNumber = 0;
+  progress.start(source.total);
   try {
     for await (const input of source.rows()) {
-      if (o.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
+      if (o.signal?.aborted) break;
+      lastNumber = input.number;
       const base = names.take(namer.name(input.record, input.number));
       if (input.errors) {
         finish({ number: input.number, row: input.row, status: 'invalid', files: [], errors: input.errors, warnings: [] });
         continue;
       }
       const inputHash = hash(`${optHash}\n${base}\n${JSON.stringify(input.record)}`);
-      const prev = previous.get(input.number);
+      const prev = await previous.get(input.number);
       if (prev && prev.inputHash === inputHash && (prev.status === 'ok' || prev.status === 'unchanged') && intact(folder, prev.files)) {
         finish({ ...prev, row: input.row, status: 'unchanged' });
         continue;
@@ -150,13 +189,13 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: o.fonts ? resolve(o.fonts) : undefined, folder, base };
       const p = (pool.run(task) as Promise<RenderResult>)
         .then(
-          (r) =>
+          (r): ManifestRow =>
             r.status === 'ok'
               ? { number: input.number, row: input.row, status: r.status, files: r.files, errors: [], warnings: r.warnings, inputHash }
               : { number: input.number, row: input.row, status: r.status, files: [], errors: r.errors, warnings: r.warnings },
-          (e: Error) => ({ number: input.number, row: input.row, status: 'failed' as RowStatus, files: [], errors: [{ path: '', label: kind.title, message: e.message }], warnings: [] }),
+          (e: Error): ManifestRow => ({ number: input.number, row: input.row, status: 'failed', files: [], errors: [{ path: '', label: kind.title, message: e.message }], warnings: [] }),
         )
-        .then((r: ManifestRow) => {
+        .then((r) => {
           finish(r);
           inflight.delete(p);
         });
@@ -164,53 +203,44 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       if (inflight.size >= limit) await Promise.race(inflight);
     }
     await Promise.all(inflight);
-  } finally {
+    interrupted = !!o.signal?.aborted && lastNumber < source.total;
+    if (interrupted) {
+      // keep what earlier runs finished for rows this run did not reach, so the next run can skip them
+      for await (const r of previous.after(lastNumber)) if (r.status === 'ok' || r.status === 'unchanged') manifest.carry(r);
+    }
+  } catch (e) {
     await Promise.allSettled(inflight);
+    manifest.abandon();
+    throw e;
+  } finally {
     progress.stop();
+    await previous.close();
     await pool.destroy();
   }
-  if (o.signal?.aborted) interrupted = true;
 
-  const finished = rows.filter(Boolean);
-  if (interrupted) {
-    // keep what earlier runs finished for rows this run did not reach, so the next run can skip them
-    const reached = new Set(finished.map((r) => r.number));
-    for (const [n, r] of previous) if (!reached.has(n) && (r.status === 'ok' || r.status === 'unchanged')) finished.push(r);
-    finished.sort((a, b) => a.number - b.number);
-  } else {
-    removeStale(folder, previous, finished);
-  }
-
-  const summary: Record<RowStatus, number> = { ok: 0, unchanged: 0, invalid: 0, failed: 0 };
-  for (const r of finished) summary[r.status]++;
-  const manifest: Manifest = {
-    tool: `bangban ${packageVersion()}`,
-    kind: kind.name,
-    input: basename(o.input),
-    formats,
-    namePattern: namer.pattern,
-    optionsHash: optHash,
-    complete: !interrupted,
-    summary,
-    rows: finished,
-  };
+  if (!interrupted) await removeStale(folder, produced);
   let merged: string | undefined;
+  let mergedFile: OutputFile | undefined;
   if (o.merge && !interrupted) {
-    const pdfs = finished.flatMap((r) => r.files.filter((f) => f.format === 'pdf').map((f) => insideFolder(folder, f.file)));
     merged = join(folder, MERGED_FILE);
-    const m = await mergePdfs(pdfs, merged, kind.title, o.duplex);
-    manifest.merged = { format: 'pdf', file: MERGED_FILE, sha256: hash(m.bytes), bytes: m.bytes.byteLength };
+    const m = await mergePdfs(
+      mergeList.map((f) => insideFolder(folder, f)),
+      merged,
+      kind.title,
+      o.duplex,
+    );
+    mergedFile = { format: 'pdf', file: MERGED_FILE, sha256: hash(m.bytes), bytes: m.bytes.byteLength };
   }
-  writeManifest(folder, manifest);
-  return { manifest, interrupted, merged, notes: source.notes, folder };
+  const summary = { ...manifest.summary };
+  manifest.close({ complete: !interrupted, summary, merged: mergedFile });
+  return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes: source.notes, folder, total: source.total };
 }
 
-/** Files an earlier run wrote that this run no longer produces (a row became invalid or renamed). */
-function removeStale(folder: string, previous: Map<number, ManifestRow>, current: ManifestRow[]): void {
-  const keep = new Set(current.flatMap((r) => r.files.map((f) => f.file.normalize('NFC').toLowerCase())));
-  for (const r of previous.values()) {
+/** Files an earlier run wrote (as its manifest records them, unchanged since) that this run did not produce. */
+async function removeStale(folder: string, produced: Set<string>): Promise<void> {
+  for await (const r of manifestRows(folder)) {
     for (const f of r.files) {
-      if (keep.has(f.file.normalize('NFC').toLowerCase())) continue;
+      if (produced.has(fileKey(f.file))) continue;
       try {
         const path = insideFolder(folder, f.file);
         if (lstatSync(path).isFile() && hash(readFileSync(path)) === f.sha256) unlinkSync(path);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { allKinds } from '../kinds/index.js';
 import { UserError } from '../core/errors.js';
-import { runBatch, problemLines, MANIFEST_CSV } from '../batch/run.js';
+import { join } from 'node:path';
+import { runBatch, MANIFEST_CSV } from '../batch/run.js';
 import { DEFAULT_NAME_PATTERN } from '../batch/naming.js';
 import { autoProgress, barProgress, lineProgress, silentProgress, type Progress } from '../batch/progress.js';
 import { ExitCode, out, err } from './shared.js';
@@ -79,12 +80,11 @@ export function register(p: Command): void {
           signal: controller.signal,
         });
         for (const n of r.notes) err(`提示：${n}`);
-        const problems = problemLines(r.manifest.rows);
-        for (const line of problems.slice(0, MAX_PROBLEM_LINES)) out(line);
-        if (problems.length > MAX_PROBLEM_LINES) out(`……另有 ${problems.length - MAX_PROBLEM_LINES} 条问题，见 ${MANIFEST_CSV}`);
-        const s = r.manifest.summary;
+        for (const line of r.problems.slice(0, MAX_PROBLEM_LINES)) out(line);
+        if (r.problemCount > MAX_PROBLEM_LINES) out(`……另有 ${r.problemCount - MAX_PROBLEM_LINES} 条问题，见 ${MANIFEST_CSV}`);
+        const s = r.summary;
         out(
-          `${r.interrupted ? '已中断' : '完成'}：生成 ${s.ok} 份，未变跳过 ${s.unchanged} 份，数据有误 ${s.invalid} 份，生成失败 ${s.failed} 份；清单 ${r.folder}/${MANIFEST_CSV}` +
+          `${r.interrupted ? '已中断' : '完成'}：生成 ${s.ok} 份，未变跳过 ${s.unchanged} 份，数据有误 ${s.invalid} 份，生成失败 ${s.failed} 份；清单 ${join(r.folder, MANIFEST_CSV)}` +
             (r.merged ? `；合并 ${r.merged}` : ''),
         );
         if (r.interrupted) throw new ExitCode(130);
