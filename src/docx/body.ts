@@ -25,6 +25,8 @@ export interface BodyContext {
 
 const ALIGN: Record<string, Jc> = { left: 'left', center: 'center', right: 'right', justify: 'both' };
 
+const LATIN_FONT = 'Times New Roman';
+
 /** Identifiers stay on one line: the longest value of each format, in ems. */
 const UNBROKEN_EMS: Record<string, number> = { 'credit-code': 18 * 0.6, 'id-card': 18 * 0.6, phone: 12 * 0.6 };
 
@@ -240,7 +242,9 @@ function cellXml(bc: BodyContext, p: Placed, width: number, size: number, ctx: s
   const para: ParaStyle = { styleId: TABLE_STYLE, jc };
   // Sizes other than the table style's are written on the runs.
   const own = (pt: number) => (pt === bc.geo.tableSize ? undefined : pt);
-  const style: RunStyle = { size: own(c ? unbrokenSize(bc, c, size, width / 20 - 8) : size), bold: c?.bold };
+  const unbroken = c ? unbrokenSize(bc, c, size, width / 20 - 8) : undefined;
+  // Codes and numbers in a narrow Latin face, as official documents print digits.
+  const style: RunStyle = { size: own(unbroken ?? size), bold: c?.bold, latinFont: unbroken ? LATIN_FONT : undefined };
   const paras: string[][] = [];
   if (c?.spans?.length) paras.push(inline(bc, c.spans, ctx, style));
   const out: string[] = [];
@@ -259,12 +263,13 @@ function cellXml(bc: BodyContext, p: Placed, width: number, size: number, ctx: s
   return `<w:tc>${tcPr}${xml.join('')}</w:tc>`;
 }
 
-function unbrokenSize(bc: BodyContext, c: Cell, size: number, width: number): number {
+/** The size that keeps an identifier on one line, or undefined when the cell holds none. */
+function unbrokenSize(bc: BodyContext, c: Cell, size: number, width: number): number | undefined {
   const field = c.spans?.length === 1 ? c.spans[0].field : undefined;
   const format = field ? bc.kind.schema.at(field)?.format : undefined;
   const ems = format ? UNBROKEN_EMS[format] : undefined;
-  if (!ems || ems * size <= width) return size;
-  return Math.max(6, Math.floor((2 * width) / ems) / 2);
+  if (!ems) return undefined;
+  return ems * size <= width ? size : Math.max(6, Math.floor((2 * width) / ems) / 2);
 }
 
 /** Option boxes, a few per line at even tab stops, as the PDF lays them out. */

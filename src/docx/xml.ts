@@ -23,12 +23,18 @@ export interface RunStyle {
   color?: string;
   /** One font for every script (checkbox glyphs). */
   font?: string;
+  /** A font for Latin letters and digits only (identifiers), east-Asian text keeps the style's. */
+  latinFont?: string;
   /** Character spacing in points (official pages' tracking). */
   spacing?: number;
 }
 
 function rPr(s: RunStyle): string {
-  const f = s.font ? `<w:rFonts w:ascii="${esc(s.font)}" w:hAnsi="${esc(s.font)}" w:eastAsia="${esc(s.font)}" w:cs="${esc(s.font)}"/>` : '';
+  const f = s.font
+    ? `<w:rFonts w:ascii="${esc(s.font)}" w:hAnsi="${esc(s.font)}" w:eastAsia="${esc(s.font)}" w:cs="${esc(s.font)}"/>`
+    : s.latinFont
+      ? `<w:rFonts w:ascii="${esc(s.latinFont)}" w:hAnsi="${esc(s.latinFont)}"/>`
+      : '';
   const b = s.bold ? '<w:b/><w:bCs/>' : '';
   const color = s.color ? `<w:color w:val="${s.color}"/>` : '';
   const spacing = s.spacing ? `<w:spacing w:val="${twips(s.spacing)}"/>` : '';
