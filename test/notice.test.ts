@@ -9,8 +9,8 @@ import { pdfPages, squash } from './helpers/pdf.js';
 const kind = getKind('notice');
 const load = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
 const HEADER = '序号材料名称份数要求补齐途径或方法';
-/** Fixture → pages it takes (the receipt below the cut line is kept whole, so it may start a page). */
-const PAGES: Record<string, number> = { 'one-material.json': 2, 'six-materials.json': 2, 'thirty-materials.json': 4 };
+/** Fixture → pages it takes (the receipt below the cut line is kept whole: the one-material notice tightens its pitch to keep it on page 1). */
+const PAGES: Record<string, number> = { 'one-material.json': 1, 'six-materials.json': 2, 'thirty-materials.json': 4 };
 
 /**
  * Table cells wrap, and extraction reads a row line by line across its cells, so a wrapped value
@@ -45,7 +45,7 @@ describe('补正材料一次性告知书 PDF', () => {
       const all = squash(pages.join(''));
       expect(all).not.toMatch(/[\u0000\uFFFD]/);
       pages.forEach((p, i) => expect(squash(p)).toContain(`—${i + 1}—`));
-      for (const fixed of ['补正材料一次性告知书', '《中华人民共和国行政许可法》第三十二条', HEADER, '逾期未补正的，视为放弃申请', '回执', '签收日期']) expect(all).toContain(fixed);
+      for (const fixed of ['补正材料一次性告知书', '《中华人民共和国行政许可法》第三十二条', HEADER, '逾期未补正的，视为放弃申请', '回执', '申请人（签字或盖章）', '签收日期']) expect(all).toContain(fixed);
       const values = [normalizeDocNumber(record.docNumber), `${record.applicant.name}：`, record.applicant.creditCode, record.serviceItem, chineseDate(record.receivedDate), chineseDate(record.deadline), record.contact.name, record.contact.phone, record.issuer, chineseDate(record.issueDate)];
       for (const v of values.filter(Boolean)) expect(all).toContain(squash(v));
       for (const [i, m] of record.materials.entries()) {
@@ -113,5 +113,19 @@ describe('cross-field rules', () => {
   }
   it('refuses to render an invalid notice, listing the problem', async () => {
     await expect(renderPdf(kind, load('fixtures/invalid/notice/deadline-before-received.json'))).rejects.toThrow(/补正期限 \(\/deadline\)/);
+  });
+});
+
+describe('GB/T 9704 page (official style)', () => {
+  it('sets body text on a grid of 22 lines × 28 characters', async () => {
+    const { modelToPdf } = await import('../src/pdf/render.js');
+    const text = '环'.repeat(28 * 30);
+    const pages = await pdfPages(await modelToPdf(kind, { page: 'official', blocks: [{ type: 'paragraph', spans: [{ text }] }] }));
+    expect(pages).toHaveLength(2);
+    const lines = pages[0].split('\n').filter((l) => l.includes('环')).map((l) => l.trim());
+    expect(lines).toHaveLength(22);
+    for (const l of lines) expect([...l]).toHaveLength(28);
+    expect(squash(pages[0])).toContain('—1—');
+    expect(squash(pages[1])).toContain('—2—');
   });
 });

@@ -46,35 +46,45 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
 }
 
 /**
- * GB/T 9704 7.3.5.4: the seal and date may not stand on a page of their own; when the last page
- * would hold no body text (only signature lines and the date), the line pitch is tightened until
- * they join the text before them. Everything else keeps the 22-line grid.
+ * GB/T 9704 7.3.5.4: the seal and date may not stand on a page of their own, and are brought back
+ * by adjusting the line spacing. So when the last page would hold no body text (only signature
+ * lines and the date, or only the receipt below a cut line), the line pitch is tightened, by at most
+ * 16 %, until it fits on the page before; if it cannot, the 22-line grid stays.
  */
 async function officialPdf(kind: Kind, model: DocModel, fonts: FontConfig): Promise<Uint8Array> {
-  let first: { bytes: Uint8Array; pages: number } | undefined;
-  for (const squeeze of [1, 0.96, 0.92, 0.88, 0.84]) {
-    const geo = pageGeometry('official', naturalLine(fonts), squeeze);
-    let pages = 0;
-    const bodyPages = new Set<number>();
-    const doc = docDefinition({ fonts, kind, geo, tableSize: geo.tableSize }, model, (n) => (pages = n));
-    doc.pageBreakBefore = (node, nodes) => {
-      const m = node.headlineLevel as unknown as Mark | undefined;
-      if (!m) return false;
-      const on = (node as unknown as { pageNumbers: number[] }).pageNumbers;
-      // Kept together this way rather than with `unbreakable`, whose moved content reports its old page.
-      if (m.keep && on.length > 1) return true;
-      // The signature never starts a page: the line before it goes along.
-      if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.keep)) return true;
-      if (m.body) for (const p of on) bodyPages.add(p);
-      return false;
-    };
-    const bytes = new Uint8Array(await pdfmake.createPdf(doc).getBuffer());
-    if (!first) {
-      first = { bytes, pages };
-      if (pages <= 1 || bodyPages.has(pages)) return bytes;
-    } else if (pages < first.pages) return bytes;
-  }
-  return first!.bytes;
+  const full = await officialRender(kind, model, fonts, 1);
+  if (full.pages <= 1 || full.bodyOnLastPage) return full.bytes;
+  // At most two more renders: 0.9, then 0.95 (when 0.9 fits) or 0.84 (when it does not).
+  const fits = async (squeeze: number) => {
+    const r = await officialRender(kind, model, fonts, squeeze);
+    return r.pages < full.pages ? r.bytes : undefined;
+  };
+  const mid = await fits(0.9);
+  if (mid) return (await fits(0.95)) ?? mid;
+  return (await fits(0.84)) ?? full.bytes;
+}
+
+async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, squeeze: number): Promise<{ bytes: Uint8Array; pages: number; bodyOnLastPage: boolean }> {
+  const geo = pageGeometry('official', naturalLine(fonts), squeeze);
+  let pages = 0;
+  const bodyPages = new Set<number>();
+  const doc = docDefinition({ fonts, kind, geo, tableSize: geo.tableSize }, model, (n) => (pages = n));
+  doc.pageBreakBefore = (node, nodes) => {
+    const m = node.headlineLevel as unknown as Mark | undefined;
+    if (!m) return false;
+    const on = (node as unknown as { pageNumbers: number[] }).pageNumbers;
+    // Kept together this way rather than with `unbreakable`, whose moved content reports its old page.
+    if (m.keep && on.length > 1) return true;
+    // The signature never starts a page: the line before it goes along.
+    if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.keep)) {
+      if (m.body) bodyPages.add(on[0] + 1); // it is not asked again once moved
+      return true;
+    }
+    if (m.body) for (const p of on) bodyPages.add(p);
+    return false;
+  };
+  const bytes = new Uint8Array(await pdfmake.createPdf(doc).getBuffer());
+  return { bytes, pages, bodyOnLastPage: bodyPages.has(pages) };
 }
 
 /**
@@ -137,8 +147,10 @@ function docDefinition(ctx: Ctx, model: DocModel, onPages: (n: number) => void):
 function keepCutTogether(content: Content[], blocks: Block[], official: boolean): Content[] {
   const cut = blocks.findIndex((b) => b.type === 'cutLine');
   if (cut < 0) return content;
-  const rest = official ? { headlineLevel: { body: true, keep: true } } : { unbreakable: true };
-  return [...content.slice(0, cut), { stack: content.slice(cut), ...rest } as Content];
+  // Not body text: a receipt left alone on the last page tightens the pitch like a lone signature.
+  const rest = official ? { headlineLevel: { keep: true } } : { unbreakable: true };
+  const inner = content.slice(cut).map((c) => ({ ...(c as object), headlineLevel: undefined }) as Content);
+  return [...content.slice(0, cut), { stack: inner, ...rest } as Content];
 }
 
 /** "— 1 —" in 4号, 7 mm below the text block; odd pages right, even pages left, one character in. */
