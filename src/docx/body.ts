@@ -1,5 +1,6 @@
 import type { Block, Cell, FontRole, Span, TableBlock } from '../core/model.js';
 import type { Kind } from '../core/kind.js';
+import { UserError } from '../core/errors.js';
 import type { PageGeometry } from '../pdf/page.js';
 import { NATURAL_LINE } from '../pdf/page.js';
 import { flatten, group, type Flat, type Numbering, type UnitInfo } from './loops.js';
@@ -62,7 +63,7 @@ function blockInfo(b: Block): UnitInfo {
 
 /** Fixed text of the layout: an item number becomes the number tag; nothing else may look like a tag. */
 function literal(bc: BodyContext, text: string, ctx = ''): string {
-  if (/[{}]/.test(text)) throw new Error(`版式文字含花括号，不能写入模板：${text}`);
+  if (/[{}]/.test(text)) throw new UserError(`文书版式中的文字含有花括号 { }，Word 模板会把它当作标记：${text}`);
   return (bc.numbering.get(ctx)?.get(text) ?? text).split(NUMBER_MARK).join(`{${NUMBER_TAG}}`);
 }
 
@@ -145,7 +146,7 @@ function block(bc: BodyContext, b: Block, ctx: string): string[] {
     case 'list':
       return paragraphs(bc, b.items, ctx, () => ({ ...bodyPara(bc), jc: 'both', firstLineChars: 2 }));
     case 'signature':
-      return paragraphs(bc, b.lines, ctx, (i) => ({ ...bodyPara(bc), jc: 'right', rightIndent: geo.bodySize * 4, before: i === 0 ? geo.bodySize * 2 : 0 }));
+      return paragraphs(bc, b.lines, ctx, (i) => ({ ...bodyPara(bc), jc: 'right', rightIndent: geo.bodySize * 4, before: i === 0 ? geo.pitch : 0 }));
     case 'cutLine':
       return [
         paragraph([], { dashedBottom: true, before: geo.bodySize, line: { exact: 8 }, markSize: 4, noGrid: true }),
