@@ -3,6 +3,7 @@ import type { Kind } from './core/kind.js';
 import { UserError } from './core/errors.js';
 import { renderPdf } from './pdf/index.js';
 import { renderDocx } from './docx/index.js';
+import { fillablePdf } from './fillable/index.js';
 import { loadFontConfig, type FontConfig } from './pdf/fonts.js';
 
 /** Options every output format understands; a format ignores what it does not use. */
@@ -19,7 +20,7 @@ export type OutputFormat = (kind: Kind, record: unknown | null, opts: RenderOpti
 
 /** Output formats by name; the file extension picks one unless --format does. */
 export const formats: Record<string, OutputFormat> = {
-  pdf: (kind, record, opts) => renderPdf(kind, record, { fonts: opts.fonts }),
+  pdf: (kind, record, opts) => (opts.fillable ? fillablePdf(kind, record, { fonts: opts.fonts }) : renderPdf(kind, record, { fonts: opts.fonts })),
   docx: (kind, record, opts) => renderDocx(kind, record, { fonts: opts.fonts, template: opts.template }),
 };
 

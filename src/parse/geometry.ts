@@ -141,9 +141,11 @@ const CJK = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef\u2018-\u201d]/u;
 const CLOSING = /[，。、）》」』】；：！？”’,.;:!?)\]]/;
 
 /**
- * Lines of a cell joined into one value. Wrapped lines join directly; a space is put back only where
- * the line must have broken at one: non-Chinese text meets at the join and the next line's first
- * word would have fitted on the line before (so the break was not forced there).
+ * Lines of a cell joined into one value. Wrapped lines join directly; a space is put back where the
+ * line must have broken at one: between two Latin words (unless one word filled the whole line), or
+ * where the next line's first word would have fitted on the line before (so the break was not
+ * forced there). A space between Chinese and Latin text exactly at a line end cannot be seen and is
+ * not restored.
  */
 export function joinLines(ls: Line[], right?: number): string {
   let out = '';
@@ -154,12 +156,28 @@ export function joinLines(ls: Line[], right?: number): string {
     if (prev && out) {
       const last = out[out.length - 1];
       const first = text[0];
-      if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, l, right)) out += ' ';
+      if (LATIN.test(last) && LATIN.test(first)) {
+        // a line breaks inside a word only when the word alone is wider than the line
+        if (!wordFillsLine(prev)) out += ' ';
+      } else if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, l, right)) out += ' ';
     }
     out += text;
     prev = l;
   }
   return out;
+}
+
+const LATIN = /[A-Za-z0-9]/;
+
+/** The line is one unbroken Latin run from its start (a word too long for the line was split). */
+function wordFillsLine(l: Line): boolean {
+  const ink = l.glyphs.filter((g) => !SPACE.test(g.ch));
+  if (!ink.length) return false;
+  for (let i = ink.length - 1; i > 0; i--) {
+    if (!/[A-Za-z0-9\-_.@/]/.test(ink[i - 1].ch)) return false;
+    if (ink[i].x - (ink[i - 1].x + ink[i - 1].w) > l.size * 0.2) return false;
+  }
+  return true;
 }
 
 function fits(prev: Line, next: Line, right: number): boolean {
@@ -169,15 +187,18 @@ function fits(prev: Line, next: Line, right: number): boolean {
   const start = next.glyphs.findIndex((g) => !SPACE.test(g.ch));
   if (start < 0) return false;
   const gs = next.glyphs.slice(start);
-  let w = 0;
-  if (/[A-Za-z0-9]/.test(gs[0].ch)) {
-    for (const g of gs) {
-      if (!/[A-Za-z0-9\-_.@/]/.test(g.ch)) break;
-      w += g.w;
-    }
-  } else {
-    w = gs[0].w;
-    for (let k = 1; k < gs.length && CLOSING.test(gs[k].ch); k++) w += gs[k].w;
+  // the first unit the line breaker could not split, with the spaces that follow it (pdfmake
+  // measures a word together with its trailing space)
+  let k = 1;
+  if (/[A-Za-z0-9]/.test(gs[0].ch)) while (k < gs.length && /[A-Za-z0-9\-_.@/]/.test(gs[k].ch)) k++;
+  else while (k < gs.length && CLOSING.test(gs[k].ch)) k++;
+  const first = gs[0].x;
+  let end = gs[k - 1].x + gs[k - 1].w;
+  const after = gs[k];
+  if (after && (SPACE.test(after.ch) || after.x - end > next.size * 0.2)) {
+    const nextInk = gs.slice(k).find((g) => !SPACE.test(g.ch));
+    end = nextInk ? nextInk.x : end;
   }
+  const w = end - first;
   return remaining >= w - 0.5;
 }

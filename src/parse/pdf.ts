@@ -145,6 +145,7 @@ async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['
   } catch {
     return;
   }
+  if (doc.getPageCount() === 0) throw new ParseFailure('no-pages', 'PDF 没有页面');
   for (const p of pages) {
     try {
       if (p.index < doc.getPageCount()) {

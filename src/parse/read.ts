@@ -93,10 +93,19 @@ function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell;
 
 const TICK = /[√✓✔☑☒■▣●◉✗✘×xX]/;
 
-export function readTemplate(t: Template, p: PreparedPages): ReadResult {
-  const values = new Map<string, Reading>();
+/** A value cell found on the page: the cell to the right of its label. */
+export interface LocatedValue {
+  slot: ValueSlot;
+  page: Page;
+  box: Box;
+  items: TextItem[];
+  confidence: number;
+}
+
+export function locateValues(t: Template, p: PreparedPages): { located: LocatedValue[]; labelsFound: number } {
   const labels = findLabels(t, p);
   const labelCells = new Set([...labels.values()].map((l) => l.cell));
+  const located: LocatedValue[] = [];
   for (const slot of t.values) {
     const l = labels.get(slot.label);
     if (!l) continue;
@@ -107,16 +116,22 @@ export function readTemplate(t: Template, p: PreparedPages): ReadResult {
     if (!box.closed || box.key === cell.box.key) continue;
     const target = p.cells.find((c) => c.page === cell.page && c.box.key === box.key);
     if (target && labelCells.has(target)) continue;
-    const items = target?.items ?? [];
-    readValue(slot, items, box, cell.page.index, l.confidence, values, t);
+    located.push({ slot, page: cell.page, box, items: target?.items ?? [], confidence: l.confidence });
   }
+  return { located, labelsFound: labels.size };
+}
+
+export function readTemplate(t: Template, p: PreparedPages): ReadResult {
+  const values = new Map<string, Reading>();
+  const { located, labelsFound } = locateValues(t, p);
+  for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values);
   readFlow(t, p, values);
   const anchors = t.anchors.length ? anchorHits(t, p) : 0;
   const total = t.labels.length + t.anchors.length;
-  return { values, score: total ? (labels.size + anchors) / total : 0, labelsFound: labels.size, labelsTotal: t.labels.length };
+  return { values, score: total ? (labelsFound + anchors) / total : 0, labelsFound, labelsTotal: t.labels.length };
 }
 
-function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>, t: Template): void {
+function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>): void {
   const ls = lines(items);
   const minX = Math.min(...items.map((i) => i.x));
   const right = items.length ? box.x1 - (minX - box.x0) : box.x1;
@@ -133,7 +148,6 @@ function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, c
   }
   // Several spans in one cell: fixed text between fields splits the value.
   for (const [field, v] of splitByAnchors(slot.spans, text)) if (v.trim()) out.set(field, { raw: v.trim(), confidence: confidence * 0.9, page });
-  void t;
 }
 
 function removeHint(text: string, hint: string): string {

@@ -1,0 +1,158 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { PDFDocument, PDFName, PDFHexString, StandardFonts } from 'pdf-lib';
+import { getKind, renderPdf, validateRecord, creditCodeCheckChar } from '../src/index.js';
+import { parseForm, ParseFailure } from '../src/parse/index.js';
+import { parseDate, parseDateTime, personName, normaliseValue } from '../src/parse/normalize.js';
+import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
+
+const kind = getKind('application');
+const dir = 'fixtures/application';
+const fixtures = readdirSync(dir).map((f) => ({ name: f, record: JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
+
+async function failure(bytes: Uint8Array): Promise<ParseFailure> {
+  try {
+    await parseForm(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ParseFailure);
+    return e as ParseFailure;
+  }
+  throw new Error('parsed');
+}
+
+describe('parse: bangban PDFs read back exactly', () => {
+  for (const { name, record } of fixtures) {
+    it(`${name}`, async () => {
+      const r = await parseForm(await renderPdf(kind, record));
+      expect(r.kind).toBe('application');
+      expect(r.source).toBe('text');
+      expect(r.record).toEqual(record);
+      expect(r.valid).toBe(true);
+      for (const [p, f] of Object.entries(r.fields)) {
+        expect(f.page, p).toBe(1);
+        expect(f.confidence, p).toBeGreaterThan(0.8);
+      }
+    });
+  }
+});
+
+// Characters for generated values: common Chinese, digits, Latin words (spaces only next to Latin text).
+const HAN = '南阳市宛城区卧龙唐河县淅川镇乡村路街道号楼室生态环境保护科技有限公司合作社污水处理工程建设项目影响评价报告表书审批排污许可证申请登记危险废物经营核发辐射类文件编制专家评审现场勘察公示全过程辅导服务中心产业园创新发展绿色低碳循环研究院责任集团股份';
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐欧阳司马';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰香东晓念钊智斌选远';
+
+const hanWord = fc.string({ unit: fc.constantFrom(...HAN), minLength: 1, maxLength: 12 });
+const latinWord = fc.oneof(fc.stringMatching(/^[A-Z][a-z]{1,7}$/), fc.stringMatching(/^[0-9]{1,4}$/), fc.constant('B-2'));
+const freeText = (max: number) =>
+  fc
+    .array(fc.oneof({ weight: 3, arbitrary: hanWord }, { weight: 1, arbitrary: latinWord }), { minLength: 1, maxLength: 14 })
+    .map((words) => {
+      let s = '';
+      for (const w of words) {
+        // a space between two Latin words; Chinese meets Latin directly (a space there at a line
+        // end leaves no trace on the page)
+        const latin = /^[A-Za-z0-9]/.test(w) && /[A-Za-z0-9]$/.test(s);
+        s += latin ? ' ' + w : w;
+      }
+      return [...s].slice(0, max).join('').trim();
+    })
+    .filter((s) => s.length > 0);
+const person = fc
+  .tuple(fc.constantFrom(...SURNAMES), fc.string({ unit: fc.constantFrom(...GIVEN), minLength: 1, maxLength: 2 }))
+  .map(([a, b]) => a + b);
+const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const creditCode = fc
+  .tuple(fc.string({ unit: fc.constantFrom(...CHARSET), minLength: 2, maxLength: 2 }), fc.stringMatching(/^\d{6}$/), fc.string({ unit: fc.constantFrom(...CHARSET), minLength: 9, maxLength: 9 }))
+  .map(([a, b, c]) => a + b + c + creditCodeCheckChar(a + b + c));
+const phone = fc.oneof(fc.stringMatching(/^1[3-9]\d{9}$/), fc.stringMatching(/^0377-6\d{7}$/), fc.constant('400-123-4567'));
+const date = fc.tuple(fc.integer({ min: 2000, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+
+const record = fc
+  .record({
+    applicant: fc.record({ name: freeText(100), address: freeText(150), legalRepresentative: person, creditCode }),
+    handler: fc.record({ name: person, phone }),
+    serviceItem: freeText(200),
+    guidanceItem: fc.option(freeText(200), { nil: undefined }),
+    services: fc.subarray([...SERVICE_OPTIONS]),
+    applicationDate: date,
+    proxy: fc.option(fc.record({ name: person, receivedAt: fc.tuple(date, time).map(([d, t]) => `${d}T${t}`) }), { nil: undefined }),
+  })
+  .map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
+
+describe('parse: round trip over generated records', () => {
+  it('render then parse gives the same record (long values, optional fields absent, any subset of 代办内容)', async () => {
+    await fc.assert(
+      fc.asyncProperty(record, async (rec) => {
+        expect(validateRecord(kind, rec).errors).toEqual([]);
+        const r = await parseForm(await renderPdf(kind, rec));
+        expect(r.record).toEqual(rec);
+        expect(r.valid).toBe(true);
+      }),
+      { numRuns: 16, seed: 20260302, endOnFailure: true },
+    );
+  });
+});
+
+describe('parse: normalising values', () => {
+  it('dates and times in the forms people write them', () => {
+    for (const s of ['2026年3月2日', '2026.03.02', '2026-03-02', '2026/3/2', '2026 年 3 月 2 日']) expect(parseDate(s)).toBe('2026-03-02');
+    for (const s of ['2026年3月2日 14:40', '2026-03-02 14时40分', '2026-03-02T14:40', '2026.3.2 14：40']) expect(parseDateTime(s)).toBe('2026-03-02T14:40');
+  });
+  it('names lose alignment spaces, codes and phones fold full-width digits', () => {
+    expect(personName('王　玉')).toBe('王玉');
+    expect(personName('王 玉')).toBe('王玉');
+    expect(personName('John Smith')).toBe('John Smith');
+    expect(normaliseValue({ format: 'phone' }, '１３８３７７１２３４５').value).toBe('13837712345');
+    expect(normaliseValue({ format: 'phone' }, '138 3771 2345').value).toBe('13837712345');
+    expect(normaliseValue({ format: 'credit-code' }, '９１４１１３００ＭＡ４４ＡＢＣＤ５Ｊ').value).toBe('91411300MA44ABCD5J');
+    expect(normaliseValue({ format: 'date' }, '２０２６年３月２日').value).toBe('2026-03-02');
+    const bad = normaliseValue({ format: 'date' }, '2026年13月2日');
+    expect(bad.value).toBe('2026-13-02');
+    expect(bad.ok).toBe(false);
+  });
+});
+
+describe('parse: bad input ends cleanly', () => {
+  it('not a PDF', async () => {
+    expect((await failure(new TextEncoder().encode('hello, this is not a PDF'))).code).toBe('not-pdf');
+    expect((await failure(new Uint8Array())).code).toBe('not-pdf');
+  });
+  it('a truncated PDF', async () => {
+    const bytes = await renderPdf(kind, fixtures[0].record);
+    const f = await failure(bytes.slice(0, Math.floor(bytes.length / 3)));
+    expect(['truncated', 'unreadable', 'not-a-form', 'no-pages']).toContain(f.code);
+    expect(f.message).not.toMatch(/\n/);
+  });
+  it('a password-protected PDF', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage().drawText('secret');
+    const enc = doc.context.obj({ Filter: 'Standard', V: 1, R: 2, Length: 40, P: -44, O: PDFHexString.of('11'.repeat(32)), U: PDFHexString.of('22'.repeat(32)) });
+    doc.context.trailerInfo.Encrypt = doc.context.register(enc);
+    doc.context.trailerInfo.ID = doc.context.obj([PDFHexString.of('ab'.repeat(16)), PDFHexString.of('ab'.repeat(16))]);
+    const f = await failure(await doc.save({ useObjectStreams: false }));
+    expect(f.code).toBe('encrypted');
+  });
+  it('a PDF without pages', async () => {
+    const doc = await PDFDocument.create();
+    const f = await failure(await doc.save());
+    expect(['no-pages', 'unreadable']).toContain(f.code);
+  });
+  it('a 300-page PDF of something else: only the first pages are read, quickly', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    for (let i = 0; i < 300; i++) doc.addPage().drawText(`Annual report, page ${i + 1}`, { x: 50, y: 700, font });
+    const t0 = Date.now();
+    const f = await failure(await doc.save());
+    expect(f.code).toBe('not-a-form');
+    expect(Date.now() - t0).toBeLessThan(10000);
+  });
+  it('a PDF of some other document', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage().drawText('Invoice 2026-001');
+    doc.catalog.set(PDFName.of('Lang'), PDFHexString.fromText('en'));
+    expect((await failure(await doc.save())).code).toBe('not-a-form');
+  });
+});
