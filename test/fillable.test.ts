@@ -1,0 +1,59 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
+import { getKind, renderDocument } from '../src/index.js';
+import { parseForm } from '../src/parse/index.js';
+import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
+
+const kind = getKind('application');
+const typical = JSON.parse(readFileSync('fixtures/application/typical.json', 'utf8'));
+
+describe('fillable application form', () => {
+  it('has one text field per value, named by dotted paths, and one checkbox per option', async () => {
+    const doc = await PDFDocument.load(await renderDocument(kind, null, 'pdf', { fillable: true }));
+    const names = doc.getForm().getFields().map((f) => f.getName());
+    for (const n of ['applicant.name', 'applicant.address', 'applicant.legalRepresentative', 'applicant.creditCode', 'handler.name', 'handler.phone', 'serviceItem', 'guidanceItem', 'applicationDate', 'proxy.name', 'proxy.receivedAt'])
+      expect(names).toContain(n);
+    for (const o of SERVICE_OPTIONS) expect(names).toContain(`services.${o}`);
+    // Chinese appearances: the form's default resources carry STSong-Light with UniGB-UCS2-H
+    const dr = doc.getForm().acroForm.dict.lookup(PDFName.of('DR'), PDFDict);
+    const font = dr.lookup(PDFName.of('Font'), PDFDict).lookup(PDFName.of('STSong'), PDFDict);
+    expect(font.get(PDFName.of('Encoding'))).toBe(PDFName.of('UniGB-UCS2-H'));
+    expect(doc.getForm().getTextField('applicant.name').acroField.getDefaultAppearance()).toMatch(/\/STSong/);
+  });
+
+  it('filled with pdf-lib (not bangban), parses back from the fields', async () => {
+    const doc = await PDFDocument.load(await renderDocument(kind, null, 'pdf', { fillable: true }));
+    const form = doc.getForm();
+    const set = (n: string, v: string) => form.getTextField(n).setText(v);
+    set('applicant.name', typical.applicant.name);
+    set('applicant.address', typical.applicant.address);
+    set('applicant.legalRepresentative', '张　伟');
+    set('applicant.creditCode', '９１４１１３００ＭＡ４４ＡＢＣＤ５Ｊ');
+    set('handler.name', typical.handler.name);
+    set('handler.phone', typical.handler.phone);
+    set('serviceItem', typical.serviceItem);
+    set('guidanceItem', typical.guidanceItem);
+    set('applicationDate', '2026年3月2日');
+    set('proxy.name', typical.proxy.name);
+    set('proxy.receivedAt', '2026-03-02 14时40分');
+    for (const o of typical.services) form.getCheckBox(`services.${o}`).check();
+    const r = await parseForm(await doc.save({ updateFieldAppearances: false }));
+    expect(r.source).toBe('fields');
+    expect(r.kind).toBe('application');
+    expect(r.record).toEqual(typical);
+    expect(r.valid).toBe(true);
+  });
+
+  it('prefilled from a record, parses back the same record', async () => {
+    const r = await parseForm(await renderDocument(kind, typical, 'pdf', { fillable: true }));
+    expect(r.source).toBe('fields');
+    expect(r.record).toEqual(typical);
+  });
+
+  it('a blank form parses as an empty, invalid record', async () => {
+    const r = await parseForm(await renderDocument(kind, null, 'pdf', { fillable: true }));
+    expect(r.valid).toBe(false);
+    expect(r.errors.length).toBeGreaterThan(0);
+  });
+});
