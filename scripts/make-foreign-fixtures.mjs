@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * Makes the foreign-producer fixtures under fixtures/foreign/ (committed; CI never runs this):
+ * - application-chromium.pdf: an HTML version of 附件2, as an applicant's web page would print it,
+ *   printed by headless Chromium. Narrow label cells wrap, boxes are ☑/☐, digits full-width, the date
+ *   2026.03.02 and the time 14时40分.
+ * - application-libreoffice.pdf: bangban's own DOCX of the form, exported by LibreOffice.
+ * Needs: npm run build; apt-get install -y chromium libreoffice-writer-nogui
+ * The expected records are fixtures/foreign/*.expected.json (free text keeps full-width digits as
+ * typed; codes, phones and dates are folded).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getKind, renderDocument } from '../dist/index.js';
+
+const out = new URL('../fixtures/foreign/', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'foreign-'));
+
+// --- HTML printed by Chromium -------------------------------------------------------------
+const box = (on) => (on ? '☑' : '☐');
+const services = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
+const ticked = new Set(['大厅综合窗口受理', '事前辅导']);
+const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+  @page { size: A4; margin: 20mm 18mm; }
+  body { font-family: "AR PL UMing CN", "Droid Sans Fallback", serif; font-size: 11pt; }
+  h1 { text-align: center; font-size: 18pt; line-height: 1.4; }
+  table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+  td { border: 1px solid #000; padding: 4px 5px; vertical-align: middle; word-break: break-all; }
+  td.l { text-align: center; }
+  .hint { font-size: 8pt; color: #444; display: block; }
+</style></head><body>
+<p>附件 2</p>
+<h1>南阳市生态环境局政务服务事项<br>“全程辅导、帮办代办”申请表</h1>
+<table>
+<colgroup><col style="width:8%"><col style="width:11%"><col style="width:24%"><col style="width:9%"><col style="width:18%"><col style="width:12%"><col style="width:18%"></colgroup>
+<tr><td class="l" rowspan="2">申请单位基本情况</td><td class="l">申请单位名称（盖章）</td><td>南阳市宛城区绿源环保科技有限公司<span class="hint">（此处加盖单位公章）</span></td><td class="l">申请单位地址</td><td>南阳市宛城区仲景路１０８８号（高新技术产业开发区北区）</td><td class="l">法人或主要负责人</td><td>张　伟</td></tr>
+<tr><td class="l">申请单位统一社会信用代码</td><td>９１４１１３００ＭＡ４４ＡＢＣＤ５Ｊ</td><td class="l">经办人</td><td>刘 芳<span class="hint">（本人手签）</span></td><td class="l">经办人联系电话</td><td>１３８３７７１２３４５</td></tr>
+<tr><td class="l" colspan="2">申请办理政务服务事项名称</td><td colspan="5">建设项目环境影响报告表审批</td></tr>
+<tr><td class="l" colspan="2">全程辅导事项名称（选填）</td><td colspan="5">环境影响评价文件编制辅导</td></tr>
+<tr><td class="l" colspan="2">代办内容</td><td colspan="5">${services.map((s) => `${box(ticked.has(s))}${s}`).join('&nbsp;&nbsp; ')}</td></tr>
+<tr><td class="l" colspan="2">申请日期</td><td colspan="5">2026.03.02</td></tr>
+<tr><td class="l" colspan="7">以下内容由行政审批工作人员（帮办代办人员）填写</td></tr>
+<tr><td class="l" colspan="2">代办人</td><td colspan="5">李智斌<span class="hint">（代办人手签）</span></td></tr>
+<tr><td class="l" colspan="2">代办申请接收时间</td><td colspan="5">2026-03-02 14时40分</td></tr>
+<tr><td class="l" colspan="2">法律责任</td><td colspan="5">1. 申请人填报本表格视为同意授权委托审批工作人员(帮办代办人员)开展相关服务, 相关服务产生的法律后果及法律责任由申请人承担。<br>2. 经办人非单位法人的, 应当提交授权委托书。</td></tr>
+</table></body></html>`;
+writeFileSync(join(tmp, 'application.html'), html);
+copyFileSync(join(tmp, 'application.html'), join(out, 'application-chromium.html'));
+execFileSync('chromium', [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, '--no-pdf-header-footer', `--print-to-pdf=${join(out, 'application-chromium.pdf')}`, `file://${join(tmp, 'application.html')}`,
+], { stdio: 'inherit' });
+const typical = JSON.parse(readFileSync(new URL('../fixtures/application/typical.json', import.meta.url), 'utf8'));
+writeFileSync(join(out, 'application-chromium.expected.json'), JSON.stringify({ ...typical, applicant: { ...typical.applicant, address: '南阳市宛城区仲景路１０８８号（高新技术产业开发区北区）' } }, null, 2) + '\n');
+
+// --- bangban's DOCX exported by LibreOffice -------------------------------------------------
+const kind = getKind('application');
+const long = JSON.parse(readFileSync(new URL('../fixtures/application/long-values.json', import.meta.url), 'utf8'));
+writeFileSync(join(tmp, 'application-libreoffice.docx'), await renderDocument(kind, long, 'docx'));
+execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`, '--convert-to', 'pdf', '--outdir', out, join(tmp, 'application-libreoffice.docx')], { stdio: 'inherit' });
+writeFileSync(join(out, 'application-libreoffice.expected.json'), JSON.stringify(long, null, 2) + '\n');
+console.log('fixtures written to', out);
