@@ -6,7 +6,8 @@ import PizZip from 'pizzip';
 import { DOMParser } from '@xmldom/xmldom';
 import mammoth from 'mammoth';
 import { allKinds, getKind } from '../src/kinds/index.js';
-import type { Kind } from '../src/core/kind.js';
+import { Kind } from '../src/core/kind.js';
+import { KindSchema } from '../src/core/schema.js';
 import { UserError, ValidationError } from '../src/core/errors.js';
 import { toPointer } from '../src/core/pointer.js';
 import { fixturesDir } from '../src/core/paths.js';
@@ -148,8 +149,9 @@ describe('DOCX output for every kind', () => {
     const rows = Array.from(doc.getElementsByTagNameNS(W, 'tr'));
     expect(rows).toHaveLength(1 + 5 + 2);
     const cells = (r: Element) => Array.from(r.getElementsByTagNameNS(W, 'tc')).map((c) => c.textContent);
-    expect(cells(rows[1])).toEqual(['1', '行政审批服务科', '李锦锦  李智斌  李广佳  丁选香  ']);
-    expect(cells(rows[5])).toEqual(['5', '水科', '王\u3000玉  ']);
+    // The layout's separator stands between members, not after the last ({^$last}…{/$last}).
+    expect(cells(rows[1])).toEqual(['1', '行政审批服务科', '李锦锦  李智斌  李广佳  丁选香']);
+    expect(cells(rows[5])).toEqual(['5', '水科', '王\u3000玉']);
   });
 
   it('notice: numbered material rows, the cut line and the 回执', async () => {
@@ -272,5 +274,41 @@ describe('values', () => {
   it('the same record gives byte-identical files', async () => {
     const kind = getKind('roster');
     expect(Buffer.from(await renderDocx(kind, fixture(kind))).equals(Buffer.from(await renderDocx(kind, fixture(kind))))).toBe(true);
+  });
+});
+
+describe('any layout, no kind by name', () => {
+  // A layout of its own over the notice's schema: numbered list items with an optional part, an
+  // inline list with a separator between items, and a paragraph shown only with an optional field.
+  const kind = new Kind({
+    name: 'docx-synthetic',
+    title: '测试文书',
+    schemaFile: 'notice.schema.json',
+    page: 'official',
+    blankForm: true,
+    demoFixture: 'notice/six-materials.json',
+    layout: (v) => [
+      { type: 'title', spans: [{ text: '测试' }] },
+      {
+        type: 'list',
+        items: v.items('materials').map((m) => [{ text: `第${m.number}项：` }, m.span('name'), ...(m.raw('requirement') ? [{ text: '（' }, m.span('requirement'), { text: '）' }] : [])]),
+      },
+      { type: 'paragraph', spans: [{ text: '材料：' }, ...v.items('materials').flatMap((m, i) => [...(i ? [{ text: '、' }] : []), m.span('name')])] },
+      ...(v.raw('applicant/creditCode') ? [{ type: 'paragraph' as const, spans: [{ text: '代码：' }, v.span('applicant/creditCode')] }] : []),
+    ],
+  });
+  // Its own copy of the schema, without the $id the notice's validator has registered.
+  const { $id: _id, ...schema } = getKind('notice').schema.schema;
+  Object.assign(kind, { schema: new KindSchema(schema) });
+  const record = fixture(getKind('notice')) as { materials: { name: string; requirement?: string }[]; applicant: Record<string, string> };
+
+  it('loops over list items, numbers them, drops optional parts and puts separators only between', async () => {
+    const text = wordText(await renderDocx(kind, record));
+    record.materials.forEach((m, i) => expect(text).toContain(`第${i + 1}项：${m.name}${m.requirement ? `（${m.requirement}）` : ''}\n`));
+    expect(text.split('\n')).toContain(`材料：${record.materials.map((m) => m.name).join('、')}`);
+    expect(text.includes('代码：')).toBe(!!record.applicant.creditCode);
+    const { creditCode: _c, ...applicant } = record.applicant;
+    expect(wordText(await renderDocx(kind, { ...record, applicant }))).not.toContain('代码：');
+    expect(wordText(await renderDocx(kind, { ...record, applicant: { ...applicant, creditCode: '91411300MA44ABCD5J' } }))).toContain('代码：91411300MA44ABCD5J');
   });
 });

@@ -43,8 +43,18 @@ function without(record: unknown, path: string[]): unknown {
 
 const spanSig = (s: Span): string => (s.field ? `F:${s.field}` : `T:${s.text}`);
 
-function inlineSpans(b: Block): Span[] | undefined {
-  return b.type === 'paragraph' || b.type === 'title' || b.type === 'docNumber' ? b.spans : undefined;
+/** A block's lines of spans: one for a paragraph, one per item or line for lists and signatures. */
+function linesOf(b: Block): Span[][] | undefined {
+  if (b.type === 'paragraph' || b.type === 'title' || b.type === 'docNumber') return [b.spans];
+  if (b.type === 'list') return b.items;
+  if (b.type === 'signature') return b.lines;
+  return undefined;
+}
+
+function withLines(b: Block, lines: Span[][]): Block {
+  if (b.type === 'list') return { ...b, items: lines };
+  if (b.type === 'signature') return { ...b, lines };
+  return { ...b, spans: lines[0] } as Block;
 }
 
 function blockSig(b: Block): string {
@@ -64,6 +74,7 @@ function blockSig(b: Block): string {
 }
 
 interface Segment {
+  line: number;
   start: number;
   end: number;
   name: string;
@@ -107,51 +118,57 @@ export function findSections(kind: Kind, blocks: Block[]): Sections {
       // Blocks that disappear: up to the next block of this layout that the other one shows.
       let k = i + 1;
       while (b && k < blocks.length && blockSig(blocks[k]) !== blockSig(b)) k++;
-      const sa = inlineSpans(a);
-      const sb = b && b.type === a.type ? inlineSpans(b) : undefined;
-      if (!b || (k < blocks.length && (k === i + 1 || !sa || !sb))) {
+      const la = linesOf(a);
+      const lb = b && b.type === a.type ? linesOf(b) : undefined;
+      const comparable = !!la && !!lb && la.length === lb.length;
+      if (!b || (k < blocks.length && (k === i + 1 || !comparable))) {
         open ??= a;
         last = blocks[k - 1];
         i = k - 1;
         continue;
       }
-      if (!sa || !sb) {
-        closeRun();
-        j++; // changed in a way a section cannot express: leave it as it is
-        continue;
-      }
       closeRun();
       j++;
-      let p = 0;
-      while (p < sa.length && p < sb.length && spanSig(sa[p]) === spanSig(sb[p])) p++;
-      let s = 0;
-      while (s < sa.length - p && s < sb.length - p && spanSig(sa[sa.length - 1 - s]) === spanSig(sb[sb.length - 1 - s])) s++;
-      const list = segments.get(a) ?? [];
-      list.push({ start: p, end: sa.length - s, name, alt: sb.slice(p, sb.length - s) });
-      segments.set(a, list);
+      if (!comparable) continue; // changed in a way a section cannot express: leave it as it is
+      la!.forEach((sa, line) => {
+        const sb = lb![line];
+        let p = 0;
+        while (p < sa.length && p < sb.length && spanSig(sa[p]) === spanSig(sb[p])) p++;
+        if (p === sa.length && p === sb.length) return;
+        let s = 0;
+        while (s < sa.length - p && s < sb.length - p && spanSig(sa[sa.length - 1 - s]) === spanSig(sb[sb.length - 1 - s])) s++;
+        const list = segments.get(a) ?? [];
+        list.push({ line, start: p, end: sa.length - s, name, alt: sb.slice(p, sb.length - s) });
+        segments.set(a, list);
+      });
     }
     closeRun();
   }
   const replaced = new Map<Block, Block>();
   for (const [b, segs] of segments) {
-    const spans = inlineSpans(b)!;
-    const before: Span[][] = spans.map(() => []);
-    const after: Span[][] = spans.map(() => []);
-    const at: Span[][] = Array.from({ length: spans.length + 1 }, () => []);
-    // Outer sections open first and close last.
-    segs.sort((x, y) => x.start - y.start || y.end - x.end);
-    for (const g of segs) {
-      const alt = g.alt.length ? [tagSpan(`{^${g.name}}`), ...g.alt, tagSpan(`{/${g.name}}`)] : [];
-      if (g.end > g.start) {
-        before[g.start].push(tagSpan(`{#${g.name}}`));
-        after[g.end - 1].unshift(...alt);
-        after[g.end - 1].unshift(tagSpan(`{/${g.name}}`));
-      } else at[g.start].push(...alt);
-    }
-    const out = spans.flatMap((sp, i) => [...at[i], ...before[i], sp, ...after[i]]).concat(at[spans.length]);
-    replaced.set(b, { ...b, spans: out } as Block);
+    const lines = linesOf(b)!.map((spans, line) => marked(spans, segs.filter((g) => g.line === line)));
+    replaced.set(b, withLines(b, lines));
   }
   const result = blocks.map((b) => replaced.get(b) ?? b);
   const aroundOut = new Map([...around].map(([b, v]) => [replaced.get(b) ?? b, v]));
   return { blocks: result, around: aroundOut };
+}
+
+/** A line's spans with section tags around the segments that depend on optional fields. */
+function marked(spans: Span[], segs: Segment[]): Span[] {
+  if (!segs.length) return spans;
+  const before: Span[][] = spans.map(() => []);
+  const after: Span[][] = spans.map(() => []);
+  const at: Span[][] = Array.from({ length: spans.length + 1 }, () => []);
+  // Outer sections open first and close last.
+  segs.sort((x, y) => x.start - y.start || y.end - x.end);
+  for (const g of segs) {
+    const alt = g.alt.length ? [tagSpan(`{^${g.name}}`), ...g.alt, tagSpan(`{/${g.name}}`)] : [];
+    if (g.end > g.start) {
+      before[g.start].push(tagSpan(`{#${g.name}}`));
+      after[g.end - 1].unshift(...alt);
+      after[g.end - 1].unshift(tagSpan(`{/${g.name}}`));
+    } else at[g.start].push(...alt);
+  }
+  return spans.flatMap((sp, i) => [...at[i], ...before[i], sp, ...after[i]]).concat(at[spans.length]);
 }

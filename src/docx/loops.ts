@@ -17,7 +17,11 @@ export interface UnitInfo {
   texts: string[];
 }
 
-export type Piece<T> = { unit: T; ctx: string } | { loop: string; name: string; body: Piece<T>[] };
+/** A unit outside any new loop, or a loop: its body, and the separator printed between items. */
+export type Piece<T> = { unit: T; ctx: string } | { loop: string; name: string; body: Piece<T>[]; between: Piece<T>[] };
+
+/** The tag that is true on a loop's last item (separators print `{^$last}…{/$last}`). */
+export const LAST_TAG = '$last';
 
 interface Member {
   list: string;
@@ -95,8 +99,19 @@ export function group<T>(units: T[], ctx: string, info: (u: T) => UnitInfo, numb
     const list = m.list;
     let first1 = -1;
     for (let j = i + 1; j < units.length && first1 < 0; j++) if (is(j, list, 1)) first1 = j;
-    let end: number; // end of item 0 (plus separator), exclusive
+    let end: number; // end of item 0 (plus what follows it up to item 1), exclusive
     let next: number; // where the units after the list start
+    let between = 0; // units at the end of the body that separate items rather than end each one
+    const pair = (k: number) => {
+      const marks = numbering.get(`${list}/0`) ?? new Map<string, string>();
+      for (let d = 0; d < k; d++) {
+        infos[i + d].texts.forEach((t0, x) => {
+          const n = numbered(t0, infos[first1 + d].texts[x] ?? '');
+          if (n) marks.set(t0, n);
+        });
+      }
+      if (marks.size) numbering.set(`${list}/0`, marks);
+    };
     if (first1 < 0) {
       end = i + 1;
       for (let j = i + 1; j < units.length; j++) if (is(j, list, 0)) end = j + 1;
@@ -107,21 +122,24 @@ export function group<T>(units: T[], ctx: string, info: (u: T) => UnitInfo, numb
       const same = first1 + k <= units.length && Array.from({ length: k }, (_, d) => signature(i + d, list, 0) === signature(first1 + d, list, 1)).every(Boolean);
       if (same) {
         next = first1 + k;
-        const marks = numbering.get(`${list}/0`) ?? new Map<string, string>();
-        for (let d = 0; d < k; d++) {
-          infos[i + d].texts.forEach((t0, x) => {
-            const n = numbered(t0, infos[first1 + d].texts[x]);
-            if (n) marks.set(t0, n);
-          });
-        }
-        if (marks.size) numbering.set(`${list}/0`, marks);
+        pair(k);
       } else {
         next = first1 + 1;
         for (let j = first1 + 1; j < units.length && (is(j, list, 1) || !members[j]); j++) if (is(j, list, 1)) next = j + 1;
+        let last0 = i;
+        for (let j = i; j < first1; j++) if (is(j, list, 0)) last0 = j;
+        between = first1 - last0 - 1;
+        const itemLength = last0 - i + 1;
+        if (first1 + itemLength <= units.length && Array.from({ length: itemLength }, (_, d) => signature(i + d, list, 0) === signature(first1 + d, list, 1)).every(Boolean)) pair(itemLength);
       }
     }
     const inner = `${list}/0`;
-    out.push({ loop: list, name: loopName(list, ctx), body: group(units.slice(i, end), inner, info, numbering) });
+    out.push({
+      loop: list,
+      name: loopName(list, ctx),
+      body: group(units.slice(i, end - between), inner, info, numbering),
+      between: group(units.slice(end - between, end), inner, info, numbering),
+    });
     i = next;
   }
   return out;
@@ -142,7 +160,12 @@ export function flatten<T>(pieces: Piece<T>[]): Flat<T>[] {
       out.push({ unit: p.unit, ctx: p.ctx, open: [], close: [] });
       continue;
     }
-    const body = flatten(p.body);
+    const between = flatten(p.between);
+    if (between.length) {
+      between[0].open.unshift(`{^${LAST_TAG}}`);
+      between[between.length - 1].close.push(`{/${LAST_TAG}}`);
+    }
+    const body = [...flatten(p.body), ...between];
     if (!body.length) continue;
     body[0].open.unshift(`{#${p.name}}`);
     body[body.length - 1].close.push(`{/${p.name}}`);

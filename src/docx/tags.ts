@@ -2,6 +2,7 @@ import type { DXT } from 'docxtemplater';
 import type { Kind } from '../core/kind.js';
 import { toPointer } from '../core/pointer.js';
 import { NUMBER_TAG } from './tagValues.js';
+import { LAST_TAG } from './loops.js';
 
 /**
  * The tag language of bangban's DOCX templates (see docs/docx-templates.md):
@@ -11,6 +12,7 @@ import { NUMBER_TAG } from './tagValues.js';
  *   {.}                     the current item of a list of plain values
  *   {services=事前辅导}     a checkbox: ☑ when the list (or value) holds the option, else ☐
  *   {$number}               the current item's number (1, 2, …) inside a loop
+ *   {^$last}…{/$last}       inside a loop: shown after every item but the last (separators)
  */
 
 export const CHECKED = '☑';
@@ -47,6 +49,14 @@ export function tagParser(tag: string): DXT.Parser {
       get: (_scope, ctx) => {
         const items = ctx.scopePathItem;
         return items.length ? items[items.length - 1] + 1 : undefined;
+      },
+    };
+  }
+  if (t === LAST_TAG) {
+    return {
+      get: (_scope, ctx) => {
+        const n = ctx.scopePathItem.length;
+        return n ? ctx.scopePathItem[n - 1] === ctx.scopePathLength[n - 1] - 1 : undefined;
       },
     };
   }
@@ -99,6 +109,11 @@ export function checkTags(kind: Kind, parts: DXT.Part[], scopes: Scope[] = [{ po
     const shown = part.module === 'loop' ? `{${part.inverted ? '^' : '#'}${raw}}` : `{${part.module === 'rawxml' ? '@' : ''}${raw}}`;
     if (part.module === 'rawxml') {
       problems.push({ tag: shown, reason: '模板不支持原始 XML 标记（{@…}），请去掉 @' });
+      continue;
+    }
+    if (part.module === 'loop' && raw === LAST_TAG) {
+      if (!scopes.some((s) => s.item)) problems.push({ tag: shown, reason: `{${part.inverted ? '^' : '#'}${LAST_TAG}} 只能用在循环里` });
+      problems.push(...checkTags(kind, (part.subparsed ?? []) as DXT.Part[], scopes));
       continue;
     }
     if (part.module === 'loop') {
