@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { PDFDocument, PDFName, PDFHexString, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFHexString, PDFString, StandardFonts } from 'pdf-lib';
 import { getKind, renderPdf, validateRecord, creditCodeCheckChar } from '../src/index.js';
 import { parseForm, ParseFailure } from '../src/parse/index.js';
 import { parseDate, parseDateTime, personName, normaliseValue } from '../src/parse/normalize.js';
@@ -154,5 +154,29 @@ describe('parse: bad input ends cleanly', () => {
     doc.addPage().drawText('Invoice 2026-001');
     doc.catalog.set(PDFName.of('Lang'), PDFHexString.fromText('en'));
     expect((await failure(await doc.save())).code).toBe('not-a-form');
+  });
+});
+
+describe('parse: predefined Chinese CMaps', () => {
+  it('decodes text in a non-embedded 宋体 with UniGB-UCS2-H (as Word writes it)', async () => {
+    const typical = fixtures.find((f) => f.name === 'typical.json')!.record;
+    // Re-typeset bangban's own page: same lines and text positions, text in SimSun through the CMap
+    const { readPdf } = await import('../src/parse/pdf.js');
+    const src = (await readPdf(await renderPdf(kind, typical))).pages[0];
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([595.28, 841.89]);
+    const ctx = doc.context;
+    const descriptor = ctx.register(ctx.obj({ Type: 'FontDescriptor', FontName: 'SimSun', Flags: 6, FontBBox: [0, -141, 1000, 859], ItalicAngle: 0, Ascent: 859, Descent: -141, CapHeight: 859, StemV: 80 }));
+    const cid = ctx.register(ctx.obj({ Type: 'Font', Subtype: 'CIDFontType2', BaseFont: 'SimSun', CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('GB1'), Supplement: 2 }, FontDescriptor: descriptor, DW: 1000, W: [1, 95, 500] }));
+    const font = ctx.register(ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: 'SimSun', Encoding: 'UniGB-UCS2-H', DescendantFonts: [cid] }));
+    page.node.setFontDictionary(PDFName.of('F1'), font);
+    const hex = (s: string) => [...s].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+    let content = '0.8 w\n';
+    for (const s of [...src.rules.h, ...src.rules.v]) content += `${s.x1.toFixed(2)} ${s.y1.toFixed(2)} m ${s.x2.toFixed(2)} ${s.y2.toFixed(2)} l S\n`;
+    for (const it of src.items) if (it.str.trim()) content += `BT /F1 ${it.size.toFixed(2)} Tf ${it.x.toFixed(2)} ${it.y.toFixed(2)} Td <${hex(it.str)}> Tj ET\n`;
+    page.node.set(PDFName.of('Contents'), ctx.register(ctx.stream(content)));
+    const bytes = await doc.save();
+    const r = await parseForm(bytes);
+    expect(r.record).toEqual(typical);
   });
 });
