@@ -48,43 +48,67 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
 /**
  * GB/T 9704 7.3.5.4: the seal and date may not stand on a page of their own, and are brought back
  * by adjusting the line spacing. So when the last page would hold no body text (only signature
- * lines and the date, or only the receipt below a cut line), the line pitch is tightened, by at most
- * 16 %, until it fits on the page before; if it cannot, the 22-line grid stays.
+ * lines and the date, or only the receipt below a cut line) of a two-page document, the line pitch is
+ * tightened, by at most 16 % (MAX_SQUEEZE), until it fits on one page; if it cannot, the grid stays.
  */
 async function officialPdf(kind: Kind, model: DocModel, fonts: FontConfig): Promise<Uint8Array> {
   const full = await officialRender(kind, model, fonts, 1);
-  if (full.pages <= 1 || full.bodyOnLastPage) return full.bytes;
-  // At most two more renders: 0.9, then 0.95 (when 0.9 fits) or 0.84 (when it does not).
-  const fits = async (squeeze: number) => {
+  // Longer documents are mostly tables, which do not shrink with the pitch: they keep the grid.
+  if (full.pages !== 2 || full.bodyOnLastPage) return full.bytes;
+  // The pitch that would bring the last page back, estimated from where the content ends (only
+  // roughly: some spacing does not scale): one render to try it, one more at most.
+  const estimate = Math.floor(full.fits * 100) / 100 - 0.01;
+  for (const squeeze of estimate > MAX_SQUEEZE ? [estimate, MAX_SQUEEZE] : estimate >= MAX_SQUEEZE - 0.05 ? [MAX_SQUEEZE] : []) {
     const r = await officialRender(kind, model, fonts, squeeze);
-    return r.pages < full.pages ? r.bytes : undefined;
-  };
-  const mid = await fits(0.9);
-  if (mid) return (await fits(0.95)) ?? mid;
-  return (await fits(0.84)) ?? full.bytes;
+    if (r.pages < full.pages) return r.bytes;
+  }
+  return full.bytes;
 }
 
-async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, squeeze: number): Promise<{ bytes: Uint8Array; pages: number; bodyOnLastPage: boolean }> {
+/** The tightest pitch allowed, as a share of the 22-line grid's. */
+const MAX_SQUEEZE = 0.84;
+
+interface OfficialLayout {
+  bytes: Uint8Array;
+  pages: number;
+  bodyOnLastPage: boolean;
+  /** Estimated pitch factor at which the content would fill one page less. */
+  fits: number;
+}
+
+async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, squeeze: number): Promise<OfficialLayout> {
   const geo = pageGeometry('official', naturalLine(fonts), squeeze);
   let pages = 0;
   const bodyPages = new Set<number>();
+  // Per page: the lowest start of any node, and where a block moved to the next page used to start.
+  const lowest = new Map<number, number>();
+  const movedFrom = new Map<number, number>();
+  let inner = 0;
   const doc = docDefinition({ fonts, kind, geo, tableSize: geo.tableSize }, model, (n) => (pages = n));
   doc.pageBreakBefore = (node, nodes) => {
+    const start = node.startPosition as unknown as { pageNumber: number; verticalRatio: number; pageInnerHeight: number };
+    const y = start.verticalRatio * start.pageInnerHeight;
+    inner = start.pageInnerHeight;
+    lowest.set(start.pageNumber, Math.max(lowest.get(start.pageNumber) ?? 0, y));
     const m = node.headlineLevel as unknown as Mark | undefined;
     if (!m) return false;
     const on = (node as unknown as { pageNumbers: number[] }).pageNumbers;
-    // Kept together this way rather than with `unbreakable`, whose moved content reports its old page.
-    if (m.keep && on.length > 1) return true;
-    // The signature never starts a page: the line before it goes along.
-    if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.keep)) {
-      if (m.body) bodyPages.add(on[0] + 1); // it is not asked again once moved
+    const move = () => {
+      movedFrom.set(start.pageNumber, y);
+      if (m.body) bodyPages.add(on[0] + 1); // a moved node is not asked again
       return true;
-    }
+    };
+    // Kept together this way rather than with `unbreakable`, whose moved content reports its old page.
+    if (m.keep && on.length > 1) return move();
+    // The signature never starts a page: the line before it goes along.
+    if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.keep)) return move();
     if (m.body) for (const p of on) bodyPages.add(p);
     return false;
   };
   const bytes = new Uint8Array(await pdfmake.createPdf(doc).getBuffer());
-  return { bytes, pages, bodyOnLastPage: bodyPages.has(pages) };
+  const used = (p: number) => movedFrom.get(p) ?? (lowest.get(p) ?? inner) + geo.pitch;
+  const content = (pages - 2) * inner + used(pages - 1) + used(pages);
+  return { bytes, pages, bodyOnLastPage: bodyPages.has(pages), fits: pages > 1 && content > 0 ? (((pages - 1) * inner) / content) * squeeze : 1 };
 }
 
 /**
@@ -207,10 +231,10 @@ function block(ctx: Ctx, b: Block): Content {
       } as Content;
     case 'cutLine':
       return {
-        margin: [0, geo.bodySize, 0, geo.bodySize * 0.5],
+        margin: [0, geo.bodySize * 0.5, 0, 2],
         stack: [
           { canvas: [{ type: 'line', x1: 0, y1: 6, x2: geo.contentWidth, y2: 6, lineWidth: 0.6, dash: { length: 4, space: 3 } }] },
-          { text: inlines(ctx, [{ text: b.text }], 'body'), alignment: 'center', fontSize: 10.5, margin: [0, 2, 0, 0] },
+          { text: inlines(ctx, [{ text: b.text }], 'body'), alignment: 'center', fontSize: 10.5, lineHeight: 1, characterSpacing: 0, margin: [0, 2, 0, 0] },
         ],
       } as Content;
     case 'table':
@@ -241,7 +265,7 @@ function table(ctx: Ctx, t: TableBlock): Content {
     lineHeight: ctx.geo.tableLineHeight,
     characterSpacing: 0,
     // Official pages: a little air between the table and the body text around it.
-    margin: ctx.geo.pageNumbers ? [0, ctx.geo.pitch * 0.2, 0, ctx.geo.pitch * 0.3] : undefined,
+    margin: ctx.geo.pageNumbers ? [0, 3, 0, 4] : undefined,
   } as Content;
 }
 
