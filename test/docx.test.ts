@@ -312,3 +312,19 @@ describe('any layout, no kind by name', () => {
     expect(wordText(await renderDocx(kind, { ...record, applicant: { ...applicant, creditCode: '91411300MA44ABCD5J' } }))).toContain('代码：91411300MA44ABCD5J');
   });
 });
+
+describe('special tags', () => {
+  it('$number and $last are accepted only inside a loop', async () => {
+    const kind = getKind('application');
+    const file = editedTemplate(kind, (x) => x.replace('{serviceItem}', '{serviceItem}{$number}{^$last}、{/$last}'), 'outside-loop.docx');
+    const e = await failure(renderDocx(kind, fixture(kind), { template: file }));
+    expect(e.message).toContain('{$number} 只能用在循环里');
+    expect(e.message).toContain('{^$last} 只能用在循环里');
+  });
+
+  it('a list printed without a loop, and a group of fields, are refused', async () => {
+    const kind = getKind('roster');
+    const file = editedTemplate(kind, (x) => x.replace('{appointmentPhone}', '{entries}'), 'list-tag.docx');
+    expect((await failure(renderDocx(kind, fixture(kind), { template: file }))).message).toContain('{entries} 是列表');
+  });
+});

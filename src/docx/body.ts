@@ -246,16 +246,13 @@ function cellXml(bc: BodyContext, p: Placed, width: number, size: number, ctx: s
   const unbroken = c ? unbrokenSize(bc, c, size, width / 20 - 8) : undefined;
   // Codes and numbers in a narrow Latin face, as official documents print digits.
   const style: RunStyle = { size: own(unbroken ?? size), bold: c?.bold, latinFont: unbroken ? LATIN_FONT : undefined };
-  const paras: string[][] = [];
-  if (c?.spans?.length) paras.push(inline(bc, c.spans, ctx, style));
-  const out: string[] = [];
-  if (c?.checkboxes) out.push(...checkboxParagraphs(bc, c.checkboxes, ctx, size, width / 20 - 8, para, own(size)));
+  const text = c?.spans?.length ? inline(bc, c.spans, ctx, style) : undefined;
+  const boxes = c?.checkboxes ? checkboxParagraphs(bc, c.checkboxes, ctx, size, width / 20 - 8, para, own(size)) : [];
   const hint = c?.hint ? paragraph([run(literal(bc, c.hint, ctx), { size: size * 0.8, color: '444444' })], para) : undefined;
-  // Loop tags go at the very start and the very end of the cell.
-  const first = [...open.map((t) => run(t, { size: own(size) })), ...(paras[0] ?? [])];
+  // Loop tags go at the very start and the very end of the cell; a cell always ends with a paragraph.
   const xml: string[] = [];
-  if (paras.length || open.length || !(out.length || hint)) xml.push(paragraph(first, { ...para, markSize: own(size) }));
-  xml.push(...out);
+  if (text || open.length || !(boxes.length || hint)) xml.push(paragraph([...open.map((t) => run(t, { size: own(size) })), ...(text ?? [])], { ...para, markSize: own(size) }));
+  xml.push(...boxes);
   if (hint) xml.push(hint);
   if (close.length) {
     const lastXml = xml.pop()!;
