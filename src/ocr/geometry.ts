@@ -130,7 +130,7 @@ export interface Square {
  * edge of the same extent joined by two inked sides. A tick crossing an edge does not hide the box.
  */
 export function findSquares(bin: Uint8Array, width: number, height: number, min: number, max: number): Square[] {
-  const gap = 1;
+  const gap = 2;
   // Short horizontal edges, per row.
   type E = { y0: number; y1: number; a: number; b: number };
   const edges: E[] = [];
@@ -199,13 +199,13 @@ export function findSquares(bin: Uint8Array, width: number, height: number, min:
       if (f === e || f.y0 <= e.y1) continue;
       const d = f.y0 - e.y0;
       if (d > w * 1.35) break;
-      if (d < w * 0.75 || Math.abs(f.a - e.a) > 3 || Math.abs(f.b - e.b) > 3) continue;
+      if (d < w * 0.75 || Math.abs(f.a - e.a) > 4 || Math.abs(f.b - e.b) > 4) continue;
       const x0 = Math.min(e.a, f.a),
         x1 = Math.max(e.b, f.b),
         y0 = e.y0,
         y1 = f.y1;
       const t = Math.max(1, Math.round(thick));
-      if (colInk(x0 + t - 1, y0, y1, t) < 0.85 || colInk(x1 - t + 1, y0, y1, t) < 0.85) continue;
+      if (colInk(x0 + t - 1, y0, y1, t) < 0.8 || colInk(x1 - t + 1, y0, y1, t) < 0.8) continue;
       used.add(f);
       squares.push({ box: [x0, y0, x1, y1], fill: inner(x0, y0, x1, y1) });
       break;

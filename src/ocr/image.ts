@@ -73,7 +73,7 @@ export function dropRed(img: Rgb): Gray {
       b = data[i * 3 + 2];
     const lum = (r * 299 + g * 587 + b * 114) / 1000;
     // Reddish: red clearly above both other channels. Such a pixel counts as paper.
-    if (r > 110 && r - g > 50 && r - b > 40) out[i] = 255;
+    if (r > 100 && r - g > 35 && r - b > 25) out[i] = 255;
     else out[i] = lum;
   }
   return { width, height, data: out };

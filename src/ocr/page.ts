@@ -111,16 +111,12 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
 
   lap('rules+squares');
-  // Text lines: a detected box never crosses a ruled line that cuts right through it.
+  // Text lines: a detected box never crosses a ruled line that cuts right through it, and is
+  // clipped at the cell borders its margins reach over.
   const det = await detect(g, opts.detSide ?? 1600);
   lap('detect');
-  const boxes: Box[] = [];
-  for (const d of det) boxes.push(...splitAtRules(d.box, rules.v));
-  // A box that starts with a drawn square is read from after the square.
-  const trimmed = boxes.map((b): Box => {
-    const sq = squares.find((s) => s.box[0] >= b[0] - 4 && s.box[0] < b[0] + (b[3] - b[1]) && s.box[1] < b[3] && s.box[3] > b[1] && s.box[2] < b[2] - 4);
-    return sq ? [sq.box[2] + 1, b[1], b[2], b[3]] : b;
-  });
+  const trimmed: Box[] = [];
+  for (const d of det) for (const b of splitAtRules(d.box, rules.v)) trimmed.push(clipAtRules(b, rules.h));
   const crops = trimmed.map((b) => crop(g, b[0], b[1], b[2], b[3]));
   const rec = await recognize(crops);
   lap('recognize');
@@ -184,26 +180,94 @@ export function markBeside(img: OcrPageImage, label: Box): OcrCheckbox {
     .filter((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 2.5 && c.box[1] < cy && c.box[3] > cy)
     .sort((a, b) => b.box[2] - a.box[2])[0];
   if (near) return near;
-  const region: Box = [Math.max(0, label[0] - h * 1.6), label[1], label[0] - 1, label[3]];
+  const local = boxNear(bin, page.width, page.height, label);
+  if (local) return local;
+  let left = Math.max(0, label[0] - h * 1.6);
+  const right = label[0] - h * 0.15;
+  // Not past the cell's border, and the border itself is no mark.
+  for (const r of page.rules.v) if (r.x0 < right && r.x0 + 3 > left && r.y0 < cy && r.y1 > cy) left = r.x0 + 4;
+  const region: Box = [left, label[1] + h * 0.1, right, label[3] - h * 0.1];
+  if (region[2] - region[0] < h * 0.3) return { box: region.map(Math.round) as Box, fill: 0, checked: false, confidence: 0.6 };
   const fill = inkIn(bin, page.width, region);
   const state = markState(fill * 1.5);
   return { box: region.map(Math.round) as Box, fill, ...state };
 }
 
+/**
+ * A box drawn just left of a label that the page-wide search missed (broken edges in a noisy scan):
+ * two inked columns and two inked rows about a text height apart.
+ */
+function boxNear(bin: Uint8Array, width: number, height: number, label: Box): OcrCheckbox | undefined {
+  const h = label[3] - label[1];
+  const x0 = Math.max(0, Math.round(label[0] - h * 1.8)),
+    x1 = Math.min(width - 1, Math.round(label[0] + h * 0.1));
+  const y0 = Math.max(0, Math.round(label[1] - h * 0.1)),
+    y1 = Math.min(height - 1, Math.round(label[3] + h * 0.1));
+  const W = x1 - x0 + 1,
+    H = y1 - y0 + 1;
+  if (W < 5 || H < 5) return undefined;
+  const cols = new Array(W).fill(0),
+    rows = new Array(H).fill(0);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++)
+      if (bin[(y0 + y) * width + x0 + x]) {
+        cols[x]++;
+        rows[y]++;
+      }
+  const side = h * 0.62; // a box is about the height of the text, the line box is higher
+  const strong = (arr: number[], min: number) => arr.map((v, i) => (v >= min ? i : -1)).filter((i) => i >= 0);
+  const cs = strong(cols, side * 0.7),
+    rs = strong(rows, side * 0.7);
+  if (cs.length < 2 || rs.length < 2) return undefined;
+  // The pair of columns and of rows farthest apart within a plausible box size.
+  let best: [number, number, number, number] | undefined;
+  for (const a of cs)
+    for (const b of cs) {
+      const d = b - a;
+      if (d < side * 0.7 || d > side * 1.8) continue;
+      for (const c of rs)
+        for (const e of rs) {
+          const dy = e - c;
+          if (dy < d * 0.75 || dy > d * 1.3) continue;
+          if (!best || b - a + e - c > best[2] - best[0] + best[3] - best[1]) best = [a, c, b, e];
+        }
+    }
+  if (!best) return undefined;
+  const box: Box = [x0 + best[0], y0 + best[1], x0 + best[2], y0 + best[3]];
+  const s = box[2] - box[0];
+  const inset = Math.max(2, Math.round(s * 0.2));
+  const fill = inkIn(bin, width, [box[0] + inset, box[1] + inset, box[2] - inset + 1, box[3] - inset + 1]);
+  return { box, fill, ...markState(fill) };
+}
+
+/** Cut a box at the vertical rules inside it (with a little margin), dropping slivers. */
 function splitAtRules(b: Box, v: Rule[]): Box[] {
+  const h = b[3] - b[1];
   const cuts = v
-    .filter((r) => r.x0 > b[0] + 4 && r.x0 < b[2] - 4 && r.y0 <= b[1] + (b[3] - b[1]) * 0.3 && r.y1 >= b[3] - (b[3] - b[1]) * 0.3)
+    .filter((r) => r.x0 >= b[0] - 1 && r.x0 <= b[2] + 1 && r.y0 <= b[1] + h * 0.35 && r.y1 >= b[3] - h * 0.35)
     .map((r) => r.x0)
     .sort((a, c) => a - c);
   if (!cuts.length) return [b];
   const out: Box[] = [];
   let x = b[0];
   for (const c of cuts) {
-    if (c - 3 - x > 6) out.push([x, b[1], c - 3, b[3]]);
-    x = c + 3;
+    if (c - 3 - x > h * 0.4) out.push([x, b[1], c - 3, b[3]]);
+    x = Math.max(x, c + 3);
   }
-  if (b[2] - x > 6) out.push([x, b[1], b[2], b[3]]);
+  if (b[2] - x > h * 0.4) out.push([x, b[1], b[2], b[3]]);
   return out;
+}
+
+/** Pull a box's top or bottom in from a horizontal rule its margin reaches over. */
+function clipAtRules(b: Box, hr: Rule[]): Box {
+  let [x0, y0, x1, y1] = b;
+  const h = y1 - y0;
+  for (const r of hr) {
+    if (Math.min(x1, r.x1) - Math.max(x0, r.x0) < (x1 - x0) * 0.5) continue;
+    if (r.y0 >= y0 - 1 && r.y0 < y0 + h * 0.3) y0 = Math.max(y0, r.y0 + 3);
+    if (r.y0 <= y1 + 1 && r.y0 > y1 - h * 0.3) y1 = Math.min(y1, r.y0 - 3);
+  }
+  return y1 - y0 > h * 0.5 ? [x0, y0, x1, y1] : b;
 }
 
 function timer(): (what: string) => void {

@@ -64,24 +64,25 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
       const cut = l.chars[m[0].length];
       const box: Box = [cut ? cut.x0 : l.box[0], l.box[1], l.box[2], l.box[3]];
       lines.push({ ...l, text: l.text.slice(m[0].length), box, chars: l.chars.slice(m[0].length) });
-    } else lines.push(l);
+    } else lines.push({ ...l });
   }
-  for (const l of lines) add(l.text, l.box, lineConfidence(l));
-  // Ticks from pixels: every drawn box, and a mark before any option that has no box.
-  for (const c of page.checkboxes) add(c.checked ? '☑' : '☐', c.box, c.confidence);
+  // Ticks from pixels, before each option label of the kinds: the drawn box there (☑/☐), or with
+  // no box, any mark there (√).
   for (const opt of optionLabels(kinds)) {
     for (const l of lines) {
       const at = matchKey(l.text).indexOf(opt);
       if (at < 0 || at >= l.chars.length) continue;
       const c0 = l.chars[at];
-      const h = l.box[3] - l.box[1];
       const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
-      const boxed = page.checkboxes.some((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 2.5 && c.box[1] < (label[1] + label[3]) / 2 && c.box[3] > (label[1] + label[3]) / 2);
-      if (boxed) continue;
       const mark = markBeside(img, label);
-      if (mark.checked) add('√', mark.box, mark.confidence);
+      if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence);
+      else if (mark.checked) add('√', mark.box, mark.confidence);
+      else continue;
+      // The line's text starts after the mark, so the mark reads before the option.
+      if (mark.box[2] > l.box[0] && mark.box[0] < l.box[0] + (l.box[3] - l.box[1]) * 2) l.box = [mark.box[2] + 1, l.box[1], Math.max(l.box[2], mark.box[2] + 2), l.box[3]];
     }
   }
+  for (const l of lines) add(l.text, l.box, lineConfidence(l));
   const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
     const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
     const [y1, y2] = [Y(r.y0), Y(r.y1)].sort((a, b) => a - b);
@@ -119,8 +120,11 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
   // Recognition confidence of each field: the weakest OCR item of its value cell.
   const ocrConf = new Map<string, number>();
   for (const v of locateValues(t, prepared).located) {
-    const c = v.items.reduce((m, it) => Math.min(m, conf.get(it) ?? 1), 1);
-    for (const f of v.slot.fields) ocrConf.set(f, c);
+    const hint = v.slot.hint ? matchKey(v.slot.hint) : undefined;
+    const items = v.items.filter((it) => !hint || !isHint(matchKey(it.str), hint));
+    const c = items.reduce((m, it) => Math.min(m, conf.get(it) ?? 1), 1);
+    // The label found matters less than the text read: a label matched loosely still names its cell.
+    for (const f of v.slot.fields) ocrConf.set(f, c * (0.6 + 0.4 * v.confidence));
   }
   const pageMean = mean([...conf.values()]);
   const record: Record<string, unknown> = {};
@@ -137,7 +141,7 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
       factor = n.ok ? 1 : 0.5;
     }
     setAt(record, ptr, value);
-    const confidence = Math.round(reading.confidence * (ocrConf.get(ptr) ?? pageMean) * factor * 1000) / 1000;
+    const confidence = Math.round((ocrConf.get(ptr) ?? pageMean * reading.confidence) * factor * 1000) / 1000;
     const f: OcrField = { confidence, page: reading.page + 1 };
     if (confidence < opts.threshold) {
       f.needsReview = true;
@@ -148,6 +152,15 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
   const v = validateRecord(kind, record);
   for (const e of v.errors) if (e.path && !review.includes(e.path) && fields[e.path]) review.push(e.path);
   return { kind, record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview: review.sort(), score: r.score };
+}
+
+/** A printed hint such as (此处加盖单位公章), or most of it. */
+function isHint(k: string, hint: string): boolean {
+  if (k.length < 3) return false;
+  if (hint.includes(k) || k.includes(hint)) return true;
+  let common = 0;
+  for (const ch of new Set(k)) if (hint.includes(ch)) common++;
+  return common / new Set(k).size > 0.7;
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);

@@ -1,0 +1,74 @@
+// OCR accuracy and speed on synthetic scans (issue 7).
+//   npm run build && node scripts/make-scans.mjs --out out/scans && node bench/ocr-accuracy.js [out/scans] [--mapper own] [--verbose]
+// For each condition folder: field exact match (every scalar field of the true record, plus any field
+// the OCR invents), checkbox accuracy (each of the five options ticked or not), fields sent to review,
+// and seconds per page. One process, models loaded once, pages read one after another.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseScan, loadEngine } from '../dist/ocr/index.js';
+import { quantile, fmt } from './lib.js';
+
+const args = process.argv.slice(2);
+const root = args.find((a) => !a.startsWith('--') && existsSync(a)) ?? 'out/scans';
+const verbose = args.includes('--verbose');
+const mi = args.indexOf('--mapper');
+const mapper = mi >= 0 ? args[mi + 1] : undefined;
+if (mapper) process.env.BANGBAN_OCR_MAPPER = mapper;
+const OPTIONS = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
+
+/** Scalar leaves as pointer → value (lists compared separately). */
+function leaves(o, base = '', out = new Map()) {
+  for (const [k, v] of Object.entries(o ?? {})) {
+    const p = `${base}/${k}`;
+    if (Array.isArray(v)) continue;
+    if (v && typeof v === 'object') leaves(v, p, out);
+    else out.set(p, v);
+  }
+  return out;
+}
+
+const t0 = performance.now();
+await loadEngine();
+console.log(`models loaded in ${fmt(performance.now() - t0, 0)} ms`);
+const rows = [];
+for (const cond of readdirSync(root).sort()) {
+  const dir = join(root, cond);
+  const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|tiff?|pdf)$/i.test(f)).sort();
+  if (!files.length) continue;
+  let fields = 0, fieldOk = 0, fieldOkLoose = 0, boxes = 0, boxOk = 0, review = 0, reviewWrong = 0, wrong = 0, valid = 0;
+  const ms = [];
+  for (const f of files) {
+    const truth = JSON.parse(readFileSync(join(dir, f.replace(/\.[^.]+$/, '.truth.json')), 'utf8'));
+    const t = performance.now();
+    const r = await parseScan(readFileSync(join(dir, f)), { file: f });
+    ms.push(performance.now() - t);
+    if (r.valid) valid++;
+    const want = leaves(truth);
+    const got = leaves(r.record);
+    for (const p of new Set([...want.keys(), ...got.keys()])) {
+      fields++;
+      const ok = want.get(p) === got.get(p);
+      const loose = ok || (typeof want.get(p) === 'string' && typeof got.get(p) === 'string' && want.get(p).replace(/\s/g, '') === got.get(p).replace(/\s/g, ''));
+      if (ok) fieldOk++;
+      if (loose) fieldOkLoose++;
+      const flagged = r.needsReview.includes(p) || !got.has(p);
+      if (!ok) wrong++;
+      if (!ok && flagged) reviewWrong++;
+      if (r.needsReview.includes(p)) review++;
+      if (!ok && verbose) console.log(`  ${cond}/${f} ${p}: want ${JSON.stringify(want.get(p))} got ${JSON.stringify(got.get(p))}${flagged ? ' (review)' : ''}`);
+    }
+    const ticked = new Set(r.record.services ?? []);
+    for (const o of OPTIONS) {
+      boxes++;
+      const ok = ticked.has(o) === (truth.services ?? []).includes(o);
+      if (ok) boxOk++;
+      else if (verbose) console.log(`  ${cond}/${f} box ${o}: want ${(truth.services ?? []).includes(o)}`);
+    }
+    if (verbose) console.log(`  ${cond}/${f}: ${fmt(ms[ms.length - 1], 0)} ms, rotation ${r.pages[0]?.rotation}, skew ${r.pages[0]?.skew}, dpi ${r.pages[0]?.dpi}`);
+  }
+  ms.sort((a, b) => a - b);
+  rows.push({ cond, pages: files.length, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2) });
+}
+console.log(`OCR accuracy on ${root}${mapper ? ` (mapper: ${mapper})` : ''} — fields: exact match of every scalar field; boxes: each option's state`);
+console.table(rows);

@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+// Synthetic scans of filled application forms, for the OCR benchmark and tests (issue 7).
+//
+//   npm run build && node scripts/make-scans.mjs [--out out/scans] [--records 10] [--conditions 300,200-noisy,…] [--seed 7]
+//
+// Each record (fixtures/application/*.json, then generated ones) is rendered by bangban, rasterised
+// with pdftoppm (poppler-utils: a maintainer's tool, not a dependency of bangban), then degraded with
+// sharp: rotation, noise, blur, JPEG quality. Conditions:
+//   300          300 dpi, rotated up to ±2°, light noise, JPEG 90
+//   200-noisy    200 dpi, rotated up to ±2°, noise, slight blur, JPEG 60–90
+//   150-noisy    150 dpi, the same
+//   200-turned   200 dpi, turned 90/180/270° (and up to ±1°), JPEG 85
+//   200-hand     200 dpi, values in a handwriting-style font (Ma Shan Zheng) on the printed form,
+//                hand-drawn ticks instead of √, a red seal over the applicant's name, ±1.5°, JPEG 80
+//   pdf-200      an image-only PDF holding a 200 dpi JPEG scan
+// Writes <out>/<condition>/<name>.{jpg,pdf} and <name>.truth.json (the record).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import sharp from 'sharp';
+import { PDFDocument } from 'pdf-lib';
+import { getKind, renderPdf, documentModel, defaultFonts, creditCodeCheckChar } from '../dist/index.js';
+import { modelToPdf } from '../dist/pdf/render.js';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const OUT = opt('out', 'out/scans');
+const N = Number(opt('records', 10));
+const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-turned,200-hand,pdf-200').split(',');
+let seed = Number(opt('seed', 7));
+const only = opt('only'); // comma-separated record names
+
+// Small deterministic PRNG (mulberry32), so the same command makes the same scans.
+function rand() {
+  seed |= 0;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+const int = (a, b) => a + Math.floor(rand() * (b - a + 1));
+const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+
+const kind = getKind('application');
+const OPTIONS = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞建国志宏海波晓东丹宁雪梅慧颖佳俊凯文博浩然思远欣怡雨晨子涵梓轩一鸣家豪嘉欣';
+const PLACES = ['宛城区', '卧龙区', '南召县', '方城县', '西峡县', '镇平县', '内乡县', '淅川县', '社旗县', '唐河县', '新野县', '桐柏县', '邓州市'];
+const ORGS = ['环保科技有限公司', '化工有限责任公司', '建材有限公司', '食品有限公司', '农民专业合作社', '医药有限公司', '纺织有限公司', '再生资源回收有限公司', '生态农业开发有限公司'];
+const WORDS = ['绿源', '金桥', '宏达', '鑫盛', '华联', '天元', '中原', '恒通', '丰泰', '龙腾', '润泽', '瑞丰'];
+const ROADS = ['仲景路', '人民路', '建设路', '光武路', '工业路', '滨河路', '中州路', '新华路', '独山大道', '范蠡路'];
+const ITEMS = ['建设项目环境影响报告表审批', '建设项目环境影响报告书审批', '排污许可证核发', '固定污染源排污登记', '危险废物经营许可证核发', '辐射安全许可证核发'];
+const GUIDE = ['环境影响评价文件编制辅导', '排污许可申请材料准备辅导', '排污登记表填报', '危险废物管理计划编制辅导'];
+const CODE = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+function name() {
+  return pick([...SURNAMES]) + Array.from({ length: int(1, 2) }, () => pick([...GIVEN])).join('');
+}
+function creditCode() {
+  let s = pick(['91', '92', '93', '12', '52']) + '4113' + String(int(0, 99)).padStart(2, '0');
+  while (s.length < 17) s += pick([...CODE]);
+  return s + creditCodeCheckChar(s);
+}
+function generated(i) {
+  const place = pick(PLACES);
+  const services = OPTIONS.filter(() => rand() < 0.45);
+  const y = pick([2025, 2026]),
+    m = int(1, 12),
+    d = int(1, 28);
+  const date = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const rec = {
+    applicant: {
+      name: `南阳市${place}${pick(WORDS)}${pick(ORGS)}`,
+      address: `南阳市${place}${pick(ROADS)}${int(1, 2999)}号`,
+      legalRepresentative: name(),
+      creditCode: creditCode(),
+    },
+    handler: { name: name(), phone: rand() < 0.8 ? `1${pick(['3', '5', '8'])}${String(int(0, 999999999)).padStart(9, '0')}` : `0377-${int(6000000, 6999999)}` },
+    serviceItem: pick(ITEMS),
+    services: services.length ? services : [pick(OPTIONS)],
+    applicationDate: date,
+  };
+  if (rand() < 0.7) rec.guidanceItem = pick(GUIDE);
+  if (rand() < 0.7) rec.proxy = { name: name(), receivedAt: `${date}T${String(int(8, 17)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}` };
+  return [`gen-${String(i).padStart(2, '0')}`, rec];
+}
+
+function records() {
+  const dir = 'fixtures/application';
+  const out = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8'))]);
+  for (let i = 1; out.length < N; i++) out.push(generated(i));
+  const list = out.slice(0, N);
+  return only ? list.filter(([n]) => only.split(',').includes(n)) : list;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'bangban-scans-'));
+/** PDF → grey pixels at a resolution. */
+async function raster(pdf, dpi, tag) {
+  const f = join(tmp, `${tag}.pdf`);
+  writeFileSync(f, pdf);
+  execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-png', '-singlefile', '-f', '1', '-l', '1', f, join(tmp, tag)]);
+  const { data, info } = await sharp(join(tmp, `${tag}.png`)).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+const require = createRequire(import.meta.url);
+const handFonts = () => {
+  const f = defaultFonts();
+  f.body = { file: resolve(dirname(require.resolve('@expo-google-fonts/ma-shan-zheng/package.json')), '400Regular', 'MaShanZheng_400Regular.ttf'), name: 'Ma Shan Zheng' };
+  return f;
+};
+
+/**
+ * The printed blank form with the values written in a handwriting-style font: ink of the filled
+ * form in that font, minus the ink of its blank form in the same font, laid over the normal blank.
+ * The ticks are drawn by hand (strokes), not typed.
+ */
+async function handFilled(rec, dpi) {
+  const noTicks = { ...rec, services: [] };
+  const [A, A0, B] = await Promise.all([
+    modelToPdf(kind, withoutHints(documentModel(kind, noTicks)), { fonts: handFonts() }).then((p) => raster(p, dpi, 'A')),
+    modelToPdf(kind, withoutHints(documentModel(kind, null)), { fonts: handFonts() }).then((p) => raster(p, dpi, 'A0')),
+    renderPdf(kind, null).then((p) => raster(p, dpi, 'B')),
+  ]);
+  // Where the ticks go: the √ of the normal rendering, compared with its no-tick rendering.
+  const [T, T0] = await Promise.all([renderPdf(kind, rec).then((p) => raster(p, dpi, 'T')), renderPdf(kind, noTicks).then((p) => raster(p, dpi, 'T0'))]);
+  const out = new Uint8Array(B.data);
+  for (let i = 0; i < out.length; i++) if (A0.data[i] > 200 && A.data[i] < out[i]) out[i] = A.data[i];
+  const ticks = blobs(T, T0);
+  return { ...B, data: out, ticks };
+}
+
+/** The printed hints, e.g. (本人手签), belong to the printed form, not to the handwriting. */
+function withoutHints(model) {
+  for (const b of model.blocks) if (b.type === 'table') for (const row of [...(b.head ?? []), ...b.body, ...(b.foot ?? [])]) for (const c of row) delete c.hint;
+  return model;
+}
+
+/** Bounding boxes of ink present in a but not in b. */
+function blobs(a, b) {
+  const { width: w, height: h } = a;
+  const diff = new Uint8Array(w * h);
+  for (let i = 0; i < diff.length; i++) diff[i] = a.data[i] < 128 && b.data[i] > 200 ? 1 : 0;
+  const seen = new Uint8Array(w * h);
+  const out = [];
+  for (let s = 0; s < diff.length; s++) {
+    if (!diff[s] || seen[s]) continue;
+    let x0 = w, y0 = h, x1 = 0, y1 = 0;
+    const st = [s];
+    seen[s] = 1;
+    while (st.length) {
+      const p = st.pop();
+      const x = p % w, y = (p - x) / w;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      for (const q of [p - 1, p + 1, p - w, p + w, p - w - 1, p - w + 1, p + w - 1, p + w + 1]) if (q >= 0 && q < diff.length && diff[q] && !seen[q]) (seen[q] = 1), st.push(q);
+    }
+    if (x1 - x0 > 3 && y1 - y0 > 3) out.push([x0, y0, x1, y1]);
+  }
+  return out;
+}
+
+/** SVG strokes: a hand tick in each box, a red seal over the applicant's name. */
+function overlay(width, height, dpi, ticks, seal) {
+  const parts = [];
+  for (const [x0, y0, x1, y1] of ticks) {
+    const s = Math.max(x1 - x0, y1 - y0) * 1.3;
+    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    const j = () => (rand() - 0.5) * s * 0.15;
+    const p = `M ${cx - s * 0.45 + j()} ${cy + j()} Q ${cx - s * 0.2} ${cy + s * 0.25} ${cx - s * 0.1 + j()} ${cy + s * 0.4 + j()} Q ${cx + s * 0.15} ${cy - s * 0.2} ${cx + s * 0.6 + j()} ${cy - s * 0.7 + j()}`;
+    parts.push(`<path d="${p}" stroke="#1a1a5a" stroke-width="${(dpi / 72) * 1.3}" fill="none" stroke-linecap="round"/>`);
+  }
+  if (seal) {
+    const r = (dpi / 25.4) * 21; // a 42 mm seal
+    const [cx, cy] = seal;
+    const sw = (dpi / 72) * 2.2;
+    parts.push(`<g opacity="0.78" fill="none" stroke="#d81e1e"><circle cx="${cx}" cy="${cy}" r="${r}" stroke-width="${sw * 1.6}"/>`);
+    parts.push(`<path d="${star(cx, cy, r * 0.28)}" fill="#d81e1e" stroke="none"/>`);
+    const text = '南阳市宛城区绿源环保科技有限公司';
+    [...text].forEach((ch, i) => {
+      const a = Math.PI * (-1.2 + (i / (text.length - 1)) * 1.4); // along the upper arc
+      parts.push(`<text x="${cx + Math.cos(a) * r * 0.74}" y="${cy + Math.sin(a) * r * 0.74 + r * 0.08}" font-size="${r * 0.2}" fill="#d81e1e" stroke="none" text-anchor="middle">${ch}</text>`);
+    });
+    parts.push('</g>');
+  }
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`);
+}
+function star(cx, cy, r) {
+  let d = '';
+  for (let i = 0; i < 10; i++) {
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    const rr = i % 2 ? r * 0.4 : r;
+    d += `${i ? 'L' : 'M'} ${cx + Math.cos(a) * rr} ${cy + Math.sin(a) * rr} `;
+  }
+  return d + 'Z';
+}
+
+/** Noise, blur, rotation, JPEG: the degraded scan's bytes. */
+async function degrade(img, { angle = 0, quarter = 0, noise = 0, blur = 0, quality = 85, svg, dpi }) {
+  const data = Buffer.from(img.data);
+  let s = sharp(data, { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('srgb');
+  if (svg) s = sharp(await s.composite([{ input: svg, blend: 'multiply' }]).png().toBuffer());
+  else s = sharp(await s.png().toBuffer());
+  if (angle) s = s.rotate(angle, { background: '#ffffff' });
+  if (quarter) s = s.rotate(quarter);
+  let { data: raw, info } = await s.raw().toBuffer({ resolveWithObject: true });
+  if (noise) {
+    // paper grain and sensor noise; a slightly grey, uneven background
+    const px = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+    for (let i = 0; i < px.length; i += info.channels) {
+      const n = gauss() * noise - 8;
+      for (let c = 0; c < 3; c++) px[i + c] = Math.max(0, Math.min(255, px[i + c] + n));
+    }
+  }
+  let out = sharp(raw, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  if (blur) out = out.blur(blur);
+  return out.jpeg({ quality, chromaSubsampling: '4:2:0' }).withMetadata({ density: dpi }).toBuffer();
+}
+
+const COND = {
+  '300': () => ({ dpi: 300, angle: (rand() * 2 - 1) * 2, noise: 5, quality: 90 }),
+  '200-noisy': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 2, noise: 14, blur: 0.6, quality: int(60, 90) }),
+  '150-noisy': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 2, noise: 14, blur: 0.5, quality: int(60, 90) }),
+  '200-turned': () => ({ dpi: 200, angle: (rand() * 2 - 1), quarter: pick([90, 180, 270]), noise: 6, quality: 85 }),
+  '200-hand': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 80, hand: true }),
+  'pdf-200': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 75, pdf: true }),
+};
+
+const list = records();
+for (const cond of CONDITIONS) {
+  if (!COND[cond]) throw new Error(`unknown condition ${cond}`);
+  const dir = join(OUT, cond);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, rec] of list) {
+    const c = COND[cond]();
+    let img, svg;
+    if (c.hand) {
+      img = await handFilled(rec, c.dpi);
+      // seal centred on the applicant's name cell (from the layout: first value cell, upper left of the table)
+      svg = overlay(img.width, img.height, c.dpi, img.ticks, [img.width * 0.38, img.height * 0.27]);
+    } else img = await raster(await renderPdf(kind, rec), c.dpi, 'P');
+    const jpg = await degrade(img, { ...c, svg });
+    if (c.pdf) {
+      const doc = await PDFDocument.create();
+      const j = await doc.embedJpg(jpg);
+      const page = doc.addPage([595.28, 841.89]);
+      page.drawImage(j, { x: 0, y: 0, width: 595.28, height: 841.89 });
+      writeFileSync(join(dir, `${name}.pdf`), await doc.save());
+    } else writeFileSync(join(dir, `${name}.jpg`), jpg);
+    writeFileSync(join(dir, `${name}.truth.json`), JSON.stringify(rec, null, 1) + '\n');
+    process.stderr.write(`${cond}/${name} `);
+  }
+  process.stderr.write('\n');
+}
+rmSync(tmp, { recursive: true, force: true });
