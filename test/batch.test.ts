@@ -127,6 +127,36 @@ describe('batch input', () => {
     expect(pdfsIn(join(dir, 'out')).sort()).toEqual(['南阳市生态环境局.pdf', '南阳市自然资源局.pdf']);
   });
 
+  it('joins list rows in step with the records when 序号 rise, in memory when they do not — same records', async () => {
+    const kind = getKind('roster');
+    const plan = columnPlan(kind);
+    const list = plan.lists.find((l) => !l.scalar)!;
+    const write = async (items: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const main = wb.addWorksheet('名单');
+      main.addRow(['序号', ...plan.main.map((c) => c.header)]);
+      for (const n of [1, 3, 4]) main.addRow([n, `单位${n}`, '61387687', '地址']);
+      const sheet = wb.addWorksheet(list.title);
+      sheet.addRow(['序号', ...list.columns.map((c) => c.header)]);
+      for (const r of items) sheet.addRow(r);
+      const file = join(tmp(), 'r.xlsx');
+      await wb.xlsx.writeFile(file);
+      const s = await openSource(kind, file);
+      const out: any[] = [];
+      for await (const r of s.rows()) out.push(r.record);
+      return out;
+    };
+    const rows = [
+      [1, '甲科', '张三'],
+      [1, '乙科', '李四'],
+      [2, '无主科', '王五'], // no record 2: passed over
+      [4, '丁科', '赵六'],
+    ];
+    const inStep = await write(rows);
+    expect(inStep.map((r) => r.entries?.map((e: any) => e.department))).toEqual([['甲科', '乙科'], undefined, ['丁科']]);
+    expect(await write([rows[3], rows[0], rows[2], rows[1]])).toEqual(inStep);
+  });
+
   it('takes a CSV list file (--items) and integer columns', async () => {
     if (!allKinds().some((k) => k.name === 'notice')) return; // the notice kind arrives separately
     const notice = getKind('notice');

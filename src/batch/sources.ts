@@ -30,9 +30,6 @@ export interface Source {
 
 export const INPUT_TYPES = ['.xlsx', '.csv', '.jsonl', '.json'];
 
-/** Items of list fields, by record number (序号) and list pointer. */
-type ItemsIndex = Map<string, Map<string, unknown[]>>;
-
 /** A record number as written in a cell: 3, '3', '３', ' 3 ' are one key. */
 function keyOf(v: unknown): string {
   const p = plainCell(v);
@@ -106,61 +103,160 @@ async function jsonSource(input: string, itemFiles: string[]): Promise<Source> {
   };
 }
 
-/** Read a list sheet into the items index. */
-async function indexItems(plan: ColumnPlan, sheet: Sheet, list: ListSheet, index: ItemsIndex, where: string): Promise<string[]> {
-  const m = matchHeaders(sheet.header, list.columns);
-  if (m.numberIndex < 0) throw new UserError(`${where}缺少“序号”列：列表的每一行要写明属于第几条记录`);
+/** A sheet of list items (an xlsx sheet or a list file) that can be opened again. */
+interface ListInput {
+  list: ListSheet;
+  where: string;
+  open: () => Promise<Sheet>;
+}
+
+type Matched = ReturnType<typeof matchHeaders>;
+
+function listMatch(input: ListInput, sheet: Sheet): Matched {
+  const m = matchHeaders(sheet.header, input.list.columns);
+  if (m.numberIndex < 0) throw new UserError(`${input.where}缺少“序号”列：列表的每一行要写明属于第几条记录`);
+  return m;
+}
+
+/** One list item from its row; undefined when the row is empty. */
+function itemFrom(list: ListSheet, m: Matched, values: unknown[]): unknown {
+  if (list.scalar) {
+    const i = m.byIndex.findIndex(Boolean);
+    return i < 0 ? undefined : convertCell(values[i], list.columns[0].schema);
+  }
+  const obj: Record<string, unknown> = {};
+  let any = false;
+  m.byIndex.forEach((col, i) => {
+    if (!col) return;
+    const v = convertCell(values[i], col.schema);
+    if (v === undefined) return;
+    setAt(obj, col.pointer, v);
+    any = true;
+  });
+  return any ? obj : undefined;
+}
+
+const numericKey = (key: string) => (/^\d+$/.test(key) ? Number(key) : NaN);
+
+/** Whether a list sheet's 序号 never goes down (then it can be read alongside the records). */
+async function ordered(input: ListInput, sheet: Sheet): Promise<{ ordered: boolean; notes: string[] }> {
+  const m = listMatch(input, sheet);
+  let last = -Infinity;
+  let ok = true;
   for await (const r of sheet.rows) {
     const key = keyOf(r.values[m.numberIndex]);
     if (!key) continue;
-    let item: unknown;
-    if (list.scalar) {
-      const i = m.byIndex.findIndex(Boolean);
-      item = convertCell(r.values[i], list.columns[0].schema);
-    } else {
-      const obj: Record<string, unknown> = {};
-      let any = false;
-      m.byIndex.forEach((col, i) => {
-        if (!col) return;
-        const v = convertCell(r.values[i], col.schema);
-        if (v === undefined) return;
-        setAt(obj, col.pointer, v);
-        any = true;
-      });
-      item = any ? obj : undefined;
-    }
-    if (item === undefined) continue;
-    let lists = index.get(key);
-    if (!lists) index.set(key, (lists = new Map()));
-    const items = lists.get(list.pointer) ?? [];
-    items.push(item);
-    lists.set(list.pointer, items);
+    const n = numericKey(key);
+    if (!(n >= last)) ok = false;
+    else last = n;
   }
-  return m.unknown.length ? [`${where}忽略了不认识的列：${m.unknown.join('、')}`] : [];
+  return { ordered: ok, notes: m.unknown.length ? [`${input.where}忽略了不认识的列：${m.unknown.join('、')}`] : [] };
 }
 
+/**
+ * Items of list sheets kept in memory by 序号, for lists not in record order. Each record's lists
+ * are kept as one JSON string: compact, and free of the parser's buffers.
+ */
+async function indexItems(inputs: ListInput[]): Promise<Map<string, string>> {
+  const index = new Map<string, Record<string, unknown[]>>();
+  for (const input of inputs) {
+    const sheet = await input.open();
+    const m = listMatch(input, sheet);
+    for await (const r of sheet.rows) {
+      const key = keyOf(r.values[m.numberIndex]);
+      const item = key ? itemFrom(input.list, m, r.values) : undefined;
+      if (item === undefined) continue;
+      let lists = index.get(key);
+      if (!lists) index.set(key, (lists = {}));
+      (lists[input.list.pointer] ??= []).push(item);
+    }
+  }
+  const flat = new Map<string, string>();
+  for (const [k, v] of index) flat.set(k, JSON.stringify(v));
+  return flat;
+}
+
+/** Reads a list sheet in step with the records: both in increasing 序号. */
+class ItemCursor {
+  private it?: AsyncIterator<TableRow>;
+  private m?: Matched;
+  private pending?: { key: number; values: unknown[] };
+  private ended = false;
+  constructor(readonly input: ListInput) {}
+  /** The items of record `key`; items of numbers with no record are passed over. */
+  async take(key: number): Promise<unknown[]> {
+    if (!this.it) {
+      const sheet = await this.input.open();
+      this.m = listMatch(this.input, sheet);
+      this.it = sheet.rows[Symbol.asyncIterator]();
+    }
+    const out: unknown[] = [];
+    for (;;) {
+      if (!this.pending) {
+        if (this.ended) return out;
+        const n = await this.it.next();
+        if (n.done) {
+          this.ended = true;
+          return out;
+        }
+        const k = keyOf(n.value.values[this.m!.numberIndex]);
+        if (!k) continue;
+        this.pending = { key: numericKey(k), values: n.value.values };
+      }
+      if (this.pending.key > key) return out;
+      if (this.pending.key === key) {
+        const item = itemFrom(this.input.list, this.m!, this.pending.values);
+        if (item !== undefined) out.push(item);
+      }
+      this.pending = undefined;
+    }
+  }
+  async close(): Promise<void> {
+    await this.it?.return?.();
+  }
+}
+
+/** Where the items of a record come from: cursors in step with the records, or the in-memory index. */
+type Join = { kind: 'stream'; inputs: ListInput[] } | { kind: 'index'; index: Map<string, string> };
+
 /** Records from the records sheet's rows, with their list items joined by record number. */
-function assemble(plan: ColumnPlan, sheet: Sheet, index: ItemsIndex, open: () => Promise<Sheet>): () => AsyncIterable<InputRow> {
-  const m = matchHeaders(sheet.header, plan.main);
+function assemble(plan: ColumnPlan, header: unknown[], join: Join, open: () => Promise<Sheet>): () => AsyncIterable<InputRow> {
+  const m = matchHeaders(header, plan.main);
   return async function* () {
     const s = await open();
+    const cursors = join.kind === 'stream' ? join.inputs.map((i) => new ItemCursor(i)) : [];
     let number = 0;
-    for await (const r of s.rows) {
-      number++;
-      const key = m.numberIndex >= 0 ? keyOf(r.values[m.numberIndex]) || String(number) : String(number);
-      yield { number, row: r.row, record: rowRecord(m.byIndex, r, index.get(key)) };
+    try {
+      for await (const r of s.rows) {
+        number++;
+        const key = m.numberIndex >= 0 ? keyOf(r.values[m.numberIndex]) || String(number) : String(number);
+        let lists: Record<string, unknown[]> | undefined;
+        if (join.kind === 'index') {
+          const json = join.index.get(key);
+          lists = json ? (JSON.parse(json) as Record<string, unknown[]>) : undefined;
+        } else if (cursors.length) {
+          lists = {};
+          for (const c of cursors) {
+            const items = await c.take(numericKey(key));
+            if (items.length) (lists[c.input.list.pointer] ??= []).push(...items);
+          }
+        }
+        yield { number, row: r.row, record: rowRecord(m.byIndex, r, lists) };
+      }
+    } finally {
+      for (const c of cursors) await c.close();
     }
   };
 }
 
-function rowRecord(columns: (Column | null)[], r: TableRow, lists: Map<string, unknown[]> | undefined): Record<string, unknown> {
+function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string, unknown[]> | undefined): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   columns.forEach((col, i) => {
     if (!col) return;
     const v = convertCell(r.values[i], col.schema);
     if (v !== undefined) setAt(record, col.pointer, v);
   });
-  if (lists) for (const [pointer, items] of lists) if (!hasValue(record, pointer)) setAt(record, pointer, items);
+  if (lists) for (const [pointer, items] of Object.entries(lists)) if (!hasValue(record, pointer)) setAt(record, pointer, items);
   return record;
 }
 
@@ -181,72 +277,30 @@ function mainNotes(plan: ColumnPlan, sheet: Sheet, where: string): string[] {
   return m.unknown.length ? [`${where}忽略了不认识的列：${m.unknown.join('、')}`] : [];
 }
 
-async function count(rows: AsyncIterable<unknown>): Promise<number> {
-  let n = 0;
-  for await (const _ of rows) n++;
-  return n;
-}
-
-async function itemFilesIndex(plan: ColumnPlan, itemFiles: string[], index: ItemsIndex): Promise<string[]> {
-  const notes: string[] = [];
-  for (const f of itemFiles) {
-    const sheet = f.toLowerCase().endsWith('.xlsx') ? (await openXlsx(f).next()).value : await openCsv(f);
-    if (!sheet) continue;
-    const list = listForHeaders(plan, sheet.header, sheet.name);
-    if (!list) throw new UserError(`列表文件 ${f} 的表头对不上任何列表字段${plan.lists.length ? `（${plan.lists.map((l) => l.title).join('、')}）` : '：这种文书没有列表字段'}`);
-    notes.push(...(await indexItems(plan, sheet, list, index, `列表文件 ${f} `)));
+/** Count the records and check that their 序号 rise strictly (or that there is no 序号 column). */
+async function countRecords(plan: ColumnPlan, sheet: Sheet): Promise<{ total: number; ordered: boolean }> {
+  const m = matchHeaders(sheet.header, plan.main);
+  let total = 0;
+  let last = -Infinity;
+  let ordered = true;
+  for await (const r of sheet.rows) {
+    total++;
+    if (m.numberIndex < 0) continue;
+    const n = numericKey(keyOf(r.values[m.numberIndex]));
+    if (!(n > last)) ordered = false;
+    else last = n;
   }
-  return notes;
+  return { total, ordered };
 }
 
-async function csvSource(plan: ColumnPlan, input: string, itemFiles: string[]): Promise<Source> {
-  const index: ItemsIndex = new Map();
-  const notes = await itemFilesIndex(plan, itemFiles, index);
-  const open = async () => {
-    const s = await openCsv(input);
-    if (!s) throw new UserError(`${input} 是空的`);
-    return s;
-  };
-  const first = await open();
-  notes.unshift(...mainNotes(plan, first, `${input} `));
-  const total = await count(first.rows);
-  return { total, notes, rows: assemble(plan, first, index, open) };
-}
-
-/**
- * Pass 1 reads every sheet's header: the first sheet whose header names record fields holds the
- * records (counted), the others holding 序号 and a list's columns are read into the items index.
- * Pass 2 streams the records sheet.
- */
-async function xlsxSource(plan: ColumnPlan, input: string, itemFiles: string[]): Promise<Source> {
-  const index: ItemsIndex = new Map();
-  const notes: string[] = [];
-  let records: { sheet: Sheet; position: number; total: number } | undefined;
-  let position = 0;
-  for await (const sheet of openXlsx(input)) {
-    position++;
-    const mainMatches = matchHeaders(sheet.header, plan.main).byIndex.filter(Boolean).length;
-    if (!records && mainMatches > 0) {
-      notes.push(...mainNotes(plan, sheet, `工作表“${sheet.name}”`));
-      records = { sheet, position, total: await count(sheet.rows) };
-      continue;
-    }
-    const list = listForHeaders(plan, sheet.header, sheet.name);
-    if (list && matchHeaders(sheet.header, list.columns).numberIndex >= 0) {
-      notes.push(...(await indexItems(plan, sheet, list, index, `工作表“${sheet.name}”`)));
-    } else if (records) {
-      // 填写说明 and other sheets are not data
-    }
-  }
-  if (!records) throw new UserError(`${input} 里没有一个工作表的表头能对上${plan.main.map((c) => c.header).join('、')}（可用 bangban template 生成模板）`);
-  notes.push(...(await itemFilesIndex(plan, itemFiles, index)));
-  const want = records.position;
-  const open = async (): Promise<Sheet> => {
-    const book = openXlsx(input);
+/** The xlsx's sheet at a position (1-based), streamed; the reader is closed when its rows end. */
+function xlsxSheetAt(file: string, position: number): () => Promise<Sheet> {
+  return async () => {
+    const book = openXlsx(file);
     for (let p = 1; ; p++) {
       const next = await book.next();
-      if (next.done) throw new UserError(`${input} 在读取时改变了`);
-      if (p < want) continue;
+      if (next.done) throw new UserError(`${file} 在读取时改变了`);
+      if (p < position) continue;
       const sheet = next.value;
       async function* rows() {
         try {
@@ -258,5 +312,83 @@ async function xlsxSource(plan: ColumnPlan, input: string, itemFiles: string[]):
       return { ...sheet, rows: rows() };
     }
   };
-  return { total: records.total, notes, rows: assemble(plan, records.sheet, index, open) };
+}
+
+/** --items files: each one list, recognised by its header. */
+async function listFiles(plan: ColumnPlan, itemFiles: string[]): Promise<{ inputs: ListInput[]; notes: string[]; ordered: boolean }> {
+  const inputs: ListInput[] = [];
+  const notes: string[] = [];
+  let allOrdered = true;
+  for (const f of itemFiles) {
+    const open = f.toLowerCase().endsWith('.xlsx')
+      ? xlsxSheetAt(f, 1)
+      : async () => {
+          const s = await openCsv(f);
+          if (!s) throw new UserError(`列表文件 ${f} 是空的`);
+          return s;
+        };
+    const sheet = await open();
+    const list = listForHeaders(plan, sheet.header, sheet.name);
+    if (!list) throw new UserError(`列表文件 ${f} 的表头对不上任何列表字段${plan.lists.length ? `（${plan.lists.map((l) => l.title).join('、')}）` : '：这种文书没有列表字段'}`);
+    const input = { list, where: `列表文件 ${f} `, open };
+    const o = await ordered(input, sheet);
+    notes.push(...o.notes);
+    allOrdered &&= o.ordered;
+    inputs.push(input);
+  }
+  return { inputs, notes, ordered: allOrdered };
+}
+
+async function joinFor(inputs: ListInput[], ordered: boolean): Promise<Join> {
+  return ordered ? { kind: 'stream', inputs } : { kind: 'index', index: await indexItems(inputs) };
+}
+
+async function csvSource(plan: ColumnPlan, input: string, itemFiles: string[]): Promise<Source> {
+  const lists = await listFiles(plan, itemFiles);
+  const open = async () => {
+    const s = await openCsv(input);
+    if (!s) throw new UserError(`${input} 是空的`);
+    return s;
+  };
+  const first = await open();
+  const notes = [...mainNotes(plan, first, `${input} `), ...lists.notes];
+  const counted = await countRecords(plan, first);
+  const join = await joinFor(lists.inputs, lists.ordered && counted.ordered);
+  return { total: counted.total, notes, rows: assemble(plan, first.header, join, open) };
+}
+
+/**
+ * Pass 1 reads every sheet once: the first sheet whose header names record fields holds the
+ * records (counted); further sheets with 序号 and a list's columns hold list items. When every
+ * 序号 rises in step, pass 2 reads the list sheets alongside the records (memory stays flat);
+ * otherwise the items are first indexed by 序号 in memory.
+ */
+async function xlsxSource(plan: ColumnPlan, input: string, itemFiles: string[]): Promise<Source> {
+  const notes: string[] = [];
+  const inputs: ListInput[] = [];
+  let records: { header: unknown[]; position: number; total: number; ordered: boolean } | undefined;
+  let allOrdered = true;
+  let position = 0;
+  for await (const sheet of openXlsx(input)) {
+    position++;
+    const mainMatches = matchHeaders(sheet.header, plan.main).byIndex.filter(Boolean).length;
+    if (!records && mainMatches > 0) {
+      notes.push(...mainNotes(plan, sheet, `工作表“${sheet.name}”`));
+      records = { header: sheet.header, position, ...(await countRecords(plan, sheet)) };
+      continue;
+    }
+    const list = listForHeaders(plan, sheet.header, sheet.name);
+    if (list && matchHeaders(sheet.header, list.columns).numberIndex >= 0) {
+      const li: ListInput = { list, where: `工作表“${sheet.name}”`, open: xlsxSheetAt(input, position) };
+      const o = await ordered(li, sheet);
+      notes.push(...o.notes);
+      allOrdered &&= o.ordered;
+      inputs.push(li);
+    }
+  }
+  if (!records) throw new UserError(`${input} 里没有一个工作表的表头能对上${plan.main.map((c) => c.header).join('、')}（可用 bangban template 生成模板）`);
+  const files = await listFiles(plan, itemFiles);
+  notes.push(...files.notes);
+  const join = await joinFor([...inputs, ...files.inputs], allOrdered && files.ordered && records.ordered);
+  return { total: records.total, notes, rows: assemble(plan, records.header, join, xlsxSheetAt(input, records.position)) };
 }
