@@ -72,6 +72,13 @@ describe('补正材料一次性告知书 PDF', () => {
     }
   });
 
+  it('gives byte-identical PDFs for the same data (shaped words are reused across documents)', async () => {
+    const record = load('fixtures/notice/six-materials.json');
+    const a = await renderPdf(kind, record);
+    const b = await renderPdf(kind, record);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
   it('prints the 发文字号 normalised: 〔year〕, no 第, no leading zeros', async () => {
     const record = load('fixtures/notice/six-materials.json');
     expect(record.docNumber).toBe('宛环审告[2026]第037号');

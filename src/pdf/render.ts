@@ -1,5 +1,6 @@
 import { fontBytes, fontFor, textWidth } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
 import './tracking.js';
+import { memoiseLayout } from './layoutCache.js';
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/model.js';
@@ -142,6 +143,7 @@ function registerFonts(fonts: FontConfig): void {
     const name = `${role}:${fonts[role].file}`;
     (pdfmake as unknown as { virtualfs: { writeFileSync(n: string, b: Buffer): void } }).virtualfs.writeFileSync(name, fontBytes(fonts[role].file));
     families[role] = { normal: name, bold: name, italics: name, bolditalics: name };
+    memoiseLayout(fontFor(fonts[role].file) as unknown as Parameters<typeof memoiseLayout>[0]);
   }
   pdfmake.setFonts(families);
   registered = fonts;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Kind, Values } from '../core/kind.js';
@@ -44,28 +44,32 @@ export function templateBlocks(name: string, v: Values, kind: Kind, opts: Templa
 /** `{{inc @index}}` numbers items from 1. */
 const helpers = { inc: (n: unknown) => Number(n) + 1 };
 
-/** Compiled templates by file text: a file staff have edited is compiled again, an unchanged one is not. */
+/**
+ * Compiled templates by file and its modification time and size: a file staff have edited is
+ * read and compiled again, an unchanged one is not.
+ */
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 function compiled(file: string): Handlebars.TemplateDelegate {
   let text: string;
+  let key: string;
   try {
+    const st = statSync(file);
+    key = `${file}\u0000${st.mtimeMs}\u0000${st.size}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     throw new UserError(`无法读取模板 ${file}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`);
   }
-  let t = cache.get(text);
-  if (!t) {
-    if (RESERVED.test(text)) throw new UserError(`模板 ${basename(file)} 含有私用区字符 U+E000/U+E001，请删除`);
-    // strict: a misspelt field name is an error instead of silently printing nothing.
-    const fn = Handlebars.compile(text, { strict: true, noEscape: true });
-    try {
-      fn({}, { helpers }); // compiles now, so syntax errors surface here with the file's name
-    } catch (e) {
-      if (!/not defined in/.test((e as Error).message)) throw new UserError(`模板 ${basename(file)} 有错误：${(e as Error).message.split('\n')[0]}`);
-    }
-    t = fn;
-    cache.set(text, t);
+  if (RESERVED.test(text)) throw new UserError(`模板 ${basename(file)} 含有私用区字符 U+E000/U+E001，请删除`);
+  // strict: a misspelt field name is an error instead of silently printing nothing.
+  const t = Handlebars.compile(text, { strict: true, noEscape: true });
+  try {
+    t({}, { helpers }); // compiles now, so syntax errors surface here with the file's name
+  } catch (e) {
+    if (!/not defined in/.test((e as Error).message)) throw new UserError(`模板 ${basename(file)} 有错误：${(e as Error).message.split('\n')[0]}`);
   }
+  cache.set(key, t);
   return t;
 }
 
