@@ -4,6 +4,7 @@
  * Sessions are created once per process.
  */
 import { readFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Gray } from './image.js';
@@ -32,7 +33,8 @@ export function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
     const ort = (await import('onnxruntime-node')).default as unknown as Ort;
     const dir = modelDir();
-    const threads = Number(process.env.BANGBAN_OCR_THREADS) || 0;
+    // In a worker thread (ingest spreads files over the cores) each session keeps to one thread.
+    const threads = Number(process.env.BANGBAN_OCR_THREADS) || (isMainThread ? 0 : 1);
     // No busy-waiting threads: the machine is shared with worker threads and other processes.
     const opts = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, extra: { session: { intra_op: { allow_spinning: '0' } } } };
     const [det, rec, cls] = await Promise.all([

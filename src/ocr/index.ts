@@ -48,15 +48,22 @@ export async function isImageOnlyPdf(bytes: Uint8Array): Promise<boolean> {
   }
 }
 
+/** A PDF with neither text nor images: nothing to read. */
+export class NoImages extends Error {
+  constructor() {
+    super('页面上既没有文字也没有扫描图像');
+  }
+}
+
 /** OCR every page of an image file or PDF: positioned lines, ruled lines, check boxes. */
 export async function ocrPages(bytes: Uint8Array, opts: OcrOptions = {}): Promise<OcrPageImage[]> {
   const type = scanType(bytes);
   if (!type) throw new Error('不是可识别的图像或 PDF 文件');
-  await loadEngine();
   const out: OcrPageImage[] = [];
   if (type === 'pdf') {
     const pdf = await openPdf(bytes);
     try {
+      if (!pdf.images) throw new NoImages();
       for (let i = 0; i < Math.min(pdf.numPages, MAX_PDF_PAGES); i++) out.push(await ocrImage(await pdf.render(i), i, opts));
     } finally {
       await pdf.close();

@@ -19,6 +19,8 @@ export interface PdfPages {
   numPages: number;
   /** Whether the pages carry no text of their own (a scan). */
   imageOnly: boolean;
+  /** Images drawn on the pages read. */
+  images: number;
   render(index: number): Promise<Rgb>;
   close(): Promise<void>;
 }
@@ -35,14 +37,19 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfPages> {
     disableFontFace: true,
     verbosity: 0,
   }).promise;
-  let chars = 0;
+  let chars = 0,
+    images = 0;
   for (let i = 1; i <= Math.min(doc.numPages, MAX_PDF_PAGES); i++) {
-    const tc = await (await doc.getPage(i)).getTextContent();
+    const page = await doc.getPage(i);
+    const tc = await page.getTextContent();
     for (const it of tc.items) if ('str' in it) chars += it.str.trim().length;
+    const ops = await page.getOperatorList();
+    for (const fn of ops.fnArray) if (fn === lib.OPS.paintImageXObject || fn === lib.OPS.paintInlineImageXObject || fn === lib.OPS.paintImageMaskXObject) images++;
   }
   return {
     numPages: doc.numPages,
     imageOnly: chars < 10,
+    images,
     async render(index: number): Promise<Rgb> {
       const page = await doc.getPage(index + 1);
       const base = page.getViewport({ scale: 1 });

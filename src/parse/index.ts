@@ -4,6 +4,7 @@
  * the content unless the caller names one.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { Kind } from '../core/kind.js';
 import type { Issue } from '../core/errors.js';
 import { validateRecord } from '../core/records.js';
@@ -20,17 +21,21 @@ export interface FieldInfo {
   confidence: number;
   /** 1-based page number. */
   page: number;
+  /** OCR: below the review threshold, staff should check it. */
+  needsReview?: boolean;
 }
 
 export interface ParseResult {
   file?: string;
   kind: string;
-  source: 'fields' | 'text';
+  source: 'fields' | 'text' | 'ocr';
   record: Record<string, unknown>;
   valid: boolean;
   errors: Issue[];
   warnings: Issue[];
   fields: Record<string, FieldInfo>;
+  /** OCR (scans): pointers of the fields staff should check. */
+  needsReview?: string[];
 }
 
 export interface ParseOptions {
@@ -43,10 +48,14 @@ export interface ParseOptions {
 
 /** Parse a filled form. Throws ParseFailure when the file cannot be read as a form. */
 export async function parseForm(bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParseResult> {
+  // Scans (image files, image-only PDFs) are read by OCR (src/ocr), loaded only when needed.
+  const ocr = () => import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file }));
+  if (isImageBytes(bytes)) return ocr();
   const pdf = await readPdf(bytes, opts.limits);
   const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
   const fromFields = readFields(pdf, forced);
   if (fromFields) return finish(opts.file, fromFields.kind, 'fields', fromFields.values);
+  if (!pdf.pages.some((p) => p.items.some((i) => i.str.trim()))) return ocr();
   const prepared = preparePages(pdf.pages);
   const candidates = forced ? [forced] : allKinds();
   let best: { kind: Kind; values: Map<string, Reading>; score: number } | undefined;
@@ -59,6 +68,11 @@ export async function parseForm(bytes: Uint8Array, opts: ParseOptions = {}): Pro
     throw new ParseFailure('not-a-form', text ? `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）` : '页面上没有文字（可能是扫描件），无法识别表单');
   }
   return finish(opts.file, best.kind, 'text', best.values);
+}
+
+/** PNG, JPEG, TIFF or WebP, by magic number. */
+function isImageBytes(b: Uint8Array): boolean {
+  return (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e) || (b[0] === 0xff && b[1] === 0xd8) || (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a) || (b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57 && b[9] === 0x45);
 }
 
 /** Read a file and parse it; a missing or unreadable file is a ParseFailure too. */
@@ -119,6 +133,8 @@ function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text',
   const fields: Record<string, FieldInfo> = {};
   for (const [pointer, r] of values) {
     if (Array.isArray(r.raw)) {
+      // what the document prints when the record leaves the list out: leave it out again
+      if (isDeepStrictEqual(kind.schema.at(pointer)?.default, r.raw)) continue;
       setAt(record, pointer, r.raw);
       fields[pointer] = { confidence: round(r.confidence), page: r.page + 1 };
       continue;

@@ -51,7 +51,7 @@ export function collectPdfs(inputs: string[]): string[] {
         continue;
       }
       if (s.isDirectory()) walk(p);
-      else if (/\.pdf$/i.test(name)) out.push(p);
+      else if (/\.(pdf|png|jpe?g|tiff?|webp)$/i.test(name)) out.push(p); // images: scans, read by OCR
     }
   };
   for (const input of inputs) {
@@ -110,6 +110,8 @@ export function problemReport(r: IngestResult): string[] {
   for (const o of r.outcomes) {
     if (!o.ok) lines.push(`${o.file}：无法读取 — ${o.error}`);
     else if (!o.result.valid) lines.push(`${o.result.file}：无效 — ${o.result.errors.map(formatIssue).join('；')}`);
+    // OCR: fields read with low confidence, for staff to check against the scan
+    if (o.ok && o.result.needsReview?.length) lines.push(`${o.result.file}：需人工核对 — ${o.result.needsReview.map((p) => getKind(o.result.kind).label(p)).join('、')}`);
   }
   return lines;
 }
