@@ -50,12 +50,14 @@ async function childOurs(kind, input, out, jobs) {
   const { readManifest } = await import(join(root, 'dist/batch/manifest.js'));
   const { PDFDocument } = await import('pdf-lib');
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const r = await runBatch({ kind, input, output: out, jobs: jobs ? Number(jobs) : undefined, force: true });
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(c0);
   const m = readManifest(out);
   const bytes = m.rows.reduce((s, row) => s + row.files.reduce((a, f) => a + f.bytes, 0), 0);
   const first = await PDFDocument.load(readFileSync(join(out, m.rows[0].files[0].file)));
-  return { n: r.summary.ok, failed: r.summary.invalid + r.summary.failed, seconds, bytes, pages: first.getPageCount(), maxRssKb: process.resourceUsage().maxRSS };
+  return { n: r.summary.ok, failed: r.summary.invalid + r.summary.failed, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, pages: first.getPageCount(), maxRssKb: process.resourceUsage().maxRSS };
 }
 
 /** The same page for pdfme: text boxes, the materials table, lines; Noto Serif SC as for ours. */
@@ -172,6 +174,7 @@ async function childPdfme(kind, input, out) {
   let bytes = 0;
   let pages = 0;
   const t = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < lines.length; i++) {
     const r = JSON.parse(lines[i]);
     const pdf = await generate({ template, inputs: [kind === 'notice' ? pdfmeInputs(r) : formInputs(r)], plugins, options: { font } });
@@ -180,7 +183,8 @@ async function childPdfme(kind, input, out) {
     if (i === 0) pages = (await PDFDocument.load(pdf)).getPageCount();
   }
   const seconds = (performance.now() - t) / 1000;
-  return { n: lines.length, failed: 0, seconds, bytes, pages, maxRssKb: process.resourceUsage().maxRSS };
+  const cpu = process.cpuUsage(c0);
+  return { n: lines.length, failed: 0, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, pages, maxRssKb: process.resourceUsage().maxRSS };
 }
 
 // ---------------------------------------------------------------- orchestration
@@ -209,10 +213,10 @@ function run(which, n) {
   if (child.status !== 0) throw new Error(`${which} ${n} failed: ${child.stderr}`);
   const r = JSON.parse(child.stdout.trim().split('\n').pop());
   rmSync(out, { recursive: true, force: true });
-  const row = { which, n, rate: r.n / r.seconds, msPer: (r.seconds * 1000) / r.n, bytesPer: r.bytes / r.n, peakMb: r.maxRssKb / 1024, pages: r.pages, seconds: r.seconds, failed: r.failed };
+  const row = { which, n, rate: r.n / r.seconds, msPer: (r.seconds * 1000) / r.n, cpuMsPer: (r.cpuSeconds * 1000) / r.n, bytesPer: r.bytes / r.n, peakMb: r.maxRssKb / 1024, pages: r.pages, seconds: r.seconds, failed: r.failed };
   results.push(row);
   console.log(
-    `${which === 'ours' ? 'bangban batch ' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
+    `${which === 'ours' ? 'bangban batch ' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each (CPU ${row.cpuMsPer.toFixed(1)} ms)  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
   );
   return row;
 }
@@ -232,10 +236,10 @@ if (writeTo) {
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/batch.js\` on this ${cpus().length}-core machine (${kind}s, one page each; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}):`,
     '',
-    '| generator | notices | per second | ms per notice | KB per notice | peak RSS |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| generator | notices | per second | ms per notice (wall) | CPU ms per notice | KB per notice | peak RSS |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
-      (r) => `| ${r.which === 'ours' ? 'bangban batch' : '@pdfme/generator, 1 thread'} | ${r.n.toLocaleString('en')} | ${r.rate.toFixed(1)} | ${r.msPer.toFixed(1)} | ${(r.bytesPer / 1024).toFixed(1)} | ${r.peakMb.toFixed(0)} MB |`,
+      (r) => `| ${r.which === 'ours' ? 'bangban batch' : '@pdfme/generator, 1 thread'} | ${r.n.toLocaleString('en')} | ${r.rate.toFixed(1)} | ${r.msPer.toFixed(1)} | ${r.cpuMsPer.toFixed(1)} | ${(r.bytesPer / 1024).toFixed(1)} | ${r.peakMb.toFixed(0)} MB |`,
     ),
     '',
     `bangban / pdfme: ${pdfmeRate ? (best / pdfmeRate).toFixed(1) : '—'}×.`,
