@@ -9,7 +9,8 @@ import { allKinds, getKind } from '../src/kinds/index.js';
 import { Kind } from '../src/core/kind.js';
 import { KindSchema } from '../src/core/schema.js';
 import { UserError, ValidationError } from '../src/core/errors.js';
-import { toPointer } from '../src/core/pointer.js';
+import { documentModel } from '../src/pdf/index.js';
+import { spansOf } from '../src/docx/view.js';
 import { fixturesDir } from '../src/core/paths.js';
 import { renderDocx } from '../src/docx/render.js';
 import { templateFiles, templatePath } from '../src/docx/template.js';
@@ -42,11 +43,11 @@ function wordText(bytes: Uint8Array): string {
   return paras.map((p) => Array.from(p.getElementsByTagNameNS(W, 't')).map((t) => t.textContent).join('')).join('\n');
 }
 
-/** Every scalar of a record with the text the document should print for it. */
-function printed(kind: Kind, record: unknown, path: (string | number)[] = []): string[] {
-  if (Array.isArray(record)) return record.flatMap((v, i) => printed(kind, v, [...path, i]));
-  if (record && typeof record === 'object') return Object.entries(record).flatMap(([k, v]) => printed(kind, v, [...path, k]));
-  return [kind.schema.display(toPointer(path), record)];
+/** Every value the PDF prints for a record (the same document model), as printed. */
+function printed(kind: Kind, record: unknown): string[] {
+  return spansOf(documentModel(kind, record).blocks)
+    .filter((s) => s.field && s.text)
+    .map((s) => s.text);
 }
 
 async function rawText(bytes: Uint8Array): Promise<string> {
@@ -139,6 +140,10 @@ describe('DOCX output for every kind', () => {
     const styles = new PizZip(await renderDocx(getKind('application'), fixture(getKind('application')), { fonts })).file('word/styles.xml')!.asText();
     expect(styles).toContain('w:eastAsia="宋体"');
     expect(styles).not.toContain('仿宋_GB2312');
+  });
+
+  it('notice: the 发文字号 printed as the PDF prints it (normalised by the layout)', () => {
+    expect(wordText(outputs.get('notice')!)).toContain('宛环审告〔2026〕37号');
   });
 
   it('roster: one row per department under a repeating header, members in one cell', () => {

@@ -26,7 +26,8 @@ export interface BodyContext {
 
 const ALIGN: Record<string, Jc> = { left: 'left', center: 'center', right: 'right', justify: 'both' };
 
-const LATIN_FONT = 'Times New Roman';
+/** Digits and letters of identifiers, as official documents print them. */
+export const LATIN_FONT = 'Times New Roman';
 
 /** Identifiers stay on one line: the longest value of each format, in ems. */
 const UNBROKEN_EMS: Record<string, number> = { 'credit-code': 18 * 0.6, 'id-card': 18 * 0.6, phone: 12 * 0.6 };

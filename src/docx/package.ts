@@ -3,6 +3,8 @@ import type { PageGeometry } from '../pdf/page.js';
 import type { FontConfig } from '../pdf/fonts.js';
 import { esc, R_NS, twips, W_NS } from './xml.js';
 import { stylesXml } from './styles.js';
+import { CHECKBOX_FONT } from './tags.js';
+import { LATIN_FONT } from './body.js';
 
 /** Fixed dates, so the same template builds byte-identical files. */
 export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
@@ -11,11 +13,29 @@ const CT = 'application/vnd.openxmlformats-officedocument.wordprocessingml';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
+/** Fonts the body names directly (checkbox glyphs, digits of identifiers). */
+const EXTRA_FONTS = [CHECKBOX_FONT, LATIN_FONT];
+
 export interface DocxParts {
   title: string;
   body: string;
   geo: PageGeometry;
   fonts: FontConfig;
+}
+
+/**
+ * The fonts a document names, with what Word should use where one is missing: Windows ships 仿宋
+ * and 楷体 but not their _GB2312 forms, and no 方正 fonts. Chinese faces carry the GB2312 charset.
+ */
+const ALT_NAMES: Record<string, string> = { 仿宋_GB2312: '仿宋', 楷体_GB2312: '楷体', 方正小标宋简体: '宋体', 方正小标宋_GBK: '宋体', 方正仿宋_GBK: '仿宋', 方正黑体_GBK: '黑体' };
+
+function fontTable(names: string[]): string {
+  const font = (n: string) => {
+    const cjk = /[^\x00-\x7f]/.test(n);
+    const alt = ALT_NAMES[n] ? `<w:altName w:val="${esc(ALT_NAMES[n])}"/>` : '';
+    return `<w:font w:name="${esc(n)}">${alt}${cjk ? '<w:charset w:val="86"/>' : ''}<w:family w:val="${cjk ? 'modern' : 'auto'}"/><w:pitch w:val="variable"/></w:font>`;
+  };
+  return `${XML_HEAD}<w:fonts xmlns:w="${W_NS}">${[...new Set(names)].map(font).join('')}</w:fonts>`;
 }
 
 /** "— 1 —" in 4号, odd pages right and even pages left, one character in (GB/T 9704). */
@@ -50,6 +70,7 @@ export function docxFiles(p: DocxParts): Record<string, string> {
       `<Override PartName="/word/document.xml" ContentType="${CT}.document.main+xml"/>` +
       `<Override PartName="/word/styles.xml" ContentType="${CT}.styles+xml"/>` +
       `<Override PartName="/word/settings.xml" ContentType="${CT}.settings+xml"/>` +
+      `<Override PartName="/word/fontTable.xml" ContentType="${CT}.fontTable+xml"/>` +
       (footers ? `<Override PartName="/word/footer1.xml" ContentType="${CT}.footer+xml"/><Override PartName="/word/footer2.xml" ContentType="${CT}.footer+xml"/>` : '') +
       `<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>` +
       `<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`,
@@ -66,12 +87,14 @@ export function docxFiles(p: DocxParts): Record<string, string> {
     'word/_rels/document.xml.rels':
       `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
       `<Relationship Id="rIdStyles" Type="${REL}/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="${REL}/settings" Target="settings.xml"/>` +
+      `<Relationship Id="rIdFonts" Type="${REL}/fontTable" Target="fontTable.xml"/>` +
       (footers ? `<Relationship Id="rIdFooterOdd" Type="${REL}/footer" Target="footer1.xml"/><Relationship Id="rIdFooterEven" Type="${REL}/footer" Target="footer2.xml"/>` : '') +
       `</Relationships>`,
     'word/settings.xml':
       `${XML_HEAD}<w:settings xmlns:w="${W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>${footers ? '<w:evenAndOddHeaders/>' : ''}` +
       `<w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>`,
     'word/styles.xml': stylesXml(p.fonts, p.geo.bodySize, p.geo.tableSize),
+    'word/fontTable.xml': fontTable([p.fonts.body.name, p.fonts.title.name, p.fonts.heading.name, ...EXTRA_FONTS]),
     'word/document.xml': `${XML_HEAD}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${p.body}${sectPr(p.geo)}</w:body></w:document>`,
   };
   if (footers) {

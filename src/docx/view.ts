@@ -1,14 +1,40 @@
 import type { Kind } from '../core/kind.js';
+import type { Block, Span } from '../core/model.js';
 import type { JsonSchema } from '../core/schema.js';
 import { toPointer } from '../core/pointer.js';
 
+/** Every span of a page, in order. */
+export function spansOf(blocks: Block[]): Span[] {
+  return blocks.flatMap((b): Span[] => {
+    switch (b.type) {
+      case 'attachment':
+      case 'cutLine':
+        return [];
+      case 'list':
+        return b.items.flat();
+      case 'signature':
+        return b.lines.flat();
+      case 'table':
+        return [...(b.head ?? []), ...b.body, ...(b.each?.rows ?? []), ...(b.foot ?? [])].flat().flatMap((c) => c.spans ?? []);
+      default:
+        return b.spans;
+    }
+  });
+}
+
 /**
- * The record as the document prints it, in the record's own shape: every scalar goes through
- * `KindSchema.display` (dates as 2026年3月2日, two-character names spaced), lists stay lists, and an
- * absent property with a schema `default` prints its default (as the PDF's wording does).
- * Empty strings are left out, so `{#field}` sections treat them as absent.
+ * The record as the document prints it, in the record's own shape, for docxtemplater. Each value
+ * is the text the kind's layout prints for its field (so anything a layout does to a value, such as
+ * normalising a 发文字号, is the PDF's too); values the layout does not show go through
+ * `KindSchema.display` (dates as 2026年3月2日, two-character names spaced). Lists stay lists; an
+ * absent property with a schema `default` prints its default; empty strings are left out, so
+ * `{#field}` sections treat them as absent.
  */
 export function displayView(kind: Kind, record: unknown): unknown {
+  const printed = new Map<string, string>();
+  if (record !== null && typeof record === 'object') {
+    for (const s of spansOf(kind.def.layout(kind.values(record), kind))) if (s.field && !printed.has(s.field)) printed.set(s.field, s.text);
+  }
   const walk = (value: unknown, schema: JsonSchema | undefined, path: (string | number)[]): unknown => {
     if (Array.isArray(value)) return value.map((v, i) => walk(v, schema?.items, [...path, i]));
     if (value !== null && typeof value === 'object') {
@@ -19,7 +45,8 @@ export function displayView(kind: Kind, record: unknown): unknown {
       }
       return out;
     }
-    const text = kind.schema.display(toPointer(path), value);
+    const pointer = toPointer(path);
+    const text = value === undefined || value === null ? '' : (printed.get(pointer) ?? kind.schema.display(pointer, value));
     return text === '' ? undefined : text;
   };
   return walk(record ?? {}, kind.schema.schema, []);
