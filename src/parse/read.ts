@@ -220,44 +220,89 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
 
 const ANCHOR = 14;
 
-/** Fields inside running text: the value is what lies between the fixed text before and after it. */
+/** Fixed text (squashed) from span `from` onwards until the next field; `block` skips to after the next break first. */
+function fixedAfter(spans: { text: string; field?: string }[], from: number): string {
+  let s = '';
+  for (let k = from; k < spans.length && !spans[k].field && s.length < ANCHOR; k++) s += matchKey(spans[k].text);
+  return s.slice(0, ANCHOR);
+}
+
+/** List items as printed one per line: a numbered or bulleted line starts an item, other lines continue it. */
+const ITEM = /^\s*(?:\d{1,3}\s*[.．、)）]|[(（]\s*\d{1,3}\s*[)）]|[-•·●▪]\s)\s*/;
+export function splitItems(text: string): string[] {
+  const items: string[] = [];
+  for (const line of text.split('\n')) {
+    const l = line.trim();
+    if (!l) continue;
+    if (ITEM.test(l) || !items.length) items.push(l.replace(ITEM, ''));
+    else items[items.length - 1] += l;
+  }
+  return items.map((i) => i.trim()).filter(Boolean);
+}
+
+/**
+ * Fields inside running text: the value is what lies between the fixed text before and after it,
+ * never running into the next block; a block the document leaves out (an optional line) is skipped.
+ */
 function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): void {
   if (!t.flow.some((s) => s.field)) return;
   const f = flowText(p);
+  const find = (needle: string, from: number) => (needle ? f.squashed.indexOf(needle, from) : -1);
   let cursor = 0;
   const spans = t.flow;
   spans.forEach((s, i) => {
     if (!s.field || out.has(s.field)) return;
     let before = '';
-    for (let k = i - 1; k >= 0 && !spans[k].field && before.length < ANCHOR; k--) before = matchKey(spans[k].text) + before;
+    // the fixed text before the field within its block (an optional part before it may be absent)
+    for (let k = i - 1; k >= 0 && !spans[k].field && before.length < ANCHOR; k--) {
+      if (spans[k].text === '\n' && before) break;
+      before = matchKey(spans[k].text) + before;
+    }
     before = before.slice(-ANCHOR);
-    let after = '';
-    for (let k = i + 1; k < spans.length && !spans[k].field && after.length < ANCHOR; k++) after += matchKey(spans[k].text);
-    after = after.slice(0, ANCHOR);
+    const after = fixedAfter(spans, i + 1);
+    // the starts of the next few blocks: fixed text after each following break
+    const nextBlocks: string[] = [];
+    for (let nb = i + 1; nb < spans.length && nextBlocks.length < 3; nb++) {
+      if (spans[nb].text !== '\n') continue;
+      while (nb + 1 < spans.length && spans[nb + 1].text === '\n') nb++;
+      const a = nb + 1 < spans.length && !spans[nb + 1].field ? fixedAfter(spans, nb + 1) : '';
+      if (a.length >= 2) nextBlocks.push(a);
+    }
+    const first = (from: number) => Math.min(...nextBlocks.map((a) => find(a, from)).filter((x) => x >= 0), Infinity);
     let start = cursor;
     if (before) {
-      const at = f.squashed.indexOf(before, cursor);
+      const at = find(before, cursor);
       if (at < 0) return;
+      // a later block comes first: this field's own block is not in the document
+      if (first(cursor) < at) return;
       start = at + before.length;
     }
-    let end: number;
-    if (after) {
-      const at = f.squashed.indexOf(after, start);
-      if (at < 0) return;
-      end = at;
-    } else {
-      // a field that ends its block: up to the end of its line
-      const from = f.map[start] ?? f.text.length;
-      const nl = f.text.indexOf('\n', from);
-      end = f.map.findIndex((m) => m >= (nl < 0 ? f.text.length : nl));
-      if (end < 0) end = f.squashed.length;
+    const lim = first(start);
+    const limit = Number.isFinite(lim) ? lim : -1;
+    let end = after ? find(after, start) : -1;
+    if (end < 0 || (limit >= 0 && end > limit)) {
+      if (limit >= 0) end = limit;
+      else {
+        // a field that ends the text: up to the end of its line
+        const from = f.map[start] ?? f.text.length;
+        const nl = f.text.indexOf('\n', from);
+        end = f.map.findIndex((m) => m >= (nl < 0 ? f.text.length : nl));
+        if (end < 0) end = f.squashed.length;
+      }
     }
-    cursor = end;
     if (end <= start) return;
+    cursor = end;
     const a = f.map[start];
     const b = f.map[end - 1] + 1;
-    const raw = f.text.slice(a, b).replace(/\n/g, '').trim();
-    if (raw) out.set(s.field, { raw, confidence: 0.8, page: f.pageAt[a] ?? 0 });
+    const text = f.text.slice(a, b);
+    const page = f.pageAt[a] ?? 0;
+    if (t.lists.has(s.field)) {
+      const items = splitItems(text);
+      if (items.length) out.set(s.field, { raw: items, confidence: 0.8, page });
+      return;
+    }
+    const raw = text.replace(/\n/g, '').trim();
+    if (raw) out.set(s.field, { raw, confidence: 0.8, page });
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Kind } from '../core/kind.js';
 import type { Block, Cell, Span, TableBlock } from '../core/model.js';
+import type { JsonSchema } from '../core/schema.js';
 
 export interface LabelSlot {
   text: string;
@@ -32,6 +33,8 @@ export interface FlowSlot {
 
 export interface Template {
   kind: Kind;
+  /** Lists of plain values printed one item per line in running text (the flow holds one span for all). */
+  lists: Set<string>;
   labels: LabelSlot[];
   values: ValueSlot[];
   flow: Span[];
@@ -55,9 +58,33 @@ export function templateOf(kind: Kind): Template {
   return t;
 }
 
+/**
+ * A record with every field present (two items per list), so that the layout shows every field it
+ * can show, conditional parts included; only the positions of fields matter, not these values.
+ */
+export function sampleRecord(s: JsonSchema | undefined): unknown {
+  if (!s) return '样例';
+  if (s.type === 'object' || s.properties) {
+    const o: Record<string, unknown> = {};
+    for (const [k, sub] of Object.entries(s.properties ?? {})) o[k] = sampleRecord(sub);
+    return o;
+  }
+  if (s.type === 'array') return s.items?.enum ? [...s.items.enum] : [sampleRecord(s.items), sampleRecord(s.items)];
+  if (s.enum) return s.enum[0];
+  if (s.type === 'integer' || s.type === 'number') return 1;
+  if (s.type === 'boolean') return true;
+  const byFormat: Record<string, string> = { date: '2026-01-02', 'date-minute': '2026-01-02T03:04', 'credit-code': '91411300MA44ABCD5J', 'id-card': '11010519491231002X', phone: '13800000000' };
+  return byFormat[s.format ?? ''] ?? '样例';
+}
+
 function build(kind: Kind): Template {
-  const blocks: Block[] = kind.def.layout(kind.values({}, true), kind);
-  const t: Template = { kind, labels: [], values: [], flow: [], anchors: [] };
+  let blocks: Block[];
+  try {
+    blocks = kind.def.layout(kind.values(sampleRecord(kind.schema.schema), false), kind);
+  } catch {
+    blocks = kind.def.layout(kind.values({}, true), kind);
+  }
+  const t: Template = { kind, lists: new Set(), labels: [], values: [], flow: [], anchors: [] };
   let tableIndex = 0;
   for (const b of blocks) {
     if (b.type === 'table') {
@@ -70,7 +97,32 @@ function build(kind: Kind): Template {
     t.flow.push(...spans, { text: '\n' });
     for (const s of spans) if (!s.field && matchKey(s.text).length >= 2) t.anchors.push(matchKey(s.text));
   }
+  collapseLists(t);
   return t;
+}
+
+/** The items of a list of plain values in running text become one span: their count varies. */
+function collapseLists(t: Template): void {
+  for (;;) {
+    const i = t.flow.findIndex((s) => s.field && /\/0$/.test(s.field) && isScalarList(t.kind, s.field.replace(/\/0$/, '')));
+    if (i < 0) return;
+    const list = t.flow[i].field!.replace(/\/0$/, '');
+    let last = i;
+    t.flow.forEach((s, k) => {
+      if (s.field && s.field.startsWith(list + '/')) last = Math.max(last, k);
+    });
+    let start = i;
+    while (start > 0 && t.flow[start - 1].text !== '\n' && !t.flow[start - 1].field) start--;
+    let end = last + 1;
+    while (end < t.flow.length && t.flow[end].text !== '\n' && !t.flow[end].field) end++;
+    t.flow.splice(start, end - start, { text: '', field: list });
+    t.lists.add(list);
+  }
+}
+
+function isScalarList(kind: Kind, pointer: string): boolean {
+  const s = kind.schema.at(pointer);
+  return s?.type === 'array' && s.items?.type !== 'object';
 }
 
 function blockSpans(b: Exclude<Block, TableBlock>): Span[] {
