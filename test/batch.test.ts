@@ -188,6 +188,22 @@ describe('batch input', () => {
   });
 });
 
+describe('batch output formats', () => {
+  it('writes PDF and DOCX with --format both; --duplex pads odd documents in the merged PDF', async () => {
+    const dir = tmp();
+    const recs = [0, 1].map((i) => ({ ...typical, applicant: { ...typical.applicant, name: companies[i] } }));
+    writeFileSync(join(dir, 'a.jsonl'), recs.map((r) => JSON.stringify(r)).join('\n'));
+    const r = await batch({ input: join(dir, 'a.jsonl'), output: join(dir, 'out'), format: 'both', merge: true, duplex: true });
+    expect(r.summary.ok).toBe(2);
+    expect(r.manifest.rows[0].files.map((f) => f.file)).toEqual([`${companies[0]}.pdf`, `${companies[0]}.docx`]);
+    expect(readFileSync(join(dir, 'out', `${companies[0]}.docx`)).subarray(0, 2).toString()).toBe('PK');
+    const merged = await PDFDocument.load(readFileSync(join(dir, 'out', 'merged.pdf')));
+    expect(merged.getPageCount()).toBe(4); // two one-page forms, each followed by a blank back
+    await expect(runBatch({ kind: 'application', input: join(dir, 'a.jsonl'), output: join(dir, 'x'), format: 'docx', merge: true })).rejects.toThrow(/--merge/);
+    await expect(runBatch({ kind: 'application', input: join(dir, 'a.jsonl'), output: join(dir, 'x'), format: 'odt' })).rejects.toThrow(/不支持的输出格式/);
+  });
+});
+
 describe('batch validation', () => {
   it('reports invalid rows with their row number and the field label, renders the others, exits non-zero', async () => {
     const dir = tmp();
