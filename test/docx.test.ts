@@ -187,6 +187,20 @@ describe('DOCX output for every kind', () => {
   });
 });
 
+describe('forms stay on one page', () => {
+  const tableSize = (bytes: Uint8Array) => Number(/w:styleId="BangbanTable"[\s\S]*?<w:sz w:val="(\d+)"/.exec(new PizZip(bytes).file('word/styles.xml')!.asText())![1]) / 2;
+  it('long values make the table text smaller, as in the PDF; ordinary ones keep 小四', async () => {
+    const kind = getKind('application');
+    const load = (f: string) => JSON.parse(readFileSync(join(fixturesDir, 'application', f), 'utf8'));
+    expect(tableSize(await renderDocx(kind, load('typical.json')))).toBe(12);
+    const long = await renderDocx(kind, load('long-values.json'));
+    expect(tableSize(long)).toBeLessThan(12);
+    const heights = (b: Uint8Array) => [...documentXml(b).matchAll(/w:trHeight w:val="(\d+)"/g)].map((m) => Number(m[1]));
+    const typical = heights(await renderDocx(kind, load('typical.json')));
+    heights(long).forEach((h, i) => expect(h).toBeLessThan(typical[i]));
+  });
+});
+
 describe('blank forms', () => {
   it('application: labels and empty boxes, no tags', async () => {
     const bytes = await renderDocument(getKind('application'), null, 'docx');

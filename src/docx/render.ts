@@ -13,6 +13,19 @@ import { displayView } from './view.js';
 import { applyFontNames } from './styles.js';
 import { tagError, templateError } from './errors.js';
 import { FIXED_DATE } from './package.js';
+import { fitToOnePage } from './fit.js';
+import { pageGeometry } from '../pdf/page.js';
+
+/** A form that would run onto a second page gets smaller table text, as the PDF does. */
+function fitForm(zip: PizZip): void {
+  const document = zip.file('word/document.xml');
+  const styles = zip.file('word/styles.xml');
+  if (!document || !styles) return;
+  const fitted = fitToOnePage(document.asText(), styles.asText(), pageGeometry('form'));
+  if (!fitted) return;
+  zip.file('word/document.xml', fitted.document);
+  zip.file('word/styles.xml', fitted.styles);
+}
 
 export interface DocxOptions {
   fonts?: FontConfig;
@@ -112,6 +125,7 @@ export async function renderDocx(kind: Kind, record: unknown | null, opts: DocxO
     throw templateError(e, t.name) ?? e;
   }
   const out = doc.getZip() as PizZip;
+  if (kind.def.page === 'form') fitForm(out);
   for (const f of Object.values(out.files)) f.date = FIXED_DATE;
   return out.generate({ type: 'uint8array', compression: 'DEFLATE' });
 }
