@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PizZip from 'pizzip';
@@ -184,6 +184,24 @@ describe('DOCX output for every kind', () => {
     expect(without).not.toContain('单位地址');
     expect(without).toContain('受托人：刘芳\n');
     expect(without).not.toContain('（）');
+  });
+});
+
+describe('the same wording as the PDF, for every fixture', () => {
+  const cases = allKinds().flatMap((kind) => {
+    const dir = join(fixturesDir, kind.name);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [kind.name, f] as const);
+  });
+  it.each(cases)('%s %s: every line of the PDF model is a paragraph of the DOCX', async (name, file) => {
+    const kind = getKind(name);
+    const record = JSON.parse(readFileSync(join(fixturesDir, name, file), 'utf8'));
+    const paragraphs = new Set(wordText(await renderDocx(kind, record)).split('\n'));
+    const lines = documentModel(kind, record).blocks.flatMap((b) =>
+      b.type === 'paragraph' || b.type === 'title' || b.type === 'docNumber' ? [b.spans] : b.type === 'list' ? b.items : b.type === 'signature' ? b.lines : [],
+    );
+    for (const spans of lines) expect(paragraphs).toContain(spans.map((s) => s.text).join('').replace(/\n/g, ''));
   });
 });
 
