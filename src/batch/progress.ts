@@ -30,9 +30,8 @@ export function barProgress(stream: NodeJS.WriteStream = process.stderr): Progre
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '{bar} {value}/{total} | {rate} 份/秒 | 剩余 {eta_formatted}',
+      format: '{bar} {value}/{total} | {rate} 份/秒 | 剩余 {left}',
       hideCursor: true,
-      etaBuffer: 50,
       fps: 5,
     },
     cliProgress.Presets.shades_classic,
@@ -41,10 +40,11 @@ export function barProgress(stream: NodeJS.WriteStream = process.stderr): Progre
   return {
     start(total) {
       rate = new Rate();
-      bar.start(total, 0, { rate: '0' });
+      bar.start(total, 0, { rate: '0', left: '—' });
     },
     update(done) {
-      bar.update(done, { rate: rate.perSecond(done).toFixed(1) });
+      const r = rate.perSecond(done);
+      bar.update(done, { rate: r.toFixed(1), left: duration(r > 0 ? (bar.getTotal() - done) / r : Infinity) });
     },
     stop() {
       bar.stop();
