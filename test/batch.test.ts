@@ -14,6 +14,8 @@ import { fixturesDir, packageRoot } from '../src/core/paths.js';
 import { runBatch, type BatchOptions } from '../src/batch/run.js';
 import { openSource } from '../src/batch/sources.js';
 import { columnPlan } from '../src/batch/columns.js';
+import { KindSchema } from '../src/core/schema.js';
+import type { Kind } from '../src/core/kind.js';
 import { readManifest, type ManifestRow } from '../src/batch/manifest.js';
 import { safeFileName, UniqueNames, compileNamePattern, MAX_NAME_BYTES } from '../src/batch/naming.js';
 import { templateSheets, writeTemplate } from '../src/batch/template.js';
@@ -94,6 +96,23 @@ describe('batch input', () => {
       for await (const r of s.rows()) records.push(r.record);
       expect(records, kind.name).toEqual([readJsonFile(join(fixturesDir, kind.def.demoFixture))]);
     }
+  });
+
+  it('disambiguates fields that share a title with their parent title, or else the dotted path', () => {
+    const schema = new KindSchema({
+      type: 'object',
+      properties: {
+        applicant: { title: '申请人', type: 'object', properties: { name: { title: '名称', type: 'string' } } },
+        agent: { title: '代理人', type: 'object', properties: { name: { title: '名称', type: 'string' }, phone: { title: '电话', type: 'string' } } },
+        a: { title: '甲', type: 'object', properties: { phone: { title: '电话', type: 'string' } } },
+        b: { title: '甲', type: 'object', properties: { phone: { title: '电话', type: 'string' } } },
+        copies: { title: '份数', type: 'integer' },
+      },
+    });
+    const plan = columnPlan({ schema } as unknown as Kind);
+    expect(plan.main.map((c) => c.header)).toEqual(['申请人·名称', '代理人·名称', '代理人·电话', 'a.phone', 'b.phone', '份数']);
+    expect(plan.main[0].aliases).toContain('applicant.name');
+    expect(plan.main[0].aliases).not.toContain('名称');
   });
 
   it('reads an xlsx whose list field comes from a second sheet keyed by 序号, numbers converted to integers', async () => {
