@@ -4,7 +4,7 @@ import type { FontConfig } from '../pdf/fonts.js';
 import { esc, R_NS, twips, W_NS } from './xml.js';
 import { stylesXml } from './styles.js';
 import { CHECKBOX_FONT } from './tags.js';
-import { LATIN_FONT } from './body.js';
+import { LATIN_FONT } from './table.js';
 
 /** Fixed dates, so the same template builds byte-identical files. */
 export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
