@@ -20,6 +20,7 @@ import { templateOf, matchKey } from '../parse/template.js';
 import type { TextItem } from '../parse/pdf.js';
 
 const FONT = 'STSong';
+const ONE_LINE = new Set(['credit-code', 'id-card', 'phone', 'date', 'date-minute']);
 
 /** Render a kind's form with fillable fields; a record pre-fills them (after validation). */
 export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfOptions = {}): Promise<Uint8Array> {
@@ -34,7 +35,10 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
   const doc = await PDFDocument.load(blank, { updateMetadata: false });
   const font = cjkFont(doc);
   const form = doc.getForm();
-  form.acroForm.dict.set(PDFName.of('DR'), doc.context.obj({ Font: { [FONT]: font } }));
+  // ZaDb and Helv too: readers that regenerate appearances look for them (checkboxes, Latin text)
+  const zadb = doc.context.register(doc.context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'ZapfDingbats' }));
+  const helv = doc.context.register(doc.context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica', Encoding: 'WinAnsiEncoding' }));
+  form.acroForm.dict.set(PDFName.of('DR'), doc.context.obj({ Font: { [FONT]: font, ZaDb: zadb, Helv: helv } }));
   form.acroForm.dict.set(PDFName.of('DA'), PDFString.of(`/${FONT} 0 Tf 0 g`));
   // Blank fields have nothing to draw; prefilled ones carry their own appearance. Readers draw what
   // users type with the DA font (STSong-Light), so appearances need not be regenerated.
@@ -58,13 +62,17 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
     }
     for (const pointer of v.slot.fields) {
       const rect = fieldRect(v);
-      const multiline = rect.height > 30;
-      const size = multiline ? Math.min(10.5, v.page.size) : Math.min(10.5, Math.max(6, rect.height * 0.62));
+      // codes, phones and dates stay on one line (auto-sized when typed); other text wraps in tall cells
+      const oneLine = ONE_LINE.has(kind.schema.at(pointer)?.format ?? '');
+      const multiline = !oneLine && rect.height > 30;
+      const value = record ? kind.schema.display(pointer, getAt(record, pointer)) : '';
+      const ems = [...value].reduce((a, c) => a + em(c), 0);
+      let size = multiline ? Math.min(10.5, v.page.size) : Math.min(10.5, Math.max(6, rect.height * 0.62));
+      if (oneLine && ems) size = Math.max(5, Math.min(size, (rect.width - 5) / ems));
       const tf = form.createTextField(pointerToDotted(pointer));
       if (multiline) tf.enableMultiline();
       tf.addToPage(page, { ...rect, borderWidth: 0, backgroundColor: undefined, borderColor: undefined });
-      tf.acroField.setDefaultAppearance(`/${FONT} ${size.toFixed(1)} Tf 0 g`);
-      const value = record ? kind.schema.display(pointer, getAt(record, pointer)) : '';
+      tf.acroField.setDefaultAppearance(`/${FONT} ${oneLine ? 0 : size.toFixed(1)} Tf 0 g`);
       if (value) prefill(doc, tf, value, rect, size, multiline, font);
       break; // one field per value cell
     }
