@@ -257,6 +257,7 @@ function table(ctx: Ctx, t: TableBlock): Content {
   return {
     table: {
       headerRows,
+      keepWithHeaderRows: headerRows ? 1 : undefined, // a header never stands alone at a page's foot
       dontBreakRows: true,
       widths,
       heights: (i: number) => ((i < headerRows ? 0 : t.heights?.[i - headerRows] ?? t.rowHeight ?? 0) * size) / 12,
