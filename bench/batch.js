@@ -3,7 +3,9 @@
 // @pdfme/generator (one thread, as its docs use it) in the same run as the reference.
 //
 // Run after `npm run build`:
-//   node bench/batch.js [--sizes 1000,10000] [--pdfme-sizes 1000] [--jobs N] [--write docs/batch.md]
+//   node bench/batch.js [--sizes 1000,10000] [--pdfme-sizes 1000] [--jobs N] [--pipeline 100000] [--write docs/batch.md]
+// --pipeline N runs N records from an .xlsx with a list sheet through the batch with a stub worker
+// (bench/batch-stub-worker.js) that writes a small file instead of rendering: the pipeline's own cost.
 // Each measurement runs in its own child process, so peak RSS is that run's alone.
 // Until the notice kind is registered it benchmarks application forms.
 import { spawnSync } from 'node:child_process';
@@ -32,14 +34,16 @@ async function subject() {
   return { kind: 'application', record: JSON.parse(readFileSync(join(root, 'fixtures/application/typical.json'), 'utf8')) };
 }
 
+function oneRecord(kind, base, i) {
+  const r = structuredClone(base);
+  r.applicant.name = `南阳市${COMPANIES[i % COMPANIES.length]}${i}`;
+  if (kind === 'notice') r.docNumber = `宛环审告〔2026〕${i}号`;
+  return r;
+}
+
 function records(kind, base, n) {
   const out = [];
-  for (let i = 1; i <= n; i++) {
-    const r = structuredClone(base);
-    r.applicant.name = `南阳市${COMPANIES[i % COMPANIES.length]}${i}`;
-    if (kind === 'notice') r.docNumber = `宛环审告〔2026〕${i}号`;
-    out.push(JSON.stringify(r));
-  }
+  for (let i = 1; i <= n; i++) out.push(JSON.stringify(oneRecord(kind, base, i)));
   return out.join('\n') + '\n';
 }
 
@@ -187,26 +191,66 @@ async function childPdfme(kind, input, out) {
   return { n: lines.length, failed: 0, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, pages, maxRssKb: process.resourceUsage().maxRSS };
 }
 
+/** The pipeline alone (stub worker): reading an xlsx with a list sheet, naming, hashing, manifest. */
+async function childPipeline(kind, input, out) {
+  const { runBatch } = await import(join(root, 'dist/batch/run.js'));
+  const t = performance.now();
+  const c0 = process.cpuUsage();
+  const r = await runBatch({ kind, input, output: out, force: true, workerFile: join(root, 'bench/batch-stub-worker.js') });
+  const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(c0);
+  return { n: r.summary.ok, failed: r.summary.invalid + r.summary.failed, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes: 0, pages: 0, maxRssKb: process.resourceUsage().maxRSS };
+}
+
+/** N records as the template lays them out: records sheet plus a list sheet, three items each. */
+async function writeXlsx(kind, base, n, file) {
+  const { default: ExcelJS } = await import('exceljs');
+  const { getKind } = await import(join(root, 'dist/kinds/index.js'));
+  const { templateSheets } = await import(join(root, 'dist/batch/template.js'));
+  const { columnPlan } = await import(join(root, 'dist/batch/columns.js'));
+  const k = getKind(kind);
+  const plan = columnPlan(k);
+  const sheets = templateSheets(k);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
+  const main = wb.addWorksheet(sheets[0].name);
+  main.addRow(['序号', ...sheets[0].columns.map((c) => c.header)]).commit();
+  const get = (o, pointer) => pointer.split('/').slice(1).reduce((x, p) => x?.[p], o);
+  const cell = (v) => (Array.isArray(v) ? v.join('、') : v);
+  for (let i = 1; i <= n; i++) {
+    const r = oneRecord(kind, base, i);
+    main.addRow([i, ...sheets[0].columns.map((c) => cell(get(r, c.pointer)))]).commit();
+  }
+  main.commit();
+  for (const [s, list] of sheets.slice(1).map((s) => [s, plan.lists.find((l) => l.title.startsWith(s.name) || s.name.startsWith(l.title))])) {
+    const ws = wb.addWorksheet(s.name);
+    ws.addRow(['序号', ...s.columns.map((c) => c.header)]).commit();
+    const items = (list && get(base, list.pointer)) || [];
+    for (let i = 1; i <= n; i++) for (let j = 0; j < 3; j++) if (items.length) ws.addRow([i, ...s.columns.map((c) => cell(get(items[j % items.length], c.pointer)))]).commit();
+    ws.commit();
+  }
+  await wb.commit();
+}
+
 // ---------------------------------------------------------------- orchestration
 
 if (args[0] === '--child') {
   const [, which, kind, input, out, jobs] = args;
-  const r = which === 'ours' ? await childOurs(kind, input, out, jobs) : await childPdfme(kind, input, out);
+  const r = which === 'ours' ? await childOurs(kind, input, out, jobs) : which === 'pipeline' ? await childPipeline(kind, input, out) : await childPdfme(kind, input, out);
   process.stdout.write(JSON.stringify(r) + '\n');
   process.exit(0);
 }
 
-const sizes = opt('--sizes', '1000,10000').split(',').map(Number);
+const sizes = opt('--sizes', '1000,10000').split(',').filter(Boolean).map(Number);
 const pdfmeSizes = opt('--pdfme-sizes', '1000').split(',').filter(Boolean).map(Number);
 const jobs = opt('--jobs', '');
+const pipeline = Number(opt('--pipeline', '0'));
 const writeTo = opt('--write', '');
 const { kind, record } = await subject();
 const dir = mkdtempSync(join(tmpdir(), 'bangban-bench-'));
 const results = [];
 const load0 = loadavg()[0];
 
-function run(which, n) {
-  const input = join(dir, `${n}.jsonl`);
+function run(which, n, input = join(dir, `${n}.jsonl`)) {
   if (!existsSync(input)) writeFileSync(input, records(kind, record, n));
   const out = join(dir, `${which}-${n}`);
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', which, kind, input, out, jobs], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -216,12 +260,17 @@ function run(which, n) {
   const row = { which, n, rate: r.n / r.seconds, msPer: (r.seconds * 1000) / r.n, cpuMsPer: (r.cpuSeconds * 1000) / r.n, bytesPer: r.bytes / r.n, peakMb: r.maxRssKb / 1024, pages: r.pages, seconds: r.seconds, failed: r.failed };
   results.push(row);
   console.log(
-    `${which === 'ours' ? 'bangban batch ' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each (CPU ${row.cpuMsPer.toFixed(1)} ms)  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
+    `${which === 'ours' ? 'bangban batch ' : which === 'pipeline' ? 'pipeline (stub)' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each (CPU ${row.cpuMsPer.toFixed(1)} ms)  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
   );
   return row;
 }
 
 console.log(`${kind}, ${cpus().length} cores (${cpus()[0]?.model ?? ''}), load average at start ${load0.toFixed(2)}`);
+if (pipeline) {
+  const xlsx = join(dir, `${pipeline}.xlsx`);
+  await writeXlsx(kind, record, pipeline, xlsx);
+  run('pipeline', pipeline, xlsx);
+}
 for (const n of pdfmeSizes) run('pdfme', n);
 for (const n of sizes) run('ours', n);
 const load1 = loadavg()[0];
@@ -239,7 +288,7 @@ if (writeTo) {
     '| generator | notices | per second | ms per notice (wall) | CPU ms per notice | KB per notice | peak RSS |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
-      (r) => `| ${r.which === 'ours' ? 'bangban batch' : '@pdfme/generator, 1 thread'} | ${r.n.toLocaleString('en')} | ${r.rate.toFixed(1)} | ${r.msPer.toFixed(1)} | ${r.cpuMsPer.toFixed(1)} | ${(r.bytesPer / 1024).toFixed(1)} | ${r.peakMb.toFixed(0)} MB |`,
+      (r) => `| ${r.which === 'ours' ? 'bangban batch' : r.which === 'pipeline' ? 'pipeline only (xlsx + list sheet, stub worker)' : '@pdfme/generator, 1 thread'} | ${r.n.toLocaleString('en')} | ${r.rate.toFixed(1)} | ${r.msPer.toFixed(1)} | ${r.cpuMsPer.toFixed(1)} | ${(r.bytesPer / 1024).toFixed(1)} | ${r.peakMb.toFixed(0)} MB |`,
     ),
     '',
     `bangban / pdfme: ${pdfmeRate ? (best / pdfmeRate).toFixed(1) : '—'}×.`,

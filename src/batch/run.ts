@@ -39,6 +39,8 @@ export interface BatchOptions {
   progress?: Progress;
   /** Aborting stops feeding new rows; rows in flight finish and the manifest is written. */
   signal?: AbortSignal;
+  /** Another worker module (benchmarks of the pipeline alone); default: the renderer, worker.js. */
+  workerFile?: string;
 }
 
 export interface BatchResult {
@@ -145,7 +147,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   let problemCount = 0;
   let done = 0;
 
-  const pool = new Piscina({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS });
+  const pool = new Piscina({ filename: o.workerFile ?? workerFile(), minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS });
   const inflight = new Set<Promise<void>>();
   const limit = jobs * 4;
   const pending = new Map<number, ManifestRow>();
