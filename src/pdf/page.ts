@@ -18,7 +18,7 @@ export interface PageGeometry {
   pitch: number;
   /** pdfmake line-height factor for table text. */
   tableLineHeight: number;
-  /** Tracking in points that puts `charsPerLine` body characters on one line (0 for forms). */
+  /** Tracking in points that puts 28 body characters on a line of the official page (0 for forms). */
   characterSpacing: number;
 }
 
@@ -30,9 +30,10 @@ export const NATURAL_LINE = 1.437;
 
 /**
  * GB/T 9704-2012: A4, top 37 mm, left 28 mm, text block 156 × 225 mm, 22 lines of 28 characters in
- * 3号 (16 pt), so a line pitch of 225 mm / 22 ≈ 28.95 pt. Forms (attachments) use the same block.
+ * 3号 (16 pt), so a line pitch of 225 mm / 22 ≈ 28.99 pt. Forms (attachments) use the same width.
+ * `naturalLine` is the body font's line height per point of size; `squeeze` < 1 tightens the
+ * official pitch (only to keep a signature or a receipt off a page of its own).
  */
-/** `squeeze` < 1 tightens the official line pitch (only to keep a signature off a page of its own). */
 export function pageGeometry(style: PageStyle, naturalLine = NATURAL_LINE, squeeze = 1): PageGeometry {
   const margins: [number, number, number, number] = [28 * MM, 37 * MM, 26 * MM, 35 * MM];
   const contentWidth = 156 * MM;
