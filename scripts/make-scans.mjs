@@ -13,6 +13,8 @@
 //   200-hand     200 dpi, values in a handwriting-style font (Ma Shan Zheng) on the printed form,
 //                hand-drawn ticks instead of √, a red seal over the applicant's name, ±1.5°, JPEG 80
 //   pdf-200      an image-only PDF holding a 200 dpi JPEG scan
+//   small-hand, small-turned, small-pdf: 150 dpi, little noise — the committed test fixtures
+//                (node scripts/make-scans.mjs --out out/fixture-scans --records 7 --conditions small-hand,small-turned,small-pdf)
 // Writes <out>/<condition>/<name>.{jpg,pdf} and <name>.truth.json (the record).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, mkdtempSync } from 'node:fs';
@@ -113,9 +115,29 @@ async function raster(pdf, dpi, tag) {
 }
 
 const require = createRequire(import.meta.url);
+/**
+ * The handwriting-style font with the body font's vertical metrics (hhea, OS/2), so lines are as high
+ * as in the printed form and every value lands in its cell at the same place.
+ */
+let handFile;
 const handFonts = () => {
   const f = defaultFonts();
-  f.body = { file: resolve(dirname(require.resolve('@expo-google-fonts/ma-shan-zheng/package.json')), '400Regular', 'MaShanZheng_400Regular.ttf'), name: 'Ma Shan Zheng' };
+  if (!handFile) {
+    const hand = readFileSync(resolve(dirname(require.resolve('@expo-google-fonts/ma-shan-zheng/package.json')), '400Regular', 'MaShanZheng_400Regular.ttf'));
+    const body = readFileSync(f.body.file);
+    const tables = (b) => {
+      const t = {};
+      for (let i = 0; i < b.readUInt16BE(4); i++) t[b.toString('latin1', 12 + i * 16, 16 + i * 16)] = b.readUInt32BE(20 + i * 16);
+      return t;
+    };
+    const th = tables(hand),
+      tb = tables(body);
+    for (const o of [4, 6, 8]) hand.writeInt16BE(body.readInt16BE(tb.hhea + o), th.hhea + o);
+    for (const o of [68, 70, 72, 74, 76]) hand.writeUInt16BE(body.readUInt16BE(tb['OS/2'] + o), th['OS/2'] + o);
+    handFile = join(tmp, 'hand.ttf');
+    writeFileSync(handFile, hand);
+  }
+  f.body = { file: handFile, name: 'Ma Shan Zheng' };
   return f;
 };
 
@@ -126,13 +148,13 @@ const handFonts = () => {
  */
 async function handFilled(rec, dpi) {
   const noTicks = { ...rec, services: [] };
-  const [A, A0, B] = await Promise.all([
-    modelToPdf(kind, withoutHints(documentModel(kind, noTicks)), { fonts: handFonts() }).then((p) => raster(p, dpi, 'A')),
-    modelToPdf(kind, withoutHints(documentModel(kind, null)), { fonts: handFonts() }).then((p) => raster(p, dpi, 'A0')),
-    renderPdf(kind, null).then((p) => raster(p, dpi, 'B')),
-  ]);
+  // One after another: pdfmake's fonts are global, so renders with different fonts must not overlap.
+  const A = await raster(await modelToPdf(kind, withoutHints(documentModel(kind, noTicks)), { fonts: handFonts() }), dpi, 'A');
+  const A0 = await raster(await modelToPdf(kind, withoutHints(documentModel(kind, null)), { fonts: handFonts() }), dpi, 'A0');
+  const B = await raster(await renderPdf(kind, null), dpi, 'B');
   // Where the ticks go: the √ of the normal rendering, compared with its no-tick rendering.
-  const [T, T0] = await Promise.all([renderPdf(kind, rec).then((p) => raster(p, dpi, 'T')), renderPdf(kind, noTicks).then((p) => raster(p, dpi, 'T0'))]);
+  const T = await raster(await renderPdf(kind, rec), dpi, 'T');
+  const T0 = await raster(await renderPdf(kind, noTicks), dpi, 'T0');
   const out = new Uint8Array(B.data);
   for (let i = 0; i < out.length; i++) if (A0.data[i] > 200 && A.data[i] < out[i]) out[i] = A.data[i];
   const ticks = blobs(T, T0);
@@ -232,6 +254,10 @@ const COND = {
   '200-turned': () => ({ dpi: 200, angle: (rand() * 2 - 1), quarter: pick([90, 180, 270]), noise: 6, quality: 85 }),
   '200-hand': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 80, hand: true }),
   'pdf-200': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 75, pdf: true }),
+  // Small files for the committed test fixtures (fixtures/scans/): 150 dpi, little noise.
+  'small-hand': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, hand: true }),
+  'small-turned': () => ({ dpi: 150, angle: (rand() * 2 - 1), quarter: 180, noise: 3, quality: 70 }),
+  'small-pdf': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, pdf: true }),
 };
 
 const list = records();

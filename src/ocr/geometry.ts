@@ -64,7 +64,12 @@ export function findRules(bin: Uint8Array, width: number, height: number, minLen
   const t = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) t[x * height + y] = bin[y * width + x];
   const v = runs(t, height, width, minLen, true).map(([pos, a, b]) => ({ x0: pos, y0: a, x1: pos, y1: b }));
-  return { h, v };
+  // Table lines meet other lines; a stray stroke (a long handwritten dash, a seal's edge) does not.
+  const tol = Math.max(4, minLen / 8);
+  const meetsV = (r: Rule) => v.some((q) => q.y0 - tol <= r.y0 && q.y1 + tol >= r.y0 && ((Math.abs(q.x0 - r.x0) <= tol || Math.abs(q.x0 - r.x1) <= tol) || (q.x0 > r.x0 && q.x0 < r.x1)));
+  const meetsH = (r: Rule) => h.some((q) => q.x0 - tol <= r.x0 && q.x1 + tol >= r.x0 && ((Math.abs(q.y0 - r.y0) <= tol || Math.abs(q.y0 - r.y1) <= tol) || (q.y0 > r.y0 && q.y0 < r.y1)));
+  const long = minLen * 4;
+  return { h: h.filter((r) => r.x1 - r.x0 >= long || meetsV(r)), v: v.filter((r) => r.y1 - r.y0 >= long || meetsH(r)) };
 }
 
 /** Per line of the (possibly transposed) image: runs ≥ minLen allowing small gaps, then merged across neighbouring lines. */

@@ -66,16 +66,44 @@ function toRgb(data: Uint8Array, width: number, height: number, channels: number
  */
 export function dropRed(img: Rgb): Gray {
   const { width, height, data } = img;
-  const out = new Uint8Array(width * height);
-  for (let i = 0, n = width * height; i < n; i++) {
-    const r = data[i * 3],
-      g = data[i * 3 + 1],
-      b = data[i * 3 + 2];
-    const lum = (r * 299 + g * 587 + b * 114) / 1000;
-    // Reddish: red clearly above both other channels. Such a pixel counts as paper.
-    if (r > 100 && r - g > 35 && r - b > 25) out[i] = 255;
-    else out[i] = lum;
-  }
+  const n = width * height;
+  // Redness: how far red stands above the other two channels, smoothed over 3×3 pixels (JPEG keeps
+  // colour at half resolution, so a thin red stroke comes out pinkish grey).
+  const red = new Int16Array(n);
+  for (let i = 0; i < n; i++) red[i] = data[i * 3] - Math.max(data[i * 3 + 1], data[i * 3 + 2]);
+  const out = new Uint8Array(n);
+  const dropped = new Uint8Array(n);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const lum = (data[i * 3] * 299 + data[i * 3 + 1] * 587 + data[i * 3 + 2] * 114) / 1000;
+      out[i] = lum;
+      if (lum < 60 || lum > 235) continue; // black ink stays black, even under a seal
+      let sum = 0,
+        cnt = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          sum += red[yy * width + xx];
+          cnt++;
+        }
+      }
+      const r = Math.max(red[i], sum / cnt);
+      if (r > 12 && r > 0.12 * (255 - lum)) {
+        out[i] = 255;
+        dropped[i] = 1;
+      }
+    }
+  // The grey rims of red strokes go too: light pixels touching a dropped one.
+  for (let y = 1; y < height - 1; y++)
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      if (dropped[i] || out[i] < 110 || out[i] > 235) continue;
+      if (dropped[i - 1] || dropped[i + 1] || dropped[i - width] || dropped[i + width]) out[i] = 255;
+    }
   return { width, height, data: out };
 }
 

@@ -145,7 +145,10 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
       cy = (y0 + y1) / 2;
     const side = Math.max(x1 - x0, y1 - y0);
     if (Math.abs(x1 - x0 - (y1 - y0)) > side * 0.2) continue;
-    const asChar = lines.some((l) => cy > l.box[1] && cy < l.box[3] && l.chars.some((c) => !MARKS.test(c.ch) && Math.abs((c.x0 + c.x1) / 2 - cx) < side * 0.8));
+    // …unless it opens its line: a box before an option, read as 口 or ■.
+    const asChar = lines.some(
+      (l) => cy > l.box[1] && cy < l.box[3] && !(x0 - l.box[0] < (l.box[3] - l.box[1]) * 0.6 && BOXLIKE.test(l.chars[0]?.ch ?? '')) && l.chars.some((c) => !MARKS.test(c.ch) && Math.abs((c.x0 + c.x1) / 2 - cx) < side * 0.8),
+    );
     if (asChar) continue;
     checkboxes.push({ box: s.box, fill: s.fill, ...markState(s.fill) });
   }
@@ -221,6 +224,7 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
   if (cs.length < 2 || rs.length < 2) return undefined;
   // The pair of columns and of rows farthest apart within a plausible box size.
   let best: [number, number, number, number] | undefined;
+  let bestScore = 0;
   for (const a of cs)
     for (const b of cs) {
       const d = b - a;
@@ -229,7 +233,11 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
         for (const e of rs) {
           const dy = e - c;
           if (dy < d * 0.75 || dy > d * 1.3) continue;
-          if (!best || b - a + e - c > best[2] - best[0] + best[3] - best[1]) best = [a, c, b, e];
+          const score = cols[a] + cols[b] + rows[c] + rows[e];
+          if (!best || score > bestScore) {
+            best = [a, c, b, e];
+            bestScore = score;
+          }
         }
     }
   if (!best) return undefined;

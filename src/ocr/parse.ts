@@ -59,7 +59,10 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   };
   const lines: OcrLine[] = [];
   for (const l of page.lines) {
-    const m = LEADING_MARKS.exec(l.text);
+    // A box at the start of a line, read as 口: the pixels say what it is.
+    const h = l.box[3] - l.box[1];
+    const boxed = page.checkboxes.some((c) => c.box[0] - l.box[0] < h * 0.6 && c.box[2] > l.box[0] && c.box[1] < (l.box[1] + l.box[3]) / 2 && c.box[3] > (l.box[1] + l.box[3]) / 2);
+    const m = (boxed ? /^[■□☐☑☒√✓✔▢▣⊠◻◼▪▫口囗]+/u : LEADING_MARKS).exec(l.text);
     if (m && m[0].length < l.text.length) {
       const cut = l.chars[m[0].length];
       const box: Box = [cut ? cut.x0 : l.box[0], l.box[1], l.box[2], l.box[3]];
@@ -175,6 +178,9 @@ function chinesePunctuation(s: string): string {
     .replace(new RegExp(`(?<=[${CJK}]);`, 'g'), '；');
 }
 
+/** Characters of the credit-code alphabet that handwriting and OCR confuse. */
+const LOOKALIKE: Record<string, string[]> = { '0': ['D', 'Q', '8'], '1': ['7', 'L', 'T'], '2': ['Z', '7'], '3': ['8'], '4': ['A', '9'], '5': ['6', '3'], '6': ['G', '5', 'b'], '7': ['1', 'T'], '8': ['B', '3', '0'], '9': ['4', 'Q'], A: ['4'], B: ['8'], D: ['0'], G: ['6'], J: ['T', '1'], L: ['1'], M: ['N', 'W'], N: ['M', 'H'], Q: ['0', '9'], T: ['J', '7', '1'], U: ['W', 'Y'], W: ['M', 'U'], X: ['Y', 'K'], Y: ['X', 'U'], H: ['N'], K: ['X'], P: ['R'], R: ['P'] };
+
 const DIGITLIKE: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', Z: '2', z: '2', S: '5', s: '5', B: '8', G: '6', g: '9' };
 
 /** Corrections for what OCR confuses, by the field's format; text of other fields gets Chinese punctuation. */
@@ -186,7 +192,15 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
       if (!checkCreditCode(v)) return v;
       // The code alphabet has no I, O, Z, S, V: those are digits misread.
       const fixed = v.replace(/[IOZSV]/g, (c) => ({ I: '1', O: '0', Z: '2', S: '5', V: 'U' })[c] ?? c);
-      return checkCreditCode(fixed) ? v : fixed;
+      if (!checkCreditCode(fixed)) return fixed;
+      // One character confused with a look-alike: the check character tells which, if only one fits.
+      const fits = new Set<string>();
+      for (let i = 0; i < fixed.length; i++)
+        for (const alt of LOOKALIKE[fixed[i]] ?? []) {
+          const c = fixed.slice(0, i) + alt + fixed.slice(i + 1);
+          if (!checkCreditCode(c)) fits.add(c);
+        }
+      return fits.size === 1 ? [...fits][0] : v;
     }
     case 'phone':
     case 'date':
