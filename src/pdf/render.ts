@@ -225,12 +225,7 @@ function block(ctx: Ctx, b: Block): Content {
     case 'list':
       return { stack: b.items.map((it) => ({ text: inlines(ctx, it, 'body'), leadingIndent: (geo.bodySize + geo.characterSpacing) * 2, alignment: 'justify' }) as Content) };
     case 'signature':
-      // GB/T 9704: the date right-aligned four characters in, the issuer centred on it above.
-      return {
-        columns: [{ width: '*', text: '' }, { width: 'auto', stack: b.lines.map((l) => ({ text: inlines(ctx, l, 'body'), alignment: 'center' }) as Content) }],
-        margin: [0, geo.pitch, (geo.bodySize + geo.characterSpacing) * 4, 0],
-        unbreakable: !geo.pageNumbers, // official pages keep it together through pageBreakBefore
-      } as Content;
+      return { stack: signatureLines(ctx, b.lines), margin: [0, geo.pitch, 0, 0], unbreakable: !geo.pageNumbers /* official pages: pageBreakBefore */ } as Content;
     case 'cutLine':
       return {
         margin: [0, geo.bodySize * 0.5, 0, 2],
@@ -242,6 +237,24 @@ function block(ctx: Ctx, b: Block): Content {
     case 'table':
       return table(ctx, b);
   }
+}
+
+/**
+ * GB/T 9704 7.3.5.1: the date (last line) ends four characters from the right edge; the lines
+ * above it (the issuer) are centred on the date, moved left only as far as needed to stay inside.
+ */
+function signatureLines(ctx: Ctx, lines: Span[][]): Content[] {
+  const { geo } = ctx;
+  const ch = geo.bodySize + geo.characterSpacing;
+  const font = fontFor(ctx.fonts.body.file);
+  const width = (l: Span[]) => l.reduce((w, s) => w + textWidth(font, s.text, geo.bodySize) + geo.characterSpacing * [...s.text].length, 0);
+  const date = lines[lines.length - 1] ?? [];
+  const centre = geo.contentWidth - 4 * ch - width(date) / 2;
+  return lines.map((l) => {
+    const w = Math.min(width(l), geo.contentWidth);
+    const left = Math.max(0, Math.min(centre - w / 2, geo.contentWidth - w));
+    return { text: inlines(ctx, l, 'body'), alignment: 'left', margin: [left, 0, 0, 0] } as Content;
+  });
 }
 
 const PAD = 4;
