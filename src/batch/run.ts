@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { getKind } from '../kinds/index.js';
 import { UserError, type Issue } from '../core/errors.js';
-import { packageRoot } from '../core/paths.js';
+import { packageRoot, templatesDir } from '../core/paths.js';
 import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { openSource } from './sources.js';
@@ -99,7 +99,27 @@ function optionsHash(kindName: string, formats: string[], fontsPath: string | un
     const st = statSync(f.file);
     return [f.file, f.name, st.size, st.mtimeMs];
   });
-  return hash(JSON.stringify({ tool: packageVersion(), kind: kindName, schema: kind.schema.schema, formats, fontFiles }));
+  return hash(JSON.stringify({ tool: packageVersion(), program: programFingerprint(), kind: kindName, schema: kind.schema.schema, formats, fontFiles }));
+}
+
+/**
+ * The compiled program and the document templates (an office may reword templates/*.hbs): when
+ * either changes, earlier outputs are not current any more. Content, not dates, so a rebuild of the
+ * same code keeps them.
+ */
+function programFingerprint(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string, filter: (f: string) => boolean) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path, filter);
+      else if (filter(e.name)) h.update(relative(packageRoot, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(join(packageRoot, 'dist'), (f) => f.endsWith('.js'));
+  walk(templatesDir, () => true);
+  return h.digest('hex');
 }
 
 /** Whether the files a previous run recorded are still there, whole and unchanged. */
