@@ -408,6 +408,18 @@ describe('template and progress', () => {
     expect(existsSync(file)).toBe(true);
   });
 
+  it('writes a CSV template plus one CSV per list, which read back (--items) as the demo record', async () => {
+    const kind = getKind('roster');
+    const dir = tmp();
+    const files = await writeTemplate(kind, join(dir, 'r.csv'));
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['r.csv', 'r-科室及人员.csv']);
+    expect(readFileSync(files[1], 'utf8')).toMatch(/^\uFEFF序号,科室,人员\r?\n1,行政审批服务科,李锦锦、李智斌、李广佳、丁选香/);
+    const s = await openSource(kind, files[0], [files[1]]);
+    const records: unknown[] = [];
+    for await (const r of s.rows()) records.push(r.record);
+    expect(records).toEqual([readJsonFile(join(fixturesDir, kind.def.demoFixture))]);
+  });
+
   it('prints plain progress lines when not on a terminal', () => {
     const lines: string[] = [];
     const p = lineProgress((s) => lines.push(s), 0);
