@@ -81,6 +81,11 @@ describe('batch input', () => {
     expect((plain.records[0] as any).services).toEqual(typical.services);
     expect(await read(files.bom)).toEqual(plain);
     expect(await read(files.gb)).toEqual(plain);
+    // Excel's “Unicode text”: UTF-16LE with BOM, tab-separated
+    const utf16 = join(dir, 'u16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(stringify([applicationRows(3).header, ...applicationRows(3).rows], { delimiter: '\t' }), 'utf-16le')]));
+    expect(await detectEncoding(utf16)).toBe('utf-16le');
+    expect(await read(utf16)).toEqual(plain);
 
     const r = await batch({ input: files.gb, output: join(dir, 'out') });
     expect(r.summary.ok).toBe(3);
