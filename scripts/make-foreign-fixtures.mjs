@@ -4,6 +4,8 @@
  * - application-chromium.pdf: an HTML version of 附件2, as an applicant's web page would print it,
  *   printed by headless Chromium. Narrow label cells wrap, boxes are ☑/☐, digits full-width, the date
  *   2026.03.02 and the time 14时40分.
+ * - application-chromium-2.pdf: the same page with ■/□ boxes, long values that wrap, spaces inside
+ *   names (司马 晓东, 丁 选 香), a full-width 400 number and 2026年12月31日 9:05.
  * - application-libreoffice.pdf: bangban's own DOCX of the form, exported by LibreOffice.
  * Needs: npm run build; apt-get install -y chromium libreoffice-writer-nogui
  * The expected records are fixtures/foreign/*.expected.json (free text keeps full-width digits as
@@ -54,6 +56,32 @@ execFileSync('chromium', [
 ], { stdio: 'inherit' });
 const typical = JSON.parse(readFileSync(new URL('../fixtures/application/typical.json', import.meta.url), 'utf8'));
 writeFileSync(join(out, 'application-chromium.expected.json'), JSON.stringify({ ...typical, applicant: { ...typical.applicant, address: '南阳市宛城区仲景路１０８８号（高新技术产业开发区北区）' } }, null, 2) + '\n');
+
+// --- a second web page: ■/□ boxes, wrapped long values, ordinary spaces in names, landline in full width
+const landline = JSON.parse(readFileSync(new URL('../fixtures/application/long-values.json', import.meta.url), 'utf8'));
+const sq = (on) => (on ? '■' : '□');
+const ticked2 = ['大厅综合窗口受理', '邮寄送达办理结果', '事前辅导'];
+const html2 = html
+  .replace('南阳市宛城区绿源环保科技有限公司<span', `${landline.applicant.name}<span`)
+  .replace('南阳市宛城区仲景路１０８８号（高新技术产业开发区北区）', landline.applicant.address)
+  .replace('张　伟', '欧阳明远')
+  .replace('９１４１１３００ＭＡ４４ＡＢＣＤ５Ｊ', '１２４１１３００４１６００１２３４Ａ')
+  .replace('刘 芳<span', '司马 晓东<span')
+  .replace('１３８３７７１２３４５', '４００－１２３－４５６７')
+  .replace('建设项目环境影响报告表审批', landline.serviceItem)
+  .replace('环境影响评价文件编制辅导', landline.guidanceItem)
+  .replace(/☑|☐/g, '')
+  .replace(services.map((s) => `${s}`).join('&nbsp;&nbsp; '), services.map((s) => `${sq(ticked2.includes(s))} ${s}`).join('&nbsp;&nbsp; '))
+  .replace('2026.03.02', '2026-12-31')
+  .replace('李智斌<span', '丁 选 香<span')
+  .replace('2026-03-02 14时40分', '2026年12月31日 9:05');
+writeFileSync(join(tmp, 'application-2.html'), html2);
+copyFileSync(join(tmp, 'application-2.html'), join(out, 'application-chromium-2.html'));
+execFileSync('chromium', [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, '--no-pdf-header-footer', `--print-to-pdf=${join(out, 'application-chromium-2.pdf')}`, `file://${join(tmp, 'application-2.html')}`,
+], { stdio: 'inherit' });
+writeFileSync(join(out, 'application-chromium-2.expected.json'), JSON.stringify({ ...landline, services: ticked2 }, null, 2) + '\n');
 
 // --- bangban's DOCX exported by LibreOffice -------------------------------------------------
 const kind = getKind('application');
