@@ -4,6 +4,9 @@ import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
 import { getKind, renderDocument } from '../src/index.js';
 import { parseForm } from '../src/parse/index.js';
 import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
+import fc from 'fast-check';
+import { getAt, pointerToDotted } from '../src/core/pointer.js';
+import { applicationRecord } from './helpers/parse-records.js';
 
 const kind = getKind('application');
 const typical = JSON.parse(readFileSync('fixtures/application/typical.json', 'utf8'));
@@ -55,5 +58,26 @@ describe('fillable application form', () => {
     const r = await parseForm(await renderDocument(kind, null, 'pdf', { fillable: true }));
     expect(r.valid).toBe(false);
     expect(r.errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('fillable form: any record typed in by pdf-lib parses back', () => {
+  it('round trip over generated records', async () => {
+    const blank = await renderDocument(kind, null, 'pdf', { fillable: true });
+    await fc.assert(
+      fc.asyncProperty(applicationRecord, async (rec) => {
+        const doc = await PDFDocument.load(blank);
+        const form = doc.getForm();
+        for (const l of kind.schema.leaves()) {
+          const v = getAt(rec, l.pointer);
+          if (typeof v === 'string') form.getTextField(pointerToDotted(l.pointer)).setText(kind.schema.display(l.pointer, v));
+        }
+        for (const o of (rec.services as string[]) ?? []) form.getCheckBox(`services.${o}`).check();
+        const r = await parseForm(await doc.save({ updateFieldAppearances: false }));
+        expect(r.source).toBe('fields');
+        expect(r.record).toEqual(rec);
+      }),
+      { numRuns: 25, seed: 7, endOnFailure: true },
+    );
   });
 });
