@@ -6,6 +6,8 @@ import { PDFDocument, PDFName, PDFHexString, PDFString, StandardFonts } from 'pd
 import { getKind, renderPdf, validateRecord } from '../src/index.js';
 import { parseForm, ParseFailure } from '../src/parse/index.js';
 import { parseDate, parseDateTime, personName, normaliseValue } from '../src/parse/normalize.js';
+import { ticked, splitItems } from '../src/parse/read.js';
+import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
 import { applicationRecord } from './helpers/parse-records.js';
 
 const kind = getKind('application');
@@ -69,6 +71,18 @@ describe('parse: normalising values', () => {
   it('dates and times in the forms people write them', () => {
     for (const s of ['2026年3月2日', '2026.03.02', '2026-03-02', '2026/3/2', '2026 年 3 月 2 日']) expect(parseDate(s)).toBe('2026-03-02');
     for (const s of ['2026年3月2日 14:40', '2026-03-02 14时40分', '2026-03-02T14:40', '2026.3.2 14：40']) expect(parseDateTime(s)).toBe('2026-03-02T14:40');
+  });
+  it('ticked boxes however they print: √, ☑/☐, ■/□, [x], Word symbol fonts', () => {
+    const o = [...SERVICE_OPTIONS];
+    expect(ticked('√ 大厅综合窗口受理  大厅综合窗口办结领证 上门送达办理结果 邮寄送达办理结果 √ 事前辅导', o)).toEqual(['大厅综合窗口受理', '事前辅导']);
+    expect(ticked('☐大厅综合窗口受理 ☑大厅综合窗口办结领证 ☐上门送达办理\n结果 ☑邮寄送达办理结果 ☐事前辅导', o)).toEqual(['大厅综合窗口办结领证', '邮寄送达办理结果']);
+    expect(ticked('■ 大厅综合窗口受理 □ 大厅综合窗口办结领证 □ 上门送达办理结果 □ 邮寄送达办理结果 ■ 事前辅导', o)).toEqual(['大厅综合窗口受理', '事前辅导']);
+    expect(ticked('[x]大厅综合窗口受理 [ ]大厅综合窗口办结领证 [ ]上门送达办理结果 [ ]邮寄送达办理结果 [ ]事前辅导', o)).toEqual(['大厅综合窗口受理']);
+    expect(ticked('\uF0FE大厅综合窗口受理 \uF0A8大厅综合窗口办结领证 \uF0A8上门送达办理结果 \uF0A8邮寄送达办理结果 \uF0A8事前辅导', o)).toEqual(['大厅综合窗口受理']);
+  });
+  it('list items printed one per line, numbered or bulleted, wrapped lines joined', () => {
+    expect(splitItems('1. 代为提交申请材料\n2. 代为参加专家评审会、现场\n勘察\n3、无转委托权')).toEqual(['代为提交申请材料', '代为参加专家评审会、现场勘察', '无转委托权']);
+    expect(splitItems('（1）甲\n（2）乙')).toEqual(['甲', '乙']);
   });
   it('names lose alignment spaces, codes and phones fold full-width digits', () => {
     expect(personName('王　玉')).toBe('王玉');

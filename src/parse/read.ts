@@ -91,7 +91,8 @@ function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell;
   return found;
 }
 
-const TICK = /[√✓✔☑☒■▣●◉✗✘×xX]/;
+/** Marks of a ticked box: √ ✓ ☑ ■ …, and Word symbol-font boxes (Wingdings þ, Wingdings 2 R/S) as private-use characters. */
+const TICK = /[√✓✔☑☒■▣●◉✗✘×xX\uF0FE\uF0FD\uF052\uF053]/;
 
 /** A value cell found on the page: the cell to the right of its label. */
 export interface LocatedValue {
