@@ -62,10 +62,11 @@ export interface OcrOptions {
 }
 
 const A4_WIDTH_IN = 8.27;
+/** Long side of the image the text detector sees. */
+const DET_SIDE = 1344;
 
-/** Turn a page upright: quarter turns from text-box shapes, then 0/180 from PaddleOCR's direction classifier. */
-async function orientation(g: Gray): Promise<number> {
-  const boxes = (await detect(g, 960)).map((b) => b.box);
+/** Quarter turns from text-box shapes: lines of a page on its side stand upright. */
+function onItsSide(boxes: Box[]): boolean {
   let wide = 0,
     tall = 0;
   for (const [x0, y0, x1, y1] of boxes) {
@@ -74,16 +75,15 @@ async function orientation(g: Gray): Promise<number> {
     if (w > h * 1.5) wide += w * h;
     else if (h > w * 1.5) tall += w * h;
   }
-  let q = tall > wide ? 1 : 0;
-  const r = rotate90(g, q);
-  const turned = boxes.map(([x0, y0, x1, y1]): Box => (q ? [g.height - y1, x0, g.height - y0, x1] : [x0, y0, x1, y1]));
-  const lines = turned.filter(([x0, y0, x1, y1]) => x1 - x0 > (y1 - y0) * 2.5).sort((a, b) => b[2] - b[0] - (a[2] - a[0])).slice(0, 12);
-  if (lines.length) {
-    const p = await upsideDown(lines.map((b) => crop(r, b[0], b[1], b[2], b[3])));
-    const mean = p.reduce((a, v) => a + v, 0) / p.length;
-    if (mean > 0.5) q += 2;
-  }
-  return q % 4;
+  return tall > wide;
+}
+
+/** 0/180 from PaddleOCR's direction classifier over the widest lines. */
+async function upsideDownPage(g: Gray, boxes: Box[]): Promise<boolean> {
+  const lines = boxes.filter(([x0, y0, x1, y1]) => x1 - x0 > (y1 - y0) * 2.5).sort((a, b) => b[2] - b[0] - (a[2] - a[0])).slice(0, 12);
+  if (!lines.length) return false;
+  const p = await upsideDown(lines.map((b) => crop(g, b[0], b[1], b[2], b[3])));
+  return p.reduce((a, v) => a + v, 0) / p.length > 0.5;
 }
 
 /** OCR one decoded page image. */
@@ -91,32 +91,44 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const t0 = performance.now();
   const lap = timer();
   let g = dropRed(rgb);
-  const q = opts.rotation !== undefined ? opts.rotation / 90 : await orientation(g);
-  lap('orientation');
-  g = rotate90(g, q);
+  let q = opts.rotation !== undefined ? opts.rotation / 90 : 0;
+  if (q) g = rotate90(g, q);
   let bin = binarize(g);
+  // Deskew first: ruled lines and text rows are straight in every quarter turn alike.
   let skew = 0;
   if (!opts.noDeskew) {
     skew = skewAngle(bin, g.width, g.height);
-    if (Math.abs(skew) >= 0.05) {
-      g = rotateSmall(g, skew);
-      bin = binarize(g);
-    }
+    if (Math.abs(skew) >= 0.05) g = rotateSmall(g, skew);
   }
   lap('deskew');
+  const side = opts.detSide ?? DET_SIDE;
+  let boxes = (await detect(g, side)).map((d) => d.box);
+  lap('detect');
+  if (opts.rotation === undefined) {
+    if (onItsSide(boxes)) {
+      g = rotate90(g, 1);
+      q = 1;
+      boxes = (await detect(g, side)).map((d) => d.box);
+    }
+    if (await upsideDownPage(g, boxes)) {
+      g = rotate90(g, 2);
+      q += 2;
+      const { width: W, height: H } = g;
+      boxes = boxes.map(([x0, y0, x1, y1]): Box => [W - x1, H - y1, W - x0, H - y0]);
+    }
+    lap('orientation');
+  }
+  bin = binarize(g);
   const { width, height } = g;
-  const dpi = rgb.dpi ? rgb.dpi : (Math.min(width, height) / A4_WIDTH_IN);
+  const dpi = rgb.dpi ? rgb.dpi : Math.min(width, height) / A4_WIDTH_IN;
   const rules = findRules(bin, width, height, Math.max(30, Math.round(dpi * 0.4)));
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
-
   lap('rules+squares');
-  // Text lines: a detected box never crosses a ruled line that cuts right through it, and is
-  // clipped at the cell borders its margins reach over.
-  const det = await detect(g, opts.detSide ?? 1600);
-  lap('detect');
+  // Text lines: a detected box never crosses a ruled line that cuts right through it, is clipped at
+  // the cell borders its margins reach over, and is read from its ink (less width to recognise).
   const trimmed: Box[] = [];
-  for (const d of det) for (const b of splitAtRules(d.box, rules.v)) trimmed.push(clipAtRules(b, rules.h));
+  for (const d of boxes) for (const b of splitAtRules(d, rules.v)) trimmed.push(inkExtent(bin, width, clipAtRules(b, rules.h)));
   const crops = trimmed.map((b) => crop(g, b[0], b[1], b[2], b[3]));
   const rec = await recognize(crops);
   lap('recognize');
@@ -248,6 +260,24 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
   return { box, fill, ...markState(fill) };
 }
 
+/** Trim a line box left and right to its ink, keeping a margin of a third of its height. */
+function inkExtent(bin: Uint8Array, width: number, b: Box): Box {
+  const [x0, y0, x1, y1] = b.map(Math.round);
+  const h = y1 - y0;
+  let first = -1,
+    last = -1;
+  for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
+    let ink = 0;
+    for (let y = Math.max(0, y0 + 1); y < y1 - 1; y++) ink += bin[y * width + x];
+    if (ink >= 2) {
+      if (first < 0) first = x;
+      last = x;
+    }
+  }
+  if (first < 0) return b;
+  return [Math.max(b[0], first - h / 3), b[1], Math.min(b[2], last + 1 + h / 3), b[3]];
+}
+
 /** Cut a box at the vertical rules inside it (with a little margin), dropping slivers. */
 function splitAtRules(b: Box, v: Rule[]): Box[] {
   const h = b[3] - b[1];
@@ -280,10 +310,13 @@ function clipAtRules(b: Box, hr: Rule[]): Box {
 
 function timer(): (what: string) => void {
   if (!process.env.BANGBAN_OCR_TIMING) return () => {};
-  let t = performance.now();
+  let t = performance.now(),
+    c = process.cpuUsage();
   return (what) => {
-    const now = performance.now();
-    process.stderr.write(`ocr ${what}: ${Math.round(now - t)} ms\n`);
+    const now = performance.now(),
+      cpu = process.cpuUsage(c);
+    process.stderr.write(`ocr ${what}: ${Math.round(now - t)} ms (cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms)\n`);
     t = now;
+    c = process.cpuUsage();
   };
 }
