@@ -132,6 +132,16 @@ describe('parse: bad input ends cleanly', () => {
     expect(f.code).toBe('not-a-form');
     expect(Date.now() - t0).toBeLessThan(10000);
   });
+  it('a read that takes too long ends with a timeout, not a hang', async () => {
+    const bytes = await renderPdf(kind, fixtures[0].record);
+    const e = await parseForm(bytes, { limits: { timeoutMs: 1 } }).catch((x) => x);
+    expect(e).toBeInstanceOf(ParseFailure);
+    expect(e.code).toBe('timeout');
+  });
+  it('a file over the size limit is refused before reading', async () => {
+    const e = await parseForm(new Uint8Array(2048).fill(32), { limits: { maxBytes: 1024 } }).catch((x) => x);
+    expect(e.code).toBe('too-large');
+  });
   it('a PDF of some other document', async () => {
     const doc = await PDFDocument.create();
     doc.addPage().drawText('Invoice 2026-001');

@@ -19,6 +19,9 @@ import { getKind } from '../kinds/index.js';
 import type { Kind } from '../core/kind.js';
 import { parseOutcome, type Outcome } from './worker.js';
 
+/** Longest time one file may take in a worker before the worker is stopped. */
+const TASK_TIMEOUT_MS = 60_000;
+
 export interface IngestOptions {
   kind?: string;
   /** Worker threads; 1 parses in this thread. Default: the machine's parallelism. */
@@ -83,9 +86,11 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
     try {
       await Promise.all(
         files.map((file, i) =>
-          pool.run({ file, kind: opts.kind }).then(
+          // a hard bound per file: a task past it is aborted and its worker replaced
+          pool.run({ file, kind: opts.kind }, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }).then(
             (o: Outcome) => finish(i, o),
-            (e: unknown) => finish(i, { ok: false, file, code: 'unreadable', error: `无法读取（${(e as Error)?.message ?? e}）` }),
+            (e: unknown) =>
+              finish(i, (e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' ? { ok: false, file, code: 'timeout', error: `读取超时（超过 ${TASK_TIMEOUT_MS / 1000} 秒）` } : { ok: false, file, code: 'unreadable', error: `无法读取（${(e as Error)?.message ?? e}）` }),
           ),
         ),
       );

@@ -85,6 +85,11 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits = {}): Promi
 }
 
 async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promise<PdfData> {
+  // pdf.js runs its fake worker on promises, which a timer cannot interrupt: check the clock between steps too
+  const deadline = Date.now() + lim.timeoutMs;
+  const check = () => {
+    if (Date.now() > deadline) throw new ParseFailure('timeout', `读取超时（超过 ${lim.timeoutMs / 1000} 秒）`);
+  };
   const { getDocument } = await loadPdfJs();
   const task = getDocument({
     data: new Uint8Array(bytes),
@@ -106,6 +111,7 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
     throw pdfjsFailure(e);
   }
   try {
+    check();
     const numPages = doc.numPages;
     if (!numPages) throw new ParseFailure('no-pages', 'PDF 没有页面');
     const pages: PageData[] = [];
@@ -128,9 +134,11 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
       }
       pages.push({ index: i, width: x1 - x0, height: y1 - y0, items, rules: { h: [], v: [] } });
       page.cleanup();
+      check();
     }
     const fields = new Map<string, { value: FieldValue; page: number }>();
     await structure(bytes, pages, fields);
+    check();
     return { numPages, pages, fields };
   } finally {
     await doc.destroy().catch(() => undefined);

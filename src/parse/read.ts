@@ -113,7 +113,9 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
     const { cell } = l;
     const ys = cell.items.map((i) => center(i)[1]);
     const y = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : (cell.box.y0 + cell.box.y1) / 2;
-    const box = boxAt(cell.page, cell.box.x1 + 1.5, y);
+    // the box just right of the label (stepping over the gap of a double border)
+    let box = boxAt(cell.page, cell.box.x1 + 1.5, y);
+    for (let k = 0; k < 3 && box.closed && box.x1 - box.x0 < 4; k++) box = boxAt(cell.page, box.x1 + 1.5, y);
     if (!box.closed || box.key === cell.box.key) continue;
     const target = p.cells.find((c) => c.page === cell.page && c.box.key === box.key);
     if (target && labelCells.has(target)) continue;
