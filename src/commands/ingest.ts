@@ -6,8 +6,8 @@ import { ExitCode, out, err } from './shared.js';
 
 export function register(p: Command): void {
   p.command('ingest')
-    .description('批量读取填好的表单 PDF：有效记录写入 JSONL（可直接用于 batch），可另存 CSV / XLSX；列出每个有问题的文件及原因')
-    .argument('<inputs...>', 'PDF 文件或文件夹（递归查找 .pdf）')
+    .description('批量读取填好的表单 PDF 与扫描件（OCR 识别的低置信字段列为需人工核对）：有效记录写入 JSONL（可直接用于 batch），可另存 CSV / XLSX；列出每个有问题的文件及原因')
+    .argument('<inputs...>', 'PDF/图像文件或文件夹（递归查找 .pdf .png .jpg .tif）')
     .option('-o, --output <records.jsonl>', '有效记录（每行一条 JSON）')
     .option('--csv <file.csv>', '全部读出的表单，中文表头（含状态与问题列）')
     .option('--xlsx <file.xlsx>', '同上，Excel 工作簿（每种文书一个工作表）')
