@@ -76,6 +76,9 @@ describe('ocr: page geometry from pixels', () => {
   });
 });
 
+// A page takes a few seconds; on a loaded machine (CI shares two cores) much longer.
+const SLOW = 240000;
+
 describe('ocr: scanned application forms into records', () => {
   it('an image-only PDF reads back to the same record', async () => {
     const { bytes, truth } = load('application-scan.pdf');
@@ -85,7 +88,7 @@ describe('ocr: scanned application forms into records', () => {
     expect(r.record).toEqual(truth);
     expect(r.valid).toBe(true);
     for (const f of Object.values(r.fields)) expect(f.confidence).toBeGreaterThan(0);
-  });
+  }, SLOW);
 
   it('a page scanned upside down is turned and read', async () => {
     const { bytes, truth } = load('application-upside-down.jpg');
@@ -94,7 +97,7 @@ describe('ocr: scanned application forms into records', () => {
     expect(r.kind).toBe('application');
     expect(r.record.services).toEqual(truth.services);
     expect(fieldAccuracy(truth, r.record).share).toBeGreaterThanOrEqual(0.85);
-  });
+  }, SLOW);
 
   it('handwriting, hand-drawn ticks and a red seal: boxes exact, doubtful fields sent to review', async () => {
     const { bytes, truth } = load('application-hand-seal.jpg');
@@ -109,14 +112,14 @@ describe('ocr: scanned application forms into records', () => {
     const flagged = wrong.filter((p) => r.needsReview.includes(p) || !leaves(r.record).has(p));
     expect(flagged.length / Math.max(1, wrong.length)).toBeGreaterThanOrEqual(0.5);
     for (const p of r.needsReview) if (r.fields[p]) expect(r.fields[p].needsReview).toBe(true);
-  });
+  }, SLOW);
 
   it('an image that is not a form is refused cleanly', async () => {
     const png = await sharp({ create: { width: 400, height: 560, channels: 3, background: '#ffffff' } }).png().toBuffer();
     await expect(parseForm(new Uint8Array(png))).rejects.toBeInstanceOf(ParseFailure);
     const e = await parseForm(new Uint8Array(png)).catch((x) => x as ParseFailure);
     expect(e.code).toBe('not-a-form');
-  });
+  }, SLOW);
 
   it('CLI: bangban parse reads a scan (source "ocr")', () => {
     const r = spawnSync(process.execPath, ['bin/bangban.js', 'parse', `${dir}/application-scan.pdf`], { encoding: 'utf8' });
@@ -124,5 +127,5 @@ describe('ocr: scanned application forms into records', () => {
     const out = JSON.parse(r.stdout);
     expect(out.source).toBe('ocr');
     expect(out.kind).toBe('application');
-  }, 120000);
+  }, SLOW);
 });
