@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
+import { ParseSpeeds, PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
 import { pageRules, type Rules } from './rules.js';
 
 const require = createRequire(import.meta.url);
@@ -149,7 +149,7 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
 async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['fields']): Promise<void> {
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
   } catch {
     return;
   }
