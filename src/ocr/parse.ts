@@ -15,6 +15,7 @@ import type { Segment } from '../parse/rules.js';
 import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
+import { fixPlaces, stripHint } from './lexicon.js';
 import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -130,6 +131,9 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     for (const f of v.slot.fields) ocrConf.set(f, c * (0.6 + 0.4 * v.confidence));
   }
   const pageMean = mean([...conf.values()]);
+  // Printed hints of value cells, which handwriting runs into.
+  const hints = new Map<string, string>();
+  for (const v of t.values) if (v.hint) for (const f of v.fields) hints.set(f, v.hint);
   const record: Record<string, unknown> = {};
   const fields: Record<string, OcrField> = {};
   const review: string[] = [];
@@ -138,7 +142,8 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     let factor = 1;
     if (Array.isArray(reading.raw)) value = reading.raw;
     else {
-      const n = normaliseValue(kind.schema.at(ptr), ocrFix(kind, ptr, reading.raw));
+      const hint = hints.get(ptr);
+      const n = normaliseValue(kind.schema.at(ptr), ocrFix(kind, ptr, hint ? stripHint(reading.raw, hint) : reading.raw));
       if (n.value === '' || n.value === undefined) continue;
       value = n.value;
       factor = n.ok ? 1 : 0.5;
@@ -207,6 +212,8 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
     case 'date-minute':
       return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => (s.format === 'date-minute' && c === 'T' ? c : (DIGITLIKE[c] ?? c))).replace(/(?<=\d)\s+(?=\d)/g, '');
   }
-  if (s?.['x-display'] === 'personName' || s?.format) return raw;
-  return chinesePunctuation(raw);
+  // Names are Chinese characters: a dash or a one read there is 一.
+  if (s?.['x-display'] === 'personName') return raw.replace(/(?<=[\u3400-\u9fff])[-—–_1lI|](?=[\u3400-\u9fff]|$)/g, '一');
+  if (s?.format) return raw;
+  return chinesePunctuation(fixPlaces(raw));
 }
