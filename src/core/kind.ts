@@ -2,10 +2,14 @@ import type { Block, PageStyle, Span } from './model.js';
 import type { Issue } from './errors.js';
 import { KindSchema } from './schema.js';
 import { getAt, joinPointer } from './pointer.js';
+import { blankFor } from './blank.js';
 
 /** Read access to a record for layouts: every value comes back as printed text tied to its pointer. */
 export interface Values {
-  /** The printed value at a path relative to this scope, e.g. `applicant/name`. */
+  /**
+   * The printed value at a path relative to this scope, e.g. `applicant/name`. On a blank form an
+   * empty value comes back with `blank` set: the fill-in line its field wants.
+   */
   span(path: string): Span;
   /** Raw value (for conditions). */
   raw(path: string): unknown;
@@ -87,7 +91,10 @@ class RecordValues implements Values {
   }
   span(path: string): Span {
     const field = this.abs(path);
-    return { text: this.schema.display(field, getAt(this.record, field)), field };
+    const value = getAt(this.record, field);
+    // A blank form's empty value: a fill-in line shaped by the field's schema (core/blank.ts).
+    if (this.blank && (value === undefined || value === null || value === '')) return { text: '', field, blank: blankFor(this.schema.at(field)) };
+    return { text: this.schema.display(field, value), field };
   }
   checked(path: string, option: string): boolean {
     const list = this.raw(path);

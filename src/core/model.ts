@@ -11,7 +11,19 @@ export type FontRole = 'title' | 'body' | 'heading';
 export interface Span {
   text: string;
   field?: string;
+  /**
+   * On a blank form, set on an empty value (its `text` is empty): the fill-in line it wants. Running
+   * text prints it as an underlined blank; a table cell leaves it empty (the cell is the space).
+   */
+  blank?: Blank;
 }
+
+/**
+ * The shape of a fill-in line: numbers are underlined blanks, that many characters of the
+ * surrounding text wide; strings are fixed text between them. `[8]` is a short blank for a name,
+ * `[2, '年', 1, '月', 1, '日']` a date. See core/blank.ts.
+ */
+export type Blank = (number | string)[];
 
 export type Align = 'left' | 'center' | 'right' | 'justify';
 

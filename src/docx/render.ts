@@ -14,6 +14,7 @@ import { applyFontNames } from './styles.js';
 import { tagError, templateError } from './errors.js';
 import { FIXED_DATE } from './package.js';
 import { fitToOnePage } from './fit.js';
+import { underlineBlanks, underlineTrailingSpaces } from './blank.js';
 import { pageGeometry } from '../pdf/page.js';
 
 /** A form that would run onto a second page gets smaller table text, as the PDF does. */
@@ -25,6 +26,16 @@ function fitForm(zip: PizZip): void {
   if (!fitted) return;
   zip.file('word/document.xml', fitted.document);
   zip.file('word/styles.xml', fitted.styles);
+}
+
+/** A blank form's fill-in lines become underlined runs (docx/blank.ts). */
+function printBlanks(zip: PizZip): void {
+  const document = zip.file('word/document.xml')!.asText();
+  const marked = underlineBlanks(document);
+  if (marked === document) return;
+  zip.file('word/document.xml', marked);
+  const settings = zip.file('word/settings.xml');
+  if (settings) zip.file('word/settings.xml', underlineTrailingSpaces(settings.asText()));
 }
 
 export interface DocxOptions {
@@ -120,11 +131,12 @@ export async function renderDocx(kind: Kind, record: unknown | null, opts: DocxO
     t.checked = true;
   }
   try {
-    doc.render(displayView(kind, record ?? {}));
+    doc.render(displayView(kind, record ?? {}, record === null));
   } catch (e) {
     throw templateError(e, t.name) ?? e;
   }
   const out = doc.getZip() as PizZip;
+  if (record === null) printBlanks(out);
   if (kind.def.page === 'form') fitForm(out);
   for (const f of Object.values(out.files)) f.date = FIXED_DATE;
   return out.generate({ type: 'uint8array', compression: 'DEFLATE' });

@@ -1,7 +1,8 @@
 import type { Kind } from '../core/kind.js';
 import type { Block, Span } from '../core/model.js';
 import type { JsonSchema } from '../core/schema.js';
-import { toPointer } from '../core/pointer.js';
+import { setAt, toPointer } from '../core/pointer.js';
+import { blankValue } from './blank.js';
 
 /** Every span of a page, in order. */
 export function spansOf(blocks: Block[]): Span[] {
@@ -28,11 +29,23 @@ export function spansOf(blocks: Block[]): Span[] {
  * normalising a 发文字号, is the PDF's too); values the layout does not show go through
  * `KindSchema.display` (dates as 2026年3月2日, two-character names spaced). Lists stay lists; an
  * absent property with a schema `default` prints its default; empty strings are left out, so
- * `{#field}` sections treat them as absent.
+ * `{#field}` sections treat them as absent. For a blank form (`blank`), the values are the fill-in
+ * lines the layout prints in running text (docx/blank.ts); other fields are empty, defaults print.
  */
-export function displayView(kind: Kind, record: unknown): unknown {
+export function displayView(kind: Kind, record: unknown, blank = false): unknown {
   const printed = new Map<string, string>();
-  if (record !== null && typeof record === 'object') {
+  if (blank) {
+    // A blank form: fields the layout shows in running text print their fill-in lines; those in
+    // table cells stay empty (the cell is the space).
+    const filled: Record<string, unknown> = {};
+    const blocks = kind.def.layout(kind.values(record ?? {}, true), kind).filter((b) => b.type !== 'table');
+    for (const s of spansOf(blocks)) {
+      if (!s.field || !s.blank || s.text || printed.has(s.field)) continue;
+      printed.set(s.field, blankValue(s.blank));
+      setAt(filled, s.field, true);
+    }
+    record = filled;
+  } else if (record !== null && typeof record === 'object') {
     for (const s of spansOf(kind.def.layout(kind.values(record), kind))) if (s.field && !printed.has(s.field)) printed.set(s.field, s.text);
   }
   const walk = (value: unknown, schema: JsonSchema | undefined, path: (string | number)[]): unknown => {

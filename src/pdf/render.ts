@@ -8,6 +8,7 @@ import type { Kind } from '../core/kind.js';
 import { defaultFonts, type FontConfig } from './fonts.js';
 import { assertGlyphs } from './glyphs.js';
 import { pageGeometry, NATURAL_LINE, type PageGeometry } from './page.js';
+import { blankPieces, runningText } from '../core/blank.js';
 
 // Nothing is fetched: no URLs, no local files (fonts reach pdfmake through its virtual file system).
 pdfmake.setUrlAccessPolicy(() => false);
@@ -196,10 +197,23 @@ function pageNumber(ctx: Ctx, page: number): Content {
   } as Content;
 }
 
-function inlines(ctx: Ctx, spans: Span[], role: FontRole): { text: string }[] {
-  return spans.map((s) => {
+/**
+ * Spans as pdfmake inlines. In running text a blank form's empty value prints its fill-in line:
+ * underlined blanks (and the fixed text between them, 年 月 日); in table cells (`fill` false) it
+ * prints nothing, the cell being the space.
+ */
+function inlines(ctx: Ctx, spans: Span[], role: FontRole, fill = true): { text: string; decoration?: 'underline'; wordBreak?: 'break-all'; preserveLeadingSpaces?: boolean; preserveTrailingSpaces?: boolean }[] {
+  return spans.flatMap((s) => {
+    if (fill && s.blank && !s.text) {
+      return blankPieces(s.blank).map((p) => {
+        assertGlyphs(p.text, role, ctx.fonts, s.field, (f) => ctx.kind.label(f));
+        // break-all: the line may wrap anywhere (a run of ideographic spaces has no break
+        // opportunity); preserved spaces: pdfmake would not count their width at a line's ends.
+        return p.line ? { text: p.text, decoration: 'underline' as const, wordBreak: 'break-all' as const, preserveLeadingSpaces: true, preserveTrailingSpaces: true } : { text: p.text };
+      });
+    }
     assertGlyphs(s.text, role, ctx.fonts, s.field, (p) => ctx.kind.label(p));
-    return { text: s.text };
+    return [{ text: s.text }];
   });
 }
 
@@ -247,7 +261,7 @@ function signatureLines(ctx: Ctx, lines: Span[][]): Content[] {
   const { geo } = ctx;
   const ch = geo.bodySize + geo.characterSpacing;
   const font = fontFor(ctx.fonts.body.file);
-  const width = (l: Span[]) => l.reduce((w, s) => w + textWidth(font, s.text, geo.bodySize) + geo.characterSpacing * [...s.text].length, 0);
+  const width = (l: Span[]) => l.map(runningText).reduce((w, t) => w + textWidth(font, t, geo.bodySize) + geo.characterSpacing * [...t].length, 0);
   const date = lines[lines.length - 1] ?? [];
   const centre = geo.contentWidth - 4 * ch - width(date) / 2;
   return lines.map((l) => {
@@ -325,7 +339,7 @@ function spread(rows: Cell[][], make: (c: Cell, col: number, span: number) => Ta
 
 function cell(ctx: Ctx, c: Cell, size: number, width: number): TableCell {
   const parts: Content[] = [];
-  if (c.spans?.length) parts.push({ text: inlines(ctx, c.spans, 'body'), fontSize: unbrokenSize(ctx, c, size, width) });
+  if (c.spans?.length) parts.push({ text: inlines(ctx, c.spans, 'body', false), fontSize: unbrokenSize(ctx, c, size, width) });
   if (c.checkboxes) parts.push(checkboxes(ctx, c.checkboxes.options, size, width));
   if (c.hint) parts.push({ text: inlines(ctx, [{ text: c.hint }], 'body'), fontSize: size * 0.8, color: '#444444' });
   return {

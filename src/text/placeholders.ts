@@ -22,24 +22,31 @@ export class Placeholders {
     private v: Values,
   ) {}
 
-  /** The template context: the schema's shape, a token for each present value, undefined for absent ones. */
+  /**
+   * The template context: the schema's shape, a token for each present value, undefined for absent
+   * ones (on a blank form, a token for the fill-in line of each required one).
+   */
   context(): Record<string, unknown> {
-    return this.build(this.kind.schema.schema, '') as Record<string, unknown>;
+    return this.build(this.kind.schema.schema, '', true) as Record<string, unknown>;
   }
 
-  private build(schema: JsonSchema, path: string): unknown {
+  private build(schema: JsonSchema, path: string, required: boolean): unknown {
     const raw = this.v.raw(path);
     if (schema.type === 'object' && schema.properties) {
       // Every property is present (maybe undefined), so strict templates reject only misspelt names.
       const out: Record<string, unknown> = {};
-      for (const [key, sub] of Object.entries(schema.properties)) out[key] = this.build(sub, path ? `${path}/${key}` : key);
+      for (const [key, sub] of Object.entries(schema.properties)) {
+        out[key] = this.build(sub, path ? `${path}/${key}` : key, required && !!schema.required?.includes(key));
+      }
       return out;
     }
     if (schema.type === 'array') {
       if (!Array.isArray(raw) || !schema.items) return [];
-      return raw.map((_, i) => this.build(schema.items!, `${path}/${i}`));
+      return raw.map((_, i) => this.build(schema.items!, `${path}/${i}`, true));
     }
-    if (raw === undefined || raw === null || raw === '') return undefined;
+    // On a blank form a required value is a fill-in line; optional ones stay absent, so wording
+    // shown only for them ({{#if principal.phone}}) is left out, as for a record without them.
+    if (raw === undefined || raw === null || raw === '') return this.v.blank && required ? this.token(path) : undefined;
     return this.token(path);
   }
 

@@ -11,7 +11,8 @@ export const authorization: KindDefinition = {
   title: '授权委托书',
   schemaFile: 'authorization.schema.json',
   page: 'official',
-  blankForm: false,
+  // Blank: every value a fill-in line (core/blank.ts), the standard 委托权限 printed.
+  blankForm: true,
   demoFixture: 'authorization/typical.json',
   layout: (v, kind) => templateBlocks('authorization', v, kind),
   rules(r, schema) {
