@@ -251,6 +251,13 @@ function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): voi
   if (!t.flow.some((s) => s.field)) return;
   const f = flowText(p);
   const find = (needle: string, from: number) => (needle ? f.squashed.indexOf(needle, from) : -1);
+  /** Squashed position of the end of the line that squashed position `at` is on. */
+  const lineEnd = (at: number) => {
+    const from = f.map[at] ?? f.text.length;
+    const nl = f.text.indexOf('\n', from);
+    const e = f.map.findIndex((m) => m >= (nl < 0 ? f.text.length : nl));
+    return e < 0 ? f.squashed.length : e;
+  };
   let cursor = 0;
   const spans = t.flow;
   spans.forEach((s, i) => {
@@ -262,36 +269,49 @@ function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): voi
       before = matchKey(spans[k].text) + before;
     }
     before = before.slice(-ANCHOR);
-    const after = fixedAfter(spans, i + 1);
-    // the starts of the next few blocks: fixed text after each following break
+    // the fixed text after it, within its block
+    let after = '';
+    for (let k = i + 1; k < spans.length && !spans[k].field && spans[k].text !== '\n' && after.length < ANCHOR; k++) after += matchKey(spans[k].text);
+    after = after.slice(0, ANCHOR);
+    // the starts of the next few blocks: the first characters of their fixed text
     const nextBlocks: string[] = [];
+    let nextIsField = false;
     for (let nb = i + 1; nb < spans.length && nextBlocks.length < 3; nb++) {
       if (spans[nb].text !== '\n') continue;
       while (nb + 1 < spans.length && spans[nb + 1].text === '\n') nb++;
-      const a = nb + 1 < spans.length && !spans[nb + 1].field ? fixedAfter(spans, nb + 1) : '';
+      if (nb + 1 < spans.length && spans[nb + 1].field && !nextBlocks.length) nextIsField = true;
+      const a = nb + 1 < spans.length && !spans[nb + 1].field ? fixedAfter(spans, nb + 1).slice(0, 6) : '';
       if (a.length >= 2) nextBlocks.push(a);
     }
     const first = (from: number) => Math.min(...nextBlocks.map((a) => find(a, from)).filter((x) => x >= 0), Infinity);
     let start = cursor;
+    let fallback = false;
     if (before) {
-      const at = find(before, cursor);
+      // an optional part just before the field may be missing: fall back to the text nearest the field
+      let at = -1;
+      let used = before;
+      for (const n of [before.length, 4, 2, 1]) {
+        if (n > before.length) continue;
+        used = before.slice(-n);
+        at = find(used, cursor);
+        if (at >= 0) break;
+      }
       if (at < 0) return;
       // a later block comes first: this field's own block is not in the document
       if (first(cursor) < at) return;
-      start = at + before.length;
+      start = at + used.length;
+      fallback = used !== before;
     }
     const lim = first(start);
     const limit = Number.isFinite(lim) ? lim : -1;
     let end = after ? find(after, start) : -1;
+    // a shortened anchor is trusted only when the text after the field is found, within the block
+    if (fallback && (end < 0 || (limit >= 0 && end > limit))) return;
     if (end < 0 || (limit >= 0 && end > limit)) {
-      if (limit >= 0) end = limit;
-      else {
-        // a field that ends the text: up to the end of its line
-        const from = f.map[start] ?? f.text.length;
-        const nl = f.text.indexOf('\n', from);
-        end = f.map.findIndex((m) => m >= (nl < 0 ? f.text.length : nl));
-        if (end < 0) end = f.squashed.length;
-      }
+      // a field that ends its block: up to the next block, or to the end of its line when the next
+      // block starts with a field too (a signature's lines) or nothing follows
+      end = limit >= 0 && !nextIsField ? limit : lineEnd(start);
+      if (limit >= 0 && end > limit) end = limit;
     }
     if (end <= start) return;
     cursor = end;
