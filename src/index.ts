@@ -1,11 +1,13 @@
 /** bangban's library API. */
 export { allKinds, getKind } from './kinds/index.js';
 export { Kind, type KindDefinition, type Values } from './core/kind.js';
-export type { Block, Cell, DocModel, Span } from './core/model.js';
+export type { Blank, Block, Cell, DocModel, Span } from './core/model.js';
 export { validateRecord, assertValid, type ValidationResult } from './core/records.js';
 export { UserError, ValidationError, formatIssue, type Issue } from './core/errors.js';
 export { renderDocument, formats, type RenderOptions } from './render.js';
 export { renderPdf, documentModel } from './pdf/index.js';
+export { templateBlocks, type TemplateOptions } from './text/index.js';
+export { blankFor, blankPieces } from './core/blank.js';
 export { loadFontConfig, defaultFonts, type FontConfig } from './pdf/fonts.js';
 export * from './core/identifiers.js';
 export { chineseDate, chineseDateTime } from './core/dates.js';

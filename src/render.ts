@@ -11,6 +11,11 @@ export interface RenderOptions {
   fonts?: FontConfig;
   /** A user's own template file (DOCX). */
   template?: string;
+  /**
+   * A user's own wording template (Handlebars .hbs) for kinds whose wording comes from one
+   * (授权委托书, 补正告知书); used by every format (see docs/document-templates.md).
+   */
+  wording?: string;
   /** Fillable PDF form (AcroForm) instead of a printed one. */
   fillable?: boolean;
 }
@@ -34,5 +39,10 @@ export function formatFor(file: string, explicit?: string): string {
 export async function renderDocument(kind: Kind, record: unknown | null, format: string, opts: RenderOptions = {}): Promise<Uint8Array> {
   const f = formats[format];
   if (!f) throw new UserError(`不支持的输出格式“${format}”`);
+  if (opts.wording) {
+    if (!/\.hbs$/i.test(opts.wording)) throw new UserError(`文字模板应为 Handlebars 文件（.hbs）：${opts.wording}${/\.docx$/i.test(opts.wording) ? '；Word 模板请用 --template' : ''}`);
+    kind = kind.withWording(opts.wording);
+  }
+  if (opts.template && /\.hbs$/i.test(opts.template)) throw new UserError(`--template 用于 Word 模板（.docx）；文字模板 ${opts.template} 请用 --wording`);
   return f(kind, record, { ...opts, fonts: opts.fonts ?? loadFontConfig() });
 }

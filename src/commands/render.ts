@@ -18,14 +18,19 @@ export function register(p: Command): void {
     .option('--format <format>', '输出格式（默认按扩展名）')
     .option('--fonts <config.json>', '字体配置：为 title、body、heading 指定字体文件')
     .option('--template <file.docx>', 'DOCX：用自己编辑过的 Word 模板（标记见 docs/docx-templates.md）')
+    .option('--wording <file.hbs>', `用自己编辑过的文字模板（Handlebars，见 docs/document-templates.md）代替 templates/ 中的；用于${allKinds().filter((k) => k.def.wording).map((k) => k.name).join('、')}，PDF 与 DOCX 均可`)
     .option('--fillable', 'PDF：可填写的表单（AcroForm），表单域按字段路径命名，如 applicant.name、services.事前辅导')
     .option('--from-application <app.json>', '用申请表数据预填（如授权委托书：委托单位、经办人、事项）')
     .option('--set <path=value>', '设置字段，可重复，如 --set trustee.idNumber=411302199001011236', (v: string, all: string[]) => [...all, v], [] as string[])
-    .action(async (kindName: string, data: string | undefined, o: { output: string; format?: string; fonts?: string; fromApplication?: string; set: string[]; template?: string; fillable?: boolean }) => {
+    .action(async (kindName: string, data: string | undefined, o: { output: string; format?: string; fonts?: string; fromApplication?: string; set: string[]; template?: string; wording?: string; fillable?: boolean }) => {
       const kind = getKind(kindName);
       const format = formatFor(o.output, o.format);
+      if (o.wording && !kind.def.wording) {
+        const kinds = allKinds().filter((k) => k.def.wording).map((k) => `${k.title}（${k.name}）`);
+        throw new UserError(`${kind.title}的文字不来自文字模板，--wording 只用于${kinds.join('、')}`);
+      }
       const record = buildRecord(kind, data, o);
-      const bytes = await renderDocument(kind, record, format, { template: o.template, fonts: loadFontConfig(o.fonts), fillable: o.fillable });
+      const bytes = await renderDocument(kind, record, format, { template: o.template, wording: o.wording, fonts: loadFontConfig(o.fonts), fillable: o.fillable });
       writeFileAtomicSync(o.output, bytes);
       out(`已生成 ${o.output}`);
     });

@@ -3,6 +3,7 @@ import type { Issue } from './errors.js';
 import { KindSchema } from './schema.js';
 import { getAt, joinPointer } from './pointer.js';
 import { blankFor } from './blank.js';
+import { UserError } from './errors.js';
 
 /** Read access to a record for layouts: every value comes back as printed text tied to its pointer. */
 export interface Values {
@@ -48,13 +49,25 @@ export interface KindDefinition {
   demoFixture: string;
   /** Records of other kinds this kind can start from: source kind name → the fields it fills. */
   prefill?: Record<string, (source: any) => Record<string, unknown>>;
+  /**
+   * The Handlebars template its layout takes its wording from (templates/<wording>.hbs, read by
+   * src/text/); set, a user's own template can replace it (`Kind.withWording`, `--wording`).
+   */
+  wording?: string;
 }
 
 /** A kind definition with its loaded schema. */
 export class Kind {
   readonly schema: KindSchema;
+  /** A user's own wording template (.hbs), used instead of templates/<def.wording>.hbs. */
+  readonly wordingFile?: string;
   constructor(readonly def: KindDefinition) {
     this.schema = KindSchema.load(def.schemaFile);
+  }
+  /** The same kind with its wording from a user's Handlebars template (see docs/document-templates.md). */
+  withWording(file: string): Kind {
+    if (!this.def.wording) throw new UserError(`${this.title}的文字不来自文字模板（.hbs），不能指定 --wording`);
+    return Object.assign(Object.create(Kind.prototype) as Kind, this, { wordingFile: file });
   }
   get name(): string {
     return this.def.name;

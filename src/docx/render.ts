@@ -78,6 +78,14 @@ function loadTemplate(kind: Kind, file?: string): Template {
     if (!t) cache.set(key, (t = { bytes: readFileSync(file), name: basename(file) }));
     return t;
   }
+  if (kind.wordingFile) {
+    // Wording from a user's .hbs: the Word template is built from it, once per file version.
+    const st = existsSync(kind.wordingFile) ? statSync(kind.wordingFile) : undefined;
+    const key = `${kind.name}|wording|${kind.wordingFile}|${st?.mtimeMs}|${st?.size}`;
+    let t = cache.get(key);
+    if (!t) cache.set(key, (t = { bytes: buildTemplate(kind), name: basename(kind.wordingFile) }));
+    return t;
+  }
   const path = templatePath(kind);
   const key = `${kind.name}|`;
   let t = cache.get(key);
@@ -101,6 +109,7 @@ function openZip(t: Template): PizZip {
 export async function renderDocx(kind: Kind, record: unknown | null, opts: DocxOptions = {}): Promise<Uint8Array> {
   if (record === null && !kind.def.blankForm) throw new UserError(`${kind.title}没有空白表，请提供数据文件`);
   if (record !== null) assertValid(kind, record);
+  if (opts.template && kind.wordingFile) throw new UserError('--template 与 --wording 不能同时用：Word 模板里的文字就是文书的文字');
   const t = loadTemplate(kind, opts.template);
   const zip = openZip(t);
   if (!zip.file('word/document.xml')) throw new UserError(`模板 ${t.name} 不是 Word 文档（缺少 word/document.xml）`);

@@ -9,6 +9,7 @@ import { templatesDir } from '../core/paths.js';
 import { dottedToPointer } from '../core/pointer.js';
 import { parseMarkup } from './markup.js';
 import { Placeholders, RESERVED } from './placeholders.js';
+import { templateError } from './errors.js';
 
 /**
  * Document wording from an editable Handlebars template (templates/<name>.hbs): the template's
@@ -21,9 +22,10 @@ export interface TemplateOptions {
 }
 
 export function templateBlocks(name: string, v: Values, kind: Kind, opts: TemplateOptions = {}): Block[] {
-  const file = opts.file ?? join(templatesDir, `${name}.hbs`);
+  // A kind given a user's wording (Kind.withWording, `--wording`) uses it for the template it declares.
+  const file = opts.file ?? (kind.wordingFile && name === kind.def.wording ? kind.wordingFile : join(templatesDir, `${name}.hbs`));
   const source = basename(file);
-  const template = compiled(file);
+  const { template, text } = compiled(file);
   // Absent values with a schema default print the default (e.g. a standard list of powers).
   const shown = kind.values(withDefaults(kind.schema.schema, v.raw('')), v.blank);
   const ph = new Placeholders(kind, shown);
@@ -31,7 +33,7 @@ export function templateBlocks(name: string, v: Values, kind: Kind, opts: Templa
   try {
     rendered = template(ph.context(), { helpers });
   } catch (e) {
-    throw new UserError(`模板 ${source} 有错误：${(e as Error).message.split('\n')[0]}`);
+    throw templateError(e, text, source, kind.def.schemaFile);
   }
   return parseMarkup(rendered, {
     spans: (t) => ph.spans(t),
@@ -48,8 +50,13 @@ const helpers = { inc: (n: unknown) => Number(n) + 1 };
  * Compiled templates by file and its modification time and size: a file staff have edited is
  * read and compiled again, an unchanged one is not.
  */
-const cache = new Map<string, Handlebars.TemplateDelegate>();
-function compiled(file: string): Handlebars.TemplateDelegate {
+interface Compiled {
+  template: Handlebars.TemplateDelegate;
+  /** The template's text, for error messages that quote it. */
+  text: string;
+}
+const cache = new Map<string, Compiled>();
+function compiled(file: string): Compiled {
   let text: string;
   let key: string;
   try {
@@ -67,10 +74,11 @@ function compiled(file: string): Handlebars.TemplateDelegate {
   try {
     t({}, { helpers }); // compiles now, so syntax errors surface here with the file's name
   } catch (e) {
-    if (!/not defined in/.test((e as Error).message)) throw new UserError(`模板 ${basename(file)} 有错误：${(e as Error).message.split('\n')[0]}`);
+    if (!/not defined in/.test((e as Error).message)) throw templateError(e, text, basename(file));
   }
-  cache.set(key, t);
-  return t;
+  const c = { template: t, text };
+  cache.set(key, c);
+  return c;
 }
 
 /**

@@ -11,6 +11,7 @@ export const authorization: KindDefinition = {
   title: '授权委托书',
   schemaFile: 'authorization.schema.json',
   page: 'official',
+  wording: 'authorization',
   // Blank: every value a fill-in line (core/blank.ts), the standard 委托权限 printed.
   blankForm: true,
   demoFixture: 'authorization/typical.json',

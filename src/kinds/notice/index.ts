@@ -11,6 +11,7 @@ export const notice: KindDefinition = {
   title: '补正材料一次性告知书',
   schemaFile: 'notice.schema.json',
   page: 'official',
+  wording: 'notice',
   blankForm: false,
   demoFixture: 'notice/six-materials.json',
   layout(v, kind) {
