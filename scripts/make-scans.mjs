@@ -25,6 +25,7 @@ import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
 import { getKind, renderPdf, documentModel, defaultFonts, creditCodeCheckChar } from '../dist/index.js';
 import { modelToPdf } from '../dist/pdf/render.js';
+import { findSquares } from '../dist/ocr/geometry.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -152,12 +153,32 @@ async function handFilled(rec, dpi) {
   const A = await raster(await modelToPdf(kind, withoutHints(documentModel(kind, noTicks)), { fonts: handFonts() }), dpi, 'A');
   const A0 = await raster(await modelToPdf(kind, withoutHints(documentModel(kind, null)), { fonts: handFonts() }), dpi, 'A0');
   const B = await raster(await renderPdf(kind, null), dpi, 'B');
-  // Where the ticks go: the √ of the normal rendering, compared with its no-tick rendering.
-  const T = await raster(await renderPdf(kind, rec), dpi, 'T');
-  const T0 = await raster(await renderPdf(kind, noTicks), dpi, 'T0');
+  // Where the ticks go: the five drawn boxes of this layout, in the order of the options.
+  const bin = A.data.map((v) => (v < 128 ? 1 : 0));
+  const pt = dpi / 72;
+  let squares = findSquares(bin, A.width, A.height, Math.round(6 * pt), Math.round(14 * pt)).map((q) => q.box);
+  const side = (b) => Math.min(b[2] - b[0], b[3] - b[1]);
+  const biggest = Math.max(...squares.map(side));
+  squares = squares.filter((b) => side(b) >= biggest * 0.85); // boxes, not a square character such as 口
+  const ys = squares.map((b) => b[1]).sort((a, b) => a - b);
+  const mid = ys[Math.floor(ys.length / 2)];
+  squares = squares.filter((b) => Math.abs(b[1] - mid) < biggest * 5); // all in the one cell of the options
+  squares.sort((a, b) => (Math.abs(a[1] - b[1]) < 10 * pt ? a[0] - b[0] : a[1] - b[1]));
+  if (squares.length !== OPTIONS.length) throw new Error(`hand-filled form: found ${squares.length} boxes, not ${OPTIONS.length}: ${JSON.stringify(squares)}`);
+  const ticks = squares.filter((_, i) => rec.services.includes(OPTIONS[i]));
+  // A long record shrinks the table text to keep the form on one page, so its layout differs from
+  // the blank form's: then the whole page is in the handwriting font (labels too).
+  const P = await raster(await renderPdf(kind, noTicks), dpi, 'P');
+  let same = 0,
+    dark = 0;
+  for (let i = 0; i < B.data.length; i++)
+    if (B.data[i] < 100) {
+      dark++;
+      if (P.data[i] < 160 && A0.data[i] < 160) same++;
+    }
+  if (same / dark < 0.85) return { ...A, ticks, layout: 'hand font throughout' };
   const out = new Uint8Array(B.data);
   for (let i = 0; i < out.length; i++) if (A0.data[i] > 200 && A.data[i] < out[i]) out[i] = A.data[i];
-  const ticks = blobs(T, T0);
   return { ...B, data: out, ticks };
 }
 
