@@ -53,6 +53,23 @@ describe('parse: authorization letters (running text, optional lines, a list) re
   }
 });
 
+describe('parse: tables with a row per list item (notice materials over pages, roster names)', () => {
+  for (const k of ['notice', 'roster']) {
+    for (const f of readdirSync(`fixtures/${k}`)) {
+      it(`${k}/${f}`, async () => {
+        const want = JSON.parse(readFileSync(join('fixtures', k, f), 'utf8'));
+        const r = await parseForm(await renderPdf(getKind(k), want));
+        expect(r.kind).toBe(k);
+        expect(r.valid).toBe(true);
+        // a notice prints its document number in the canonical form (〔2026〕37号), so compare the rest
+        const { docNumber: _a, ...got } = r.record;
+        const { docNumber: _b, ...rest } = want;
+        expect(got).toEqual(rest);
+      });
+    }
+  }
+});
+
 describe('parse: round trip over generated records', () => {
   it('render then parse gives the same record (long values, optional fields absent, any subset of 代办内容)', async () => {
     await fc.assert(

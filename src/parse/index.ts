@@ -134,8 +134,9 @@ function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text',
   for (const [pointer, r] of values) {
     if (Array.isArray(r.raw)) {
       // what the document prints when the record leaves the list out: leave it out again
-      if (isDeepStrictEqual(kind.schema.at(pointer)?.default, r.raw)) continue;
-      setAt(record, pointer, r.raw);
+      const items = r.raw.map((x) => normaliseValue(kind.schema.at(`${pointer}/0`), x).value);
+      if (isDeepStrictEqual(kind.schema.at(pointer)?.default, items)) continue;
+      setAt(record, pointer, items);
       fields[pointer] = { confidence: round(r.confidence), page: r.page + 1 };
       continue;
     }

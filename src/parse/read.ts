@@ -6,7 +6,7 @@
  */
 import { boxAt, center, inside, joinLines, lines, lineText, preparePage, type Box, type Page } from './geometry.js';
 import type { PageData, TextItem } from './pdf.js';
-import { matchKey, type LabelSlot, type Template, type ValueSlot } from './template.js';
+import { matchKey, type EachTable, type LabelSlot, type Template, type ValueSlot } from './template.js';
 
 export interface Reading {
   /** Text, or the ticked options of a checkbox list. */
@@ -129,9 +129,65 @@ export function readTemplate(t: Template, p: PreparedPages): ReadResult {
   const { located, labelsFound } = locateValues(t, p);
   for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values);
   readFlow(t, p, values);
+  for (const e of t.eachTables) readEach(e, t, p, values);
   const anchors = t.anchors.length ? anchorHits(t, p) : 0;
   const total = t.labels.length + t.anchors.length;
   return { values, score: total ? (labelsFound + anchors) / total : 0, labelsFound, labelsTotal: t.labels.length };
+}
+
+/** Values of a list printed in one cell, separated by spaces; a two-character name spaced to three (王 玉) stays one. */
+function splitNames(text: string): string[] {
+  const parts = text.split(/ +/).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const single = (x: string | undefined) => !!x && [...x].length === 1 && /\p{Script=Han}/u.test(x);
+    if (single(parts[i]) && single(parts[i + 1])) {
+      out.push(parts[i] + parts[i + 1]);
+      i++;
+    } else out.push(parts[i]);
+  }
+  return out;
+}
+
+/** Rows under a repeated header: one list item per row, each column's text to its field. */
+function readEach(e: EachTable, t: Template, p: PreparedPages, out: Map<string, Reading>): void {
+  const labelKeys = new Set(t.labels.map((l) => l.key));
+  const anchor = e.columns[0];
+  const heads = p.cells.filter((c) => c.key === anchor.label.key).sort((a, b) => a.page.index - b.page.index || b.box.y1 - a.box.y1);
+  let k = 0;
+  for (const head of heads) {
+    const page = head.page;
+    // this page's header cell of every column
+    const colHeads = e.columns.map((col) => p.cells.find((c) => c.page === page && c.key === col.label.key && Math.abs(c.box.y1 - head.box.y1) < 2));
+    const cx = (b: Box) => (b.x0 + b.x1) / 2;
+    // step past the ruled line (and the tolerance with which lines are matched) into the next row
+    const STEP = 2.5;
+    let y = head.box.y0 - STEP;
+    for (let guard = 0; guard < 500; guard++) {
+      const row = boxAt(page, cx(head.box), y);
+      // a row of the same table: the same column under the header, directly below the last row
+      if (!row.closed || row.y1 - row.y0 < 4 || Math.abs(row.x0 - head.box.x0) > 2 || Math.abs(row.x1 - head.box.x1) > 2 || Math.abs(row.y1 - (y + STEP)) > 2) break;
+      const mid = (row.y0 + row.y1) / 2;
+      const texts = e.columns.map((col, j) => {
+        const h = colHeads[j];
+        if (!h) return '';
+        const box = boxAt(page, cx(h.box), mid);
+        const items = page.data.items.filter((i) => i.str.trim() && inside(i, box));
+        return col.scalarList ? lines(items).map(lineText).join(' ') : joinLines(lines(items), box.x1 - (Math.min(...items.map((i) => i.x)) - box.x0));
+      });
+      const firstCell = p.cells.find((c) => c.page === page && c.box.key === boxAt(page, row.x0 + 1.5, mid).key);
+      if (firstCell && labelKeys.has(firstCell.key)) break;
+      if (texts.every((x) => !x.trim())) break;
+      e.columns.forEach((col, j) => {
+        const text = texts[j].trim();
+        if (!text) return;
+        const pointer = `${e.list}/${k}${col.rel}`;
+        out.set(pointer, { raw: col.scalarList ? splitNames(text) : text, confidence: 0.9, page: page.index });
+      });
+      k++;
+      y = row.y0 - STEP;
+    }
+  }
 }
 
 function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>): void {
@@ -204,6 +260,8 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
   const pageAt: number[] = [];
   for (const f of p.flow) {
     for (const l of lines(f.items)) {
+      // page numbers (— 3 —, - 3 -, 第 3 页) are the printer's, not the document's text
+      if (/^\s*(?:[—–-]+\s*\d+\s*[—–-]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(lineText(l))) continue;
       const s = lineText(l) + '\n';
       text += s;
       for (let k = 0; k < s.length; k++) pageAt.push(f.page.index);

@@ -31,8 +31,15 @@ export interface FlowSlot {
   spans: Span[];
 }
 
+/** A table with one row per list item under a header row: each column's header label and field. */
+export interface EachTable {
+  list: string;
+  columns: { label: LabelSlot; rel: string; scalarList: boolean }[];
+}
+
 export interface Template {
   kind: Kind;
+  eachTables: EachTable[];
   /** Lists of plain values printed one item per line in running text (the flow holds one span for all). */
   lists: Set<string>;
   labels: LabelSlot[];
@@ -84,7 +91,7 @@ function build(kind: Kind): Template {
   } catch {
     blocks = kind.def.layout(kind.values({}, true), kind);
   }
-  const t: Template = { kind, lists: new Set(), labels: [], values: [], flow: [], anchors: [] };
+  const t: Template = { kind, eachTables: [], lists: new Set(), labels: [], values: [], flow: [], anchors: [] };
   let tableIndex = 0;
   for (const b of blocks) {
     if (b.type === 'table') {
@@ -171,6 +178,30 @@ function table(t: Template, b: TableBlock, index: number): void {
     }
     skip();
   });
+  eachTable(t, b, index);
+}
+
+/** Header labels by column, and the fields the first item's row shows in each column. */
+function eachTable(t: Template, b: TableBlock, index: number): void {
+  const first = b.each?.rows[0];
+  const headRow = b.head?.length ? b.head.length - 1 : -1;
+  if (!b.each || !first || headRow < 0) return;
+  const list = b.each.field;
+  const labels = t.labels.filter((l) => l.table === index && l.row === headRow);
+  const columns: EachTable['columns'] = [];
+  let col = 0;
+  for (const c of first) {
+    const fields = (c.spans ?? []).filter((s) => s.field?.startsWith(list + '/0/')).map((s) => s.field!.slice(list.length + 2));
+    const label = labels.find((l) => l.col === col);
+    if (label && fields.length) {
+      // several values of one sub-list in a cell (a roster's names): the list, split on spaces
+      const sub = fields[0].replace(/\/\d+$/, '');
+      const scalarList = fields.length > 1 || /\/\d+$/.test(fields[0]);
+      columns.push({ label, rel: scalarList ? sub : fields[0], scalarList });
+    }
+    col += c.colSpan ?? 1;
+  }
+  if (columns.length) t.eachTables.push({ list, columns });
 }
 
 function valueSlot(c: Cell, label: LabelSlot): ValueSlot | undefined {
