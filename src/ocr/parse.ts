@@ -60,6 +60,8 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   };
   const lines: OcrLine[] = [];
   for (const l of page.lines) {
+    // A lone, doubtful character is noise far more often than text (a speck, a piece of a border).
+    if ([...l.text.trim()].length === 1 && l.confidence < 0.85) continue;
     // A box at the start of a line, read as 口: the pixels say what it is.
     const h = l.box[3] - l.box[1];
     const boxed = page.checkboxes.some((c) => c.box[0] - l.box[0] < h * 0.6 && c.box[2] > l.box[0] && c.box[1] < (l.box[1] + l.box[3]) / 2 && c.box[3] > (l.box[1] + l.box[3]) / 2);
