@@ -37,12 +37,16 @@ for (const cond of readdirSync(root).sort()) {
   const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|tiff?|pdf)$/i.test(f)).sort();
   if (!files.length) continue;
   let fields = 0, fieldOk = 0, fieldOkLoose = 0, boxes = 0, boxOk = 0, review = 0, reviewWrong = 0, wrong = 0, valid = 0;
-  const ms = [];
+  const ms = [],
+    cpu = [];
   for (const f of files) {
     const truth = JSON.parse(readFileSync(join(dir, f.replace(/\.[^.]+$/, '.truth.json')), 'utf8'));
     const t = performance.now();
+    const c = process.cpuUsage();
     const r = await parseScan(readFileSync(join(dir, f)), { file: f });
     ms.push(performance.now() - t);
+    const u = process.cpuUsage(c);
+    cpu.push((u.user + u.system) / 1000);
     if (r.valid) valid++;
     const want = leaves(truth);
     const got = leaves(r.record);
@@ -68,7 +72,9 @@ for (const cond of readdirSync(root).sort()) {
     if (verbose) console.log(`  ${cond}/${f}: ${fmt(ms[ms.length - 1], 0)} ms, rotation ${r.pages[0]?.rotation}, skew ${r.pages[0]?.skew}, dpi ${r.pages[0]?.dpi}`);
   }
   ms.sort((a, b) => a - b);
-  rows.push({ cond, pages: files.length, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2) });
+  cpu.sort((a, b) => a - b);
+  rows.push({ cond, pages: files.length, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2), 'cpu s/page': fmt(quantile(cpu, 0.5) / 1000, 2) });
 }
 console.log(`OCR accuracy on ${root}${mapper ? ` (mapper: ${mapper})` : ''} — fields: exact match of every scalar field; boxes: each option's state`);
 console.table(rows);
+console.log(`load average during the run: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall times grow with other load; cpu s/page is this process's own CPU time, both threads)`);
