@@ -375,6 +375,26 @@ describe('manifest, resume, merge', () => {
     expect(sha(readFileSync(join(out, before.rows[1].files[0].file)))).toBe(before.rows[1].files[0].sha256);
   });
 
+  it('a changed wording template (--wording) makes the outputs stale', async () => {
+    const notice = allKinds().find((k) => k.name === 'notice');
+    if (!notice?.def.wording) return; // the notice kind arrives separately
+    const d = tmp();
+    const rec = readJsonFile(join(fixturesDir, 'notice/one-material.json'));
+    writeFileSync(join(d, 'n.jsonl'), JSON.stringify(rec));
+    const wording = join(d, 'my.hbs');
+    writeFileSync(wording, readFileSync(join(packageRoot, 'templates', `${notice.def.wording}.hbs`), 'utf8').replace('逾期未补正的', '逾期仍未补正的'));
+    const o = { kind: 'notice', input: join(d, 'n.jsonl'), output: join(d, 'out') };
+    const plain = await batch(o);
+    expect(plain.summary.ok).toBe(1);
+    const reworded = await batch({ ...o, wording });
+    expect(reworded.summary.ok).toBe(1);
+    expect(reworded.manifest.rows[0].files[0].sha256).not.toBe(plain.manifest.rows[0].files[0].sha256);
+    expect((await batch({ ...o, wording })).summary.unchanged).toBe(1);
+    writeFileSync(wording, readFileSync(wording, 'utf8').replace('逾期仍未补正的', '逾期未能补正的'));
+    expect((await batch({ ...o, wording })).summary.ok).toBe(1);
+    await expect(batch({ ...o, kind: 'application', wording })).rejects.toThrow(/--wording/);
+  });
+
   it('an interrupted run leaves no partial file, records what finished, and the next run picks up', async () => {
     const out = join(dir, 'interrupted');
     const controller = new AbortController();

@@ -33,6 +33,10 @@ export interface BatchOptions {
   /** With merge: a blank page after each document with an odd page count. */
   duplex?: boolean;
   fonts?: string;
+  /** A user's own wording template (.hbs) for kinds whose wording comes from one. */
+  wording?: string;
+  /** A user's own Word template (.docx) for DOCX output. */
+  template?: string;
   /** Worker threads (default: one per core). */
   jobs?: number;
   /** Render every row even when its output is current. */
@@ -93,14 +97,15 @@ function packageVersion(): string {
 }
 
 /** Everything besides the record that shapes an output file. */
-function optionsHash(kindName: string, formats: string[], fontsPath: string | undefined): string {
+function optionsHash(kindName: string, formats: string[], fontsPath: string | undefined, userFiles: (string | undefined)[]): string {
   const kind = getKind(kindName);
   const fonts = loadFontConfig(fontsPath);
   const fontFiles = Object.values(fonts).map((f) => {
     const st = statSync(f.file);
     return [f.file, f.name, st.size, st.mtimeMs];
   });
-  return hash(JSON.stringify({ tool: packageVersion(), program: programFingerprint(), kind: kindName, schema: kind.schema.schema, formats, fontFiles }));
+  const user = userFiles.map((f) => (f ? hash(readFileSync(f)) : ''));
+  return hash(JSON.stringify({ tool: packageVersion(), program: programFingerprint(), kind: kindName, schema: kind.schema.schema, formats, fontFiles, user }));
 }
 
 /**
@@ -150,7 +155,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   mkdirSync(folder, { recursive: true });
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const progress = o.progress ?? silentProgress;
-  const optHash = optionsHash(kind.name, formats, o.fonts);
+  const wording = o.wording ? resolve(o.wording) : undefined;
+  const template = o.template ? resolve(o.template) : undefined;
+  for (const f of [wording, template]) if (f && !existsSync(f)) throw new UserError(`找不到模板文件 ${f}`);
+  if (wording) kind.withWording(wording); // refuses kinds whose wording is not a template
+  const optHash = optionsHash(kind.name, formats, o.fonts, [wording, template]);
   const names = new UniqueNames(['manifest', basename(MERGED_FILE, '.pdf')]);
   const previous = new PreviousRows(o.force ? undefined : folder);
   const manifest = new ManifestWriter(folder, {
@@ -211,7 +220,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
         finish({ ...prev, row: input.row, status: 'unchanged' });
         continue;
       }
-      const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: o.fonts ? resolve(o.fonts) : undefined, folder, base };
+      const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: o.fonts ? resolve(o.fonts) : undefined, wording, template, folder, base };
       const p = (pool.run(task) as Promise<RenderResult>)
         .then(
           (r): ManifestRow =>

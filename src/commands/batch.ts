@@ -15,6 +15,8 @@ interface Options {
   merge?: boolean;
   duplex?: boolean;
   fonts?: string;
+  wording?: string;
+  template?: string;
   jobs?: string;
   force?: boolean;
   progress: string;
@@ -49,6 +51,8 @@ export function register(p: Command): void {
     .option('--merge', '另生成一份合并的 PDF（merged.pdf，按输入顺序），便于一次打印')
     .option('--duplex', '合并时为奇数页的文书补一页空白，双面打印时每份从新的一张纸开始')
     .option('--fonts <config.json>', '字体配置')
+    .option('--wording <file.hbs>', '用自己编辑过的文字模板（授权委托书、补正告知书；见 docs/document-templates.md）')
+    .option('--template <file.docx>', '用自己的 Word 模板生成 DOCX')
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
     .option('--force', '全部重新生成（默认跳过已生成且未变的）')
     .option('--progress <mode>', '进度显示：auto（终端显示进度条，否则定期输出一行）、bar、lines、none', 'auto')
@@ -74,6 +78,8 @@ export function register(p: Command): void {
           merge: o.merge,
           duplex: o.duplex,
           fonts: o.fonts,
+          wording: o.wording,
+          template: o.template,
           jobs,
           force: o.force,
           progress: progressFor(o.progress),
