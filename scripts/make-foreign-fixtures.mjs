@@ -7,6 +7,7 @@
  * - application-chromium-2.pdf: the same page with ■/□ boxes, long values that wrap, spaces inside
  *   names (司马 晓东, 丁 选 香), a full-width 400 number and 2026年12月31日 9:05.
  * - application-libreoffice.pdf: bangban's own DOCX of the form, exported by LibreOffice.
+ * - authorization-libreoffice.pdf: an authorization letter (running text, a numbered list) the same way.
  * Needs: npm run build; apt-get install -y chromium libreoffice-writer-nogui
  * The expected records are fixtures/foreign/*.expected.json (free text keeps full-width digits as
  * typed; codes, phones and dates are folded).
@@ -89,4 +90,9 @@ const long = JSON.parse(readFileSync(new URL('../fixtures/application/long-value
 writeFileSync(join(tmp, 'application-libreoffice.docx'), await renderDocument(kind, long, 'docx'));
 execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`, '--convert-to', 'pdf', '--outdir', out, join(tmp, 'application-libreoffice.docx')], { stdio: 'inherit' });
 writeFileSync(join(out, 'application-libreoffice.expected.json'), JSON.stringify(long, null, 2) + '\n');
+// --- an authorization letter (running text): bangban's DOCX exported by LibreOffice
+const auth = JSON.parse(readFileSync(new URL('../fixtures/authorization/custom-powers.json', import.meta.url), 'utf8'));
+writeFileSync(join(tmp, 'authorization-libreoffice.docx'), await renderDocument(getKind('authorization'), auth, 'docx'));
+execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`, '--convert-to', 'pdf', '--outdir', out, join(tmp, 'authorization-libreoffice.docx')], { stdio: 'inherit' });
+writeFileSync(join(out, 'authorization-libreoffice.expected.json'), JSON.stringify(auth, null, 2) + '\n');
 console.log('fixtures written to', out);
