@@ -24,16 +24,25 @@ export function templateError(e: unknown, text: string, source: string, schemaFi
   const mismatch = /^(\S+) doesn't match (\S+) - (\d+):(\d+)$/.exec(message);
   if (mismatch) return new UserError(`${where(Number(mismatch[3]))}：块 {{#${mismatch[1]}}} 的结束标记写成了 {{/${mismatch[2]}}}`);
 
-  const parse = /^Parse error on line (\d+):\n(.*)\n.*\n(.*)$/s.exec(message);
+  const parse = /^Parse error on line (\d+):\n(.*)\n(-*)\^\n(.*)$/s.exec(message);
   if (parse) {
     const line = Number(parse[1]);
-    const near = parse[2].replace(/^\.\.\./, '').trim();
-    if (/got 'EOF'/.test(parse[3]) && /OPEN_ENDBLOCK|INVERSE/.test(parse[3])) {
+    // Handlebars quotes the text around the mistake and points at it: show the tag it is in.
+    // The quote may start inside the tag: find its end in the template's own line.
+    const quoted = parse[2].slice(0, parse[3].length + 1).replace(/^\.\.\./, '');
+    const own = lines[line - 1] ?? '';
+    let tail = quoted;
+    while (tail.length > 4 && !own.includes(tail)) tail = tail.slice(1);
+    const end = tail && own.includes(tail) ? own.indexOf(tail) : -1;
+    const [source, caret] = end >= 0 ? [own, end + tail.length - 1] : [quoted, quoted.length - 1];
+    const open = source.lastIndexOf('{{', caret);
+    const near = (open >= 0 && caret - open < 40 ? source.slice(open, caret + 1) : source.slice(Math.max(0, caret - 15), caret + 1)).trim();
+    if (/got 'EOF'/.test(parse[4]) && /OPEN_ENDBLOCK|INVERSE/.test(parse[4])) {
       const open = unclosedBlock(text);
       if (open) return new UserError(`${where(open.line)}的 {{#${open.name} …}} 没有结束标记 {{/${open.name}}}`);
       return new UserError(`模板 ${source} 有块没有结束：{{#if …}}、{{#each …}} 要用 {{/if}}、{{/each}} 结束`);
     }
-    return new UserError(`${where(line)}语法错误，在“${near}”附近：{{…}} 标记不完整或写法不对`);
+    return new UserError(`${where(line)}语法错误：“${near}”处的 {{…}} 标记不完整或写法不对`);
   }
   const lexical = /^Lexical error on line (\d+)/.exec(message);
   if (lexical) return new UserError(`${where(Number(lexical[1]))}语法错误：{{…}} 标记写法不对`);
