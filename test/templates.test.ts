@@ -139,8 +139,8 @@ describe('template mistakes are one-line user errors', () => {
     expect((err as Error).message).toMatch(pattern);
     expect((err as Error).message).not.toContain('\n');
   };
-  it('a misspelt field', () => fails('{{applicant.nmae}}', /模板 t\d+\.hbs 有错误.*nmae/));
-  it('a syntax error', () => fails('{{#if docNumber}}没有结束', /模板 t\d+\.hbs 有错误/));
+  it('a misspelt field', () => fails('{{applicant.nmae}}', /模板 t\d+\.hbs 第 1 行：\{\{applicant\.nmae\}\} 中的“nmae”不是本文书的字段/));
+  it('a syntax error', () => fails('{{#if docNumber}}没有结束', /模板 t\d+\.hbs 第 1 行的 \{\{#if …\}\} 没有结束标记 \{\{\/if\}\}/));
   it('an unknown directive', () => fails('@stamp 公章', /不认识的指令“@stamp”/));
   it('a table over a field that is not a list', () => fails('@table serviceItem | name 1', /不是列表字段/));
   it('a table column that is not a field of the list', () => fails('@table materials | colour 1', /列“colour”不是 materials 的字段/));
