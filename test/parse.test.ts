@@ -8,7 +8,7 @@ import { parseForm, ParseFailure } from '../src/parse/index.js';
 import { parseDate, parseDateTime, personName, normaliseValue } from '../src/parse/normalize.js';
 import { ticked, splitItems } from '../src/parse/read.js';
 import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
-import { applicationRecord } from './helpers/parse-records.js';
+import { applicationRecord, authorizationRecord } from './helpers/parse-records.js';
 
 const kind = getKind('application');
 const dir = 'fixtures/application';
@@ -80,6 +80,20 @@ describe('parse: round trip over generated records', () => {
         expect(r.valid).toBe(true);
       }),
       { numRuns: 16, seed: 20260302, endOnFailure: true },
+    );
+  });
+});
+
+describe('parse: authorization letters over generated records', () => {
+  it('render then parse gives the same record (optional lines absent, any number of powers, long values)', async () => {
+    const auth = getKind('authorization');
+    await fc.assert(
+      fc.asyncProperty(authorizationRecord, async (rec) => {
+        expect(validateRecord(auth, rec).errors).toEqual([]);
+        const r = await parseForm(await renderPdf(auth, rec));
+        expect(r.record).toEqual(rec);
+      }),
+      { numRuns: 12, seed: 11, endOnFailure: true },
     );
   });
 });

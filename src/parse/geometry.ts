@@ -120,19 +120,37 @@ export function lines(items: TextItem[]): Line[] {
 
 const SPACE = /[ \t\u00a0]/;
 
-/** The text of one line: spaces where the text has them or where a gap shows one. */
+/**
+ * The usual gap between neighbouring characters where Chinese is involved: 0 for plain text, the
+ * stretch of a justified line or the tracking of a spaced one. Letters inside a Latin word are never
+ * spread, so they do not count.
+ */
+function usualGap(l: Line): number {
+  const gaps: number[] = [];
+  let prev: Glyph | undefined;
+  for (const g of l.glyphs) {
+    if (SPACE.test(g.ch)) continue;
+    if (prev && (CJK.test(prev.ch) || CJK.test(g.ch))) gaps.push(g.x - (prev.x + prev.w));
+    prev = g;
+  }
+  if (gaps.length < 3) return 0;
+  gaps.sort((x, y) => x - y);
+  return gaps[gaps.length >> 1];
+}
+
+/**
+ * The text of one line. Spaces come from gaps, not from space characters (pdf.js also reports the
+ * stretch of a justified line as spaces): a gap wider than the line's usual one is a space.
+ */
 export function lineText(l: Line): string {
   let s = '';
-  let end = -Infinity;
+  let prev: Glyph | undefined;
+  const usual = usualGap(l);
   for (const g of l.glyphs) {
-    if (SPACE.test(g.ch)) {
-      if (s && !SPACE.test(s[s.length - 1])) s += ' ';
-      end = Math.max(end, g.x + g.w);
-      continue;
-    }
-    if (s && !SPACE.test(s[s.length - 1]) && g.x - end > l.size * 0.2) s += ' ';
+    if (SPACE.test(g.ch)) continue;
+    if (prev && g.x - (prev.x + prev.w) > usual + l.size * 0.2) s += ' ';
     s += g.ch;
-    end = g.x + g.w;
+    prev = g;
   }
   return s;
 }
@@ -153,18 +171,22 @@ export function joinLines(ls: Line[], right?: number): string {
   for (const l of ls) {
     const text = lineText(l).trim();
     if (!text) continue;
-    if (prev && out) {
-      const last = out[out.length - 1];
-      const first = text[0];
-      if (LATIN.test(last) && LATIN.test(first)) {
-        // a line breaks inside a word only when the word alone is wider than the line
-        if (!wordFillsLine(prev)) out += ' ';
-      } else if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, l, right)) out += ' ';
-    }
+    if (prev && out) out += joinSeparator(prev, out, l, text, right);
     out += text;
     prev = l;
   }
   return out;
+}
+
+/** What goes between two wrapped lines: nothing, or the space the line broke at. */
+export function joinSeparator(prev: Line, prevText: string, next: Line, nextText: string, right?: number): '' | ' ' {
+  const last = prevText[prevText.length - 1];
+  const first = nextText[0];
+  if (!last || !first) return '';
+  // a line breaks inside a word only when the word alone is wider than the line
+  if (LATIN.test(last) && LATIN.test(first)) return wordFillsLine(prev) ? '' : ' ';
+  if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, next, right)) return ' ';
+  return '';
 }
 
 const LATIN = /[A-Za-z0-9]/;
@@ -200,5 +222,5 @@ function fits(prev: Line, next: Line, right: number): boolean {
     end = nextInk ? nextInk.x : end;
   }
   const w = end - first;
-  return remaining >= w - 0.5;
+  return remaining >= w - 0.05;
 }

@@ -4,7 +4,7 @@
  * with ruled lines: labels are found as whole cells (however they wrap), the value is the cell to the
  * right of its label.
  */
-import { boxAt, center, inside, joinLines, lines, lineText, preparePage, type Box, type Page } from './geometry.js';
+import { boxAt, center, inside, joinLines, joinSeparator, lines, lineText, preparePage, type Box, type Line, type Page } from './geometry.js';
 import type { PageData, TextItem } from './pdf.js';
 import { matchKey, type EachTable, type LabelSlot, type Template, type ValueSlot } from './template.js';
 
@@ -221,7 +221,17 @@ const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The options ticked in a checkbox cell: a mark (√ ☑ ■ …) between the previous option and this one. */
 export function ticked(text: string, options: string[]): string[] {
   const flat = matchKey(text);
-  const keys = options.map(matchKey);
+  const full = options.map(matchKey);
+  // an option whose text wraps inside a narrow column is interrupted by its neighbours' text: then
+  // its longest beginning that no other option shares stands for it
+  const keys = full.map((k, i) => {
+    if (flat.includes(k)) return k;
+    for (let n = k.length - 1; n >= 4; n--) {
+      const head = k.slice(0, n);
+      if (flat.includes(head) && !full.some((o, j) => j !== i && o.startsWith(head))) return head;
+    }
+    return k;
+  });
   const positions = keys.map((k) => flat.indexOf(k));
   const out: string[] = [];
   options.forEach((o, i) => {
@@ -255,14 +265,20 @@ function splitByAnchors(spans: { text: string; field?: string }[], text: string)
 }
 
 /** Running text outside tables, in reading order, with a map from squashed positions back to it. */
-function flowText(p: PreparedPages): { text: string; squashed: string; map: number[]; pageAt: number[] } {
+function flowText(p: PreparedPages): { text: string; squashed: string; map: number[]; pageAt: number[]; spaceBreaks: Set<number> } {
   let text = '';
+  const spaceBreaks = new Set<number>();
   const pageAt: number[] = [];
   for (const f of p.flow) {
+    let prev: { line: Line; text: string } | undefined;
     for (const l of lines(f.items)) {
+      const lt = lineText(l);
       // page numbers (— 3 —, - 3 -, 第 3 页) are the printer's, not the document's text
-      if (/^\s*(?:[—–-]+\s*\d+\s*[—–-]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(lineText(l))) continue;
-      const s = lineText(l) + '\n';
+      if (/^\s*(?:[—–-]+\s*\d+\s*[—–-]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(lt)) continue;
+      // the break before this line: a space when the line broke at one (two Latin words)
+      if (prev && text.endsWith('\n') && joinSeparator(prev.line, prev.text.trim(), l, lt.trim()) === ' ') spaceBreaks.add(text.length - 1);
+      prev = { line: l, text: lt };
+      const s = lt + '\n';
       text += s;
       for (let k = 0; k < s.length; k++) pageAt.push(f.page.index);
     }
@@ -276,7 +292,7 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
       map.push(i);
     }
   }
-  return { text, squashed, map, pageAt };
+  return { text, squashed, map, pageAt, spaceBreaks };
 }
 
 const ANCHOR = 14;
@@ -290,14 +306,14 @@ function fixedAfter(spans: { text: string; field?: string }[], from: number): st
 
 /** List items as printed one per line: a numbered or bulleted line starts an item, other lines continue it. */
 const ITEM = /^\s*(?:\d{1,3}\s*[.．、)）]|[(（]\s*\d{1,3}\s*[)）]|[-•·●▪]\s)\s*/;
-export function splitItems(text: string): string[] {
+export function splitItems(text: string, spaceBefore: Set<number> = new Set()): string[] {
   const items: string[] = [];
-  for (const line of text.split('\n')) {
+  text.split('\n').forEach((line, i) => {
     const l = line.trim();
-    if (!l) continue;
+    if (!l) return;
     if (ITEM.test(l) || !items.length) items.push(l.replace(ITEM, ''));
-    else items[items.length - 1] += l;
-  }
+    else items[items.length - 1] += (spaceBefore.has(i) ? ' ' : '') + l;
+  });
   return items.map((i) => i.trim()).filter(Boolean);
 }
 
@@ -378,11 +394,21 @@ function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): voi
     const text = f.text.slice(a, b);
     const page = f.pageAt[a] ?? 0;
     if (t.lists.has(s.field)) {
-      const items = splitItems(text);
+      // lines that continue after a break at a space (between two Latin words)
+      const spaced = new Set<number>();
+      let line = 0;
+      for (let k = a; k < b; k++) {
+        if (f.text[k] !== '\n') continue;
+        line++;
+        if (f.spaceBreaks.has(k)) spaced.add(line);
+      }
+      const items = splitItems(text, spaced);
       if (items.length) out.set(s.field, { raw: items, confidence: 0.8, page });
       return;
     }
-    const raw = text.replace(/\n/g, '').trim();
+    let raw = '';
+    for (let k = a; k < b; k++) raw += f.text[k] === '\n' ? (f.spaceBreaks.has(k) ? ' ' : '') : f.text[k];
+    raw = raw.trim();
     if (raw) out.set(s.field, { raw, confidence: 0.8, page });
   });
 }

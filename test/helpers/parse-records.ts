@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { creditCodeCheckChar } from '../../src/index.js';
+import { creditCodeCheckChar, idNumberCheckChar } from '../../src/index.js';
 import { SERVICE_OPTIONS } from '../../src/kinds/application/index.js';
 
 /** Generated application records for the parse round-trip properties. */
@@ -47,3 +47,26 @@ export const applicationRecord = fc
   })
   .map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
 
+
+const ID_AREAS = ['411302', '411303', '110105', '410102'];
+const idNumber = fc
+  .tuple(fc.constantFrom(...ID_AREAS), fc.integer({ min: 1950, max: 2004 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.stringMatching(/^\d{3}$/))
+  .map(([a, y, m, d, s]) => {
+    const first17 = `${a}${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${s}`;
+    return first17 + idNumberCheckChar(first17);
+  });
+
+/** Generated authorization letters: optional lines present or not, any number of powers. */
+export const authorizationRecord = fc
+  .record({
+    principal: fc.record(
+      { name: freeText(100), creditCode, legalRepresentative: person, address: freeText(150), phone },
+      { requiredKeys: ['name', 'creditCode', 'legalRepresentative'] },
+    ),
+    trustee: fc.record({ name: person, idNumber, phone, position: freeText(30) }, { requiredKeys: ['name', 'idNumber', 'phone'] }),
+    matter: freeText(200),
+    powers: fc.option(fc.array(freeText(60), { minLength: 1, maxLength: 6 }), { nil: undefined }),
+    period: fc.tuple(date, date).map(([a, b]) => (a <= b ? { from: a, to: b } : { from: b, to: a })),
+    date,
+  })
+  .map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
