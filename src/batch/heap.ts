@@ -38,3 +38,7 @@ export class HeapGuard {
     collector()?.();
   }
 }
+
+/** One guard for the main thread: every row read or dispatched ticks it. */
+const shared = new HeapGuard();
+export const tickHeap = (): void => shared.tick();

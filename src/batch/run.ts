@@ -13,7 +13,7 @@ import { openSource } from './sources.js';
 import { compileNamePattern, insideFolder, UniqueNames } from './naming.js';
 import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, manifestRows, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
 import { mergePdfs } from './merge.js';
-import { HeapGuard } from './heap.js';
+import { tickHeap } from './heap.js';
 import { silentProgress, type Progress } from './progress.js';
 import type { RenderResult, RenderTask } from './worker.js';
 
@@ -202,12 +202,11 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   };
   let interrupted = false;
   let lastNumber = 0;
-  const heap = new HeapGuard();
   progress.start(source.total);
   try {
     for await (const input of source.rows()) {
       if (o.signal?.aborted) break;
-      heap.tick();
+      tickHeap();
       lastNumber = input.number;
       const base = names.take(namer.name(input.record, input.number));
       if (input.errors) {

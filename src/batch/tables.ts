@@ -5,6 +5,7 @@ import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { detectEncoding, textStream } from './decode.js';
 import { plainCell } from './convert.js';
+import { tickHeap } from './heap.js';
 
 /** One spreadsheet row: its number in the file (1-based, as the spreadsheet shows it) and its cells. */
 export interface TableRow {
@@ -62,7 +63,10 @@ export async function openCsv(path: string): Promise<Sheet | undefined> {
     }),
   );
   async function* rows(): AsyncGenerator<TableRow> {
-    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { row: r.info.lines, values: r.record };
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      tickHeap();
+      yield { row: r.info.lines, values: r.record };
+    }
   }
   return withHeader(path, rows());
 }
@@ -72,7 +76,10 @@ export async function* openXlsx(path: string): AsyncGenerator<Sheet> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>) {
     async function* rows(): AsyncGenerator<TableRow> {
-      for await (const row of ws) yield { row: row.number, values: (row.values as unknown[]).slice(1) };
+      for await (const row of ws) {
+        tickHeap();
+        yield { row: row.number, values: (row.values as unknown[]).slice(1) };
+      }
     }
     const it = rows();
     const sheet = await withHeader(ws.name, it);
@@ -92,6 +99,7 @@ export async function* lines(path: string): AsyncGenerator<{ line: number; text:
   try {
     for await (const text of rl) {
       n++;
+      tickHeap();
       yield { line: n, text: n === 1 ? text.replace(/^\uFEFF/, '') : text };
     }
   } finally {
