@@ -402,7 +402,7 @@ describe('manifest, resume, merge', () => {
       input,
       output: out,
       jobs: 1,
-      progress: { start() {}, update: (n) => n >= 2 && controller.abort(), stop() {} },
+      progress: { start() {}, update: (n) => n >= 1 && controller.abort(), stop() {} },
       signal: controller.signal,
     });
     expect(r.interrupted).toBe(true);
