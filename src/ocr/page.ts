@@ -129,7 +129,8 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   // the cell borders its margins reach over, and is read from its ink (less width to recognise).
   const trimmed: Box[] = [];
   for (const d of boxes) for (const b of splitAtRules(d, rules.v)) trimmed.push(inkExtent(bin, width, clipAtRules(b, rules.h)));
-  const crops = trimmed.map((b) => crop(g, b[0], b[1], b[2], b[3]));
+  // A lone character (傅　玉 is printed spaced) reads better with paper around it.
+  const crops = trimmed.map((b) => padWide(crop(g, b[0], b[1], b[2], b[3])));
   const rec = await recognize(crops);
   lap('recognize');
   const lines: OcrLine[] = [];
@@ -137,14 +138,17 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     const b = trimmed[i];
     const text = r.text.trim();
     if (!text) return;
-    const w = Math.min(width, b[2]) - Math.max(0, b[0]);
+    // Positions in the (possibly padded) crop, back to the page.
+    const raw = Math.min(width, b[2]) - Math.max(0, b[0]);
+    const pad = (crops[i].width - Math.max(1, Math.round(raw))) / 2;
+    const w = crops[i].width;
     const cw = (b[3] - b[1]) * 0.9;
     lines.push({
       text: r.text,
       box: b.map((v) => Math.round(v)) as Box,
       confidence: r.confidence,
       chars: r.chars.map((c) => {
-        const x = Math.max(0, b[0]) + c.at * w;
+        const x = Math.max(0, b[0]) - pad + c.at * w;
         return { ch: c.ch, p: c.p, x0: Math.round(x - cw / 2), x1: Math.round(x + cw / 2) };
       }),
     });
@@ -258,6 +262,16 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
   const inset = Math.max(2, Math.round(s * 0.2));
   const fill = inkIn(bin, width, [box[0] + inset, box[1] + inset, box[2] - inset + 1, box[3] - inset + 1]);
   return { box, fill, ...markState(fill) };
+}
+
+/** Widen a crop narrower than twice its height with white on both sides. */
+function padWide(c: Gray): Gray {
+  const W = Math.round(c.height * 2);
+  if (c.width >= W) return c;
+  const left = Math.floor((W - c.width) / 2);
+  const data = new Uint8Array(W * c.height).fill(255);
+  for (let y = 0; y < c.height; y++) data.set(c.data.subarray(y * c.width, (y + 1) * c.width), y * W + left);
+  return { width: W, height: c.height, data };
 }
 
 /** Trim a line box left and right to its ink, keeping a margin of a third of its height. */

@@ -74,6 +74,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   }
   // Ticks from pixels, before each option label of the kinds: the drawn box there (☑/☐), or with
   // no box, any mark there (√).
+  const cuts = new Map<OcrLine, { at: number; x0: number; x1: number }[]>();
   for (const opt of optionLabels(kinds)) {
     for (const l of lines) {
       const at = matchKey(l.text).indexOf(opt);
@@ -84,11 +85,27 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
       if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence);
       else if (mark.checked) add('√', mark.box, mark.confidence);
       else continue;
-      // The line's text starts after the mark, so the mark reads before the option.
-      if (mark.box[2] > l.box[0] && mark.box[0] < l.box[0] + (l.box[3] - l.box[1]) * 2) l.box = [mark.box[2] + 1, l.box[1], Math.max(l.box[2], mark.box[2] + 2), l.box[3]];
+      // The line's text starts after the mark, so the mark reads before the option; a line holding
+      // two options (the detector joined them) is cut at the second one's mark.
+      if (at > 0 && mark.box[0] > l.box[0] + (l.box[3] - l.box[1])) {
+        const list = cuts.get(l) ?? [];
+        list.push({ at, x0: mark.box[0], x1: mark.box[2] });
+        cuts.set(l, list);
+      } else if (mark.box[2] > l.box[0] && mark.box[0] < l.box[0] + (l.box[3] - l.box[1]) * 2) l.box = [mark.box[2] + 1, l.box[1], Math.max(l.box[2], mark.box[2] + 2), l.box[3]];
     }
   }
-  for (const l of lines) add(l.text, l.box, lineConfidence(l));
+  for (const l of lines) {
+    const list = (cuts.get(l) ?? []).sort((a, b) => a.at - b.at);
+    const chars = [...l.text];
+    let start = 0,
+      x = l.box[0];
+    for (const c of list) {
+      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l));
+      start = c.at;
+      x = c.x1 + 1;
+    }
+    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], lineConfidence(l));
+  }
   const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
     const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
     const [y1, y2] = [Y(r.y0), Y(r.y1)].sort((a, b) => a - b);
@@ -215,6 +232,8 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
       return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => (s.format === 'date-minute' && c === 'T' ? c : (DIGITLIKE[c] ?? c))).replace(/(?<=\d)\s+(?=\d)/g, '');
   }
   // Names are Chinese characters: a dash or a one read there is 一.
+  // A vertical stroke at either end is the cell's border.
+  raw = raw.replace(/^[丨|｜]+|[丨|｜]+$/g, '');
   if (s?.['x-display'] === 'personName') return raw.replace(/(?<=[\u3400-\u9fff])[-—–_1lI|](?=[\u3400-\u9fff]|$)/g, '一');
   if (s?.format) return raw;
   return chinesePunctuation(fixPlaces(raw));
