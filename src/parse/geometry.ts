@@ -184,7 +184,15 @@ export function joinSeparator(prev: Line, prevText: string, next: Line, nextText
   const first = nextText[0];
   if (!last || !first) return '';
   // a line breaks inside a word only when the word alone is wider than the line
-  if (LATIN.test(last) && LATIN.test(first)) return wordFillsLine(prev) ? '' : ' ';
+  if (LATIN.test(last) && LATIN.test(first)) {
+    if (!wordFillsLine(prev)) return ' ';
+    // a lone word on its line was split only if the line had no room left for the next letter
+    if (right === undefined) return '';
+    const ink = (l: Line) => l.glyphs.filter((g) => !SPACE.test(g.ch));
+    const end = ink(prev).at(-1);
+    const next1 = ink(next)[0];
+    return end && next1 && right - (end.x + end.w) >= next1.w - 0.05 ? ' ' : '';
+  }
   if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, next, right)) return ' ';
   return '';
 }

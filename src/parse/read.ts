@@ -269,14 +269,18 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
   let text = '';
   const spaceBreaks = new Set<number>();
   const pageAt: number[] = [];
+  // kept across pages: a value may continue on the next page
+  let prev: { line: Line; text: string } | undefined;
   for (const f of p.flow) {
-    let prev: { line: Line; text: string } | undefined;
-    for (const l of lines(f.items)) {
+    const ls = lines(f.items);
+    // the right edge of the text block: where the longest lines end
+    const right = Math.max(...ls.map((l) => (l.glyphs.length ? l.glyphs[l.glyphs.length - 1].x + l.glyphs[l.glyphs.length - 1].w : -Infinity)));
+    for (const l of ls) {
       const lt = lineText(l);
       // page numbers (— 3 —, - 3 -, 第 3 页) are the printer's, not the document's text
       if (/^\s*(?:[—–-]+\s*\d+\s*[—–-]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(lt)) continue;
       // the break before this line: a space when the line broke at one (two Latin words)
-      if (prev && text.endsWith('\n') && joinSeparator(prev.line, prev.text.trim(), l, lt.trim()) === ' ') spaceBreaks.add(text.length - 1);
+      if (prev && text.endsWith('\n') && joinSeparator(prev.line, prev.text.trim(), l, lt.trim(), Number.isFinite(right) ? right : undefined) === ' ') spaceBreaks.add(text.length - 1);
       prev = { line: l, text: lt };
       const s = lt + '\n';
       text += s;
