@@ -153,6 +153,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
       }),
     });
   });
+  for (const l of lines) spacesAtScriptChanges(l, bin, width);
   // Squares that are really characters (口, 日 …) sit under a recognised character.
   const checkboxes: OcrCheckbox[] = [];
   for (const s of squares) {
@@ -263,6 +264,52 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
   const fill = inkIn(bin, width, [box[0] + inset, box[1] + inset, box[2] - inset + 1, box[3] - inset + 1]);
   return { box, fill, ...markState(fill) };
 }
+
+const HAN = /[\u3400-\u9fff]/;
+const ALNUM = /[A-Za-z0-9]/;
+const DATE_UNIT = /[年月日时分秒]/;
+
+/**
+ * OCR drops spaces. Where Chinese meets Latin letters or digits (仲景路 1088 号), a space is put back
+ * when the blank between the two characters is wider than a space's worth of the text height.
+ */
+function spacesAtScriptChanges(l: OcrLine, bin: Uint8Array, width: number): void {
+  const h = (l.box[3] - l.box[1]) / 1.35; // text height, about the font size
+  const y0 = Math.round(l.box[1] + (l.box[3] - l.box[1]) * 0.15),
+    y1 = Math.round(l.box[3] - (l.box[3] - l.box[1]) * 0.15);
+  const blank = (x: number) => {
+    for (let y = y0; y < y1; y++) if (bin[y * width + x]) return false;
+    return true;
+  };
+  for (let i = l.chars.length - 2; i >= 0; i--) {
+    const a = l.chars[i],
+      b = l.chars[i + 1];
+    if (!((HAN.test(a.ch) && ALNUM.test(b.ch)) || (ALNUM.test(a.ch) && HAN.test(b.ch)))) continue;
+    // dates and times (2026年3月2日 14时40分) have no spaces of their own, and 月's open side looks like one
+    if (DATE_UNIT.test(a.ch) || DATE_UNIT.test(b.ch)) continue;
+    // the widest blank run between the two characters' centres
+    const from = Math.round((a.x0 + a.x1) / 2),
+      to = Math.round((b.x0 + b.x1) / 2);
+    let best = 0,
+      run = 0,
+      at = 0;
+    for (let x = Math.max(0, from); x <= Math.min(width - 1, to); x++) {
+      run = blank(x) ? run + 1 : 0;
+      if (run > best) {
+        best = run;
+        at = x - run / 2;
+      }
+    }
+    if (process.env.BANGBAN_OCR_SPACES) process.stderr.write(`space? ${a.ch}|${b.ch} gap ${(best / h).toFixed(2)}\n`);
+    if (best > h * SPACE_GAP) {
+      l.chars.splice(i + 1, 0, { ch: ' ', p: 1, x0: Math.round(at - best / 2), x1: Math.round(at + best / 2) });
+      l.text = l.chars.map((c) => c.ch).join('');
+    }
+  }
+}
+
+/** Blank width, in text heights, that reads as a space between Chinese and Latin characters. */
+const SPACE_GAP = 0.3;
 
 /** Widen a crop narrower than twice its height with white on both sides. */
 function padWide(c: Gray): Gray {

@@ -50,11 +50,14 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   const X = (x: number) => x * s;
   const Y = (y: number) => (page.height - y) * s;
   const items: TextItem[] = [];
-  const add = (str: string, box: Box, c: number) => {
+  const add = (str: string, box: Box, c: number, tight = false) => {
     const h = box[3] - box[1];
     const size = (h / 1.35) * s;
     const yc = Y((box[1] + box[3]) / 2);
-    const it: TextItem = { str, x: X(box[0]), y: yc - size * 0.3, w: X(box[2]) - X(box[0]), size };
+    // Text: from its first to its last inked column, as a PDF's glyphs would span (the parser puts
+    // back spaces at wrapped lines by how much room was left).
+    const [x0, x1] = tight ? inkSpan(img.bin, page.width, box) : [box[0], box[2]];
+    const it: TextItem = { str, x: X(x0), y: yc - size * 0.3, w: X(x1) - X(x0), size };
     items.push(it);
     conf.set(it, c);
   };
@@ -100,11 +103,11 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     let start = 0,
       x = l.box[0];
     for (const c of list) {
-      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l));
+      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l), true);
       start = c.at;
       x = c.x1 + 1;
     }
-    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], lineConfidence(l));
+    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], lineConfidence(l), true);
   }
   const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
     const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
@@ -112,6 +115,25 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     return { x1, y1, x2, y2 };
   };
   return { index: page.index, width: page.width * s, height: page.height * s, items, rules: { h: page.rules.h.map(rule), v: page.rules.v.map(rule) } };
+}
+
+/** First and last inked column inside a box (the box itself when it holds no ink). */
+function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
+  const x0 = Math.max(0, Math.round(b[0])),
+    x1 = Math.min(width - 1, Math.round(b[2]));
+  const y0 = Math.round(b[1] + (b[3] - b[1]) * 0.1),
+    y1 = Math.round(b[3] - (b[3] - b[1]) * 0.1);
+  let first = -1,
+    last = -1;
+  for (let x = x0; x <= x1; x++) {
+    let ink = 0;
+    for (let y = y0; y < y1; y++) ink += bin[y * width + x];
+    if (ink >= 2) {
+      if (first < 0) first = x;
+      last = x;
+    }
+  }
+  return first < 0 ? [b[0], b[2]] : [first, last + 1];
 }
 
 /** A line's confidence: its mean, pulled down by its weakest character. */
