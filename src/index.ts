@@ -14,3 +14,5 @@ export { chineseDate, chineseDateTime } from './core/dates.js';
 export { parseForm, parseFile, ParseFailure, type ParseResult, type ParseOptions, type FieldInfo } from './parse/index.js';
 export { ingestFiles, collectPdfs, writeOutputs, type IngestResult, type IngestSummary } from './parse/ingest.js';
 export { parseScan, ocrPages, parseOcrPages, scanType, REVIEW_THRESHOLD, type ScanResult, type ScanField, type ScanOptions, type OcrPage, type OcrLine, type OcrCheckbox } from './ocr/index.js';
+export { runBatch, type BatchOptions, type BatchResult } from './batch/run.js';
+export { writeTemplate as writeSpreadsheetTemplate } from './batch/template.js';
