@@ -80,3 +80,14 @@ describe('bangban render', () => {
     noStack(r.stderr);
   });
 });
+
+describe('output that cannot be written', () => {
+  it('is a one-line error naming the file, not an internal error', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'file'), 'x');
+    const r = bangban('render', 'application', 'fixtures/application/typical.json', '-o', join(dir, 'file', 'a.pdf'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/无法写入 .*a\.pdf/);
+    noStack(r.stderr);
+  });
+});
