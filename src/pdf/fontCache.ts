@@ -29,9 +29,82 @@ function create(buf: Uint8Array, family?: string): FontkitFont {
   let font = parsed.get(buf);
   if (!font) {
     font = fontkit.create(buf);
+    memoiseSubsetGlyphs(font as unknown as SubsetFont);
     parsed.set(buf, font);
   }
   return font;
+}
+
+/**
+ * Embedding a font subset (fontkit's TTFSubset, at the end of every PDF) decodes each used glyph's
+ * outline again, only to learn whether it is composite, and copies its glyf bytes and metrics: about
+ * a sixth of a one-page notice's CPU, the same work for the same characters in every document. So
+ * per font (parsed once per process, above) the bytes, components and metrics of each glyph are kept
+ * and `_addGlyph` is replayed from them; composite glyphs still get their component ids remapped per
+ * subset, into a copy. The subset written is the same, byte for byte. Fonts with variations (whose
+ * outlines fontkit re-encodes) keep the original code.
+ */
+interface GlyphBytes {
+  buffer: Uint8Array;
+  /** Composite glyphs: the component glyph ids and where each is written in `buffer`. */
+  components: { glyphID: number; pos: number }[] | null;
+  advance: number;
+  bearing: number;
+}
+interface SubsetFont {
+  createSubset(): TtfSubset;
+  getGlyph(gid: number): { _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null; advanceWidth: number; _getMetrics(): { leftBearing: number } };
+  loca: { offsets: number[] };
+  _getTableStream(tag: string): { pos: number; readBuffer(n: number): Uint8Array };
+  _variationProcessor?: unknown;
+  directory: { tables: Record<string, unknown> };
+}
+interface TtfSubset {
+  font: SubsetFont;
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: { advance: number; bearing: number }[] };
+  offset: number;
+  includeGlyph(gid: number): number;
+  _addGlyph(gid: number): number;
+}
+const glyphMemo = new WeakMap<SubsetFont, Map<number, GlyphBytes>>();
+let subsetPatched = false;
+function memoiseSubsetGlyphs(font: SubsetFont): void {
+  if (font.directory.tables['CFF ']) return; // CFF subsets are another class, left as they are
+  glyphMemo.set(font, new Map());
+  if (subsetPatched) return;
+  const proto = Object.getPrototypeOf(font.createSubset()) as TtfSubset;
+  const original = proto._addGlyph;
+  proto._addGlyph = function (this: TtfSubset, gid: number): number {
+    const memo = glyphMemo.get(this.font);
+    if (!memo || this.font._variationProcessor) return original.call(this, gid);
+    let g = memo.get(gid);
+    if (!g) {
+      // What fontkit's _addGlyph reads, read once.
+      const glyph = this.font.getGlyph(gid);
+      const glyf = glyph._decode();
+      const cur = this.font.loca.offsets[gid];
+      const stream = this.font._getTableStream('glyf');
+      stream.pos += cur;
+      const buffer = stream.readBuffer(this.font.loca.offsets[gid + 1] - cur);
+      const components = glyf && glyf.numberOfContours < 0 ? glyf.components!.map((c) => ({ glyphID: c.glyphID, pos: c.pos })) : null;
+      g = { buffer, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
+      memo.set(gid, g);
+    }
+    let buffer = g.buffer; // shared across documents: only ever read (copied into the font file)
+    if (g.components) {
+      buffer = new Uint8Array(buffer);
+      const view = new DataView(buffer.buffer);
+      for (const c of g.components) view.setUint16(c.pos, this.includeGlyph(c.glyphID));
+    }
+    this.glyf.push(buffer);
+    this.loca.offsets.push(this.offset);
+    this.hmtx.metrics.push({ advance: g.advance, bearing: g.bearing });
+    this.offset += buffer.length;
+    return this.glyf.length - 1;
+  };
+  subsetPatched = true;
 }
 // fontkit's exports are read-only getters, so PDFKit gets a copy with the memoised `create`.
 // This module must be imported before pdfmake (which loads PDFKit, which loads fontkit's exports).
