@@ -1,6 +1,7 @@
 import { fontBytes, fontFor, textWidth } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
 import './tracking.js';
 import { memoiseLayout } from './layoutCache.js';
+import { layOut } from './deferred.js';
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/model.js';
@@ -40,9 +41,9 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
   for (const tableSize of sizes) {
     const ctx: Ctx = { fonts, kind, geo, tableSize };
     let pages = 0;
-    const doc = docDefinition(ctx, model, (n) => (pages = n));
-    const bytes = await pdfmake.createPdf(doc).getBuffer();
-    if (model.page !== 'form' || pages <= 1 || tableSize === sizes[sizes.length - 1]) return new Uint8Array(bytes);
+    // Laid out first, drawn only if kept: a size that does not fit costs no PDF.
+    const draw = await layOut(docDefinition(ctx, model, (n) => (pages = n)));
+    if (model.page !== 'form' || pages <= 1 || tableSize === sizes[sizes.length - 1]) return draw();
   }
   throw new Error('unreachable');
 }
@@ -54,24 +55,27 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
  * tightened, by at most 16 % (MAX_SQUEEZE), until it fits on one page; if it cannot, the grid stays.
  */
 async function officialPdf(kind: Kind, model: DocModel, fonts: FontConfig): Promise<Uint8Array> {
+  // Each try is only laid out; the one kept is drawn (so a notice fitted by a tighter pitch pays
+  // for one PDF, not two).
   const full = await officialRender(kind, model, fonts, 1);
   // Longer documents are mostly tables, which do not shrink with the pitch: they keep the grid.
-  if (full.pages !== 2 || full.bodyOnLastPage) return full.bytes;
+  if (full.pages !== 2 || full.bodyOnLastPage) return full.draw();
   // The pitch that would bring the last page back, estimated from where the content ends (only
   // roughly: some spacing does not scale): one render to try it, one more at most.
   const estimate = Math.floor(full.fits * 100) / 100 - 0.01;
   for (const squeeze of estimate > MAX_SQUEEZE ? [estimate, MAX_SQUEEZE] : estimate >= MAX_SQUEEZE - 0.05 ? [MAX_SQUEEZE] : []) {
     const r = await officialRender(kind, model, fonts, squeeze);
-    if (r.pages < full.pages) return r.bytes;
+    if (r.pages < full.pages) return r.draw();
   }
-  return full.bytes;
+  return full.draw();
 }
 
 /** The tightest pitch allowed, as a share of the 22-line grid's. */
 const MAX_SQUEEZE = 0.84;
 
 interface OfficialLayout {
-  bytes: Uint8Array;
+  /** Draws the layout: the PDF's bytes. */
+  draw: () => Promise<Uint8Array>;
   pages: number;
   bodyOnLastPage: boolean;
   /** Estimated pitch factor at which the content would fill one page less. */
@@ -107,10 +111,10 @@ async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, sq
     if (m.body) for (const p of on) bodyPages.add(p);
     return false;
   };
-  const bytes = new Uint8Array(await pdfmake.createPdf(doc).getBuffer());
+  const draw = await layOut(doc);
   const used = (p: number) => movedFrom.get(p) ?? (lowest.get(p) ?? inner) + geo.pitch;
   const content = (pages - 2) * inner + used(pages - 1) + used(pages);
-  return { bytes, pages, bodyOnLastPage: bodyPages.has(pages), fits: pages > 1 && content > 0 ? (((pages - 1) * inner) / content) * squeeze : 1 };
+  return { draw, pages, bodyOnLastPage: bodyPages.has(pages), fits: pages > 1 && content > 0 ? (((pages - 1) * inner) / content) * squeeze : 1 };
 }
 
 /**
