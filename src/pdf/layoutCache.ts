@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /**
  * PDFKit shapes every word with fontkit again in every document (its layout cache lives with the
  * document), and shaping is the largest single cost of a page of Chinese. The shaped run of a
@@ -34,3 +36,37 @@ export function memoiseLayout(font: LayoutFont): void {
   };
   font[MEMO] = true;
 }
+
+/**
+ * PDFKit keeps its own cache of scaled runs per embedded font, which lives with the document, so
+ * every document scales every word again (and asks the memo above for a fresh copy). The scaled run
+ * depends only on the font (PDFKit's scale is 1000 / unitsPerEm) and is never modified once made
+ * (PDFKit already hands the same run out for every occurrence of a word within a document), so the
+ * cache is shared by all documents using the same parsed font. It is started afresh every
+ * SHARED_DOCS documents, so that words seen once (names, numbers) do not pile up.
+ */
+const require = createRequire(import.meta.url);
+const SHARED_DOCS = 1000;
+const SHARED = Symbol('bangban.sharedRuns');
+interface EmbeddedFont {
+  font: object;
+  layoutCache?: Record<string, unknown>;
+  [SHARED]?: true;
+}
+type ProvideFont = (this: unknown, ...args: unknown[]) => EmbeddedFont;
+const PdfMakeDocument = (require('pdfmake/js/PDFDocument.js') as { default: { prototype: { provideFont: ProvideFont } } }).default;
+const provideFont = PdfMakeDocument.prototype.provideFont;
+const sharedRuns = new WeakMap<object, { runs: Record<string, unknown>; docs: number }>();
+PdfMakeDocument.prototype.provideFont = function (...args: unknown[]): EmbeddedFont {
+  const f = provideFont.apply(this, args);
+  if (f.layoutCache && !f[SHARED]) {
+    let shared = sharedRuns.get(f.font);
+    if (!shared || ++shared.docs > SHARED_DOCS) {
+      shared = { runs: Object.create(null) as Record<string, unknown>, docs: 0 };
+      sharedRuns.set(f.font, shared);
+    }
+    f.layoutCache = shared.runs;
+    f[SHARED] = true;
+  }
+  return f;
+};
