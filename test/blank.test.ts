@@ -12,7 +12,7 @@ import { blankFor, blankPieces, FILL } from '../src/core/blank.js';
 import { modelToPdf } from '../src/pdf/render.js';
 import { spansOf } from '../src/docx/view.js';
 import { underlineBlanks, underlineTrailingSpaces } from '../src/docx/blank.js';
-import { main } from '../src/cli.js';
+import { cli } from './helpers/cli.js';
 import { pdfPages, squash } from './helpers/pdf.js';
 
 const authorization = getKind('authorization');
@@ -20,17 +20,6 @@ const application = getKind('application');
 const dir = mkdtempSync(join(tmpdir(), 'bangban-blank-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 const docXml = (bytes: Uint8Array, part = 'word/document.xml') => new PizZip(bytes).file(part)!.asText();
 const rawText = async (bytes: Uint8Array) => (await mammoth.extractRawText({ buffer: Buffer.from(bytes) })).value;

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { noStack } from './helpers/cli.js';
 
 /** Runs the built command (npm test builds first), as a user would. */
 function bangban(...args: string[]) {
@@ -10,7 +11,6 @@ function bangban(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const tmp = () => mkdtempSync(join(tmpdir(), 'bangban-'));
-const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe('bangban validate', () => {
   it('exits 0 for a valid record', () => {

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PizZip from 'pizzip';
+import { noStack } from './helpers/cli.js';
 
 /** Runs the built command (npm test builds first), as a user would. */
 function bangban(...args: string[]) {
@@ -11,7 +12,6 @@ function bangban(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const dir = mkdtempSync(join(tmpdir(), 'bangban-docx-cli-'));
-const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe('bangban render … .docx', () => {
   it('writes a blank application form with no data file', () => {

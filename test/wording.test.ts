@@ -4,25 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mammoth from 'mammoth';
 import { getKind, renderDocument, templateBlocks, UserError } from '../src/index.js';
-import { main } from '../src/cli.js';
+import { cli, noStack } from './helpers/cli.js';
 import { pdfPages, squash } from './helpers/pdf.js';
 
 const notice = getKind('notice');
 const dir = mkdtempSync(join(tmpdir(), 'bangban-wording-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 const ORIGINAL = '逾期未补正的，视为放弃申请。';
 const CHANGED = '逾期未补正的，本机关将依法作出不予受理决定。';
