@@ -1,5 +1,5 @@
 // OCR accuracy and speed on synthetic scans (issue 7).
-//   npm run build && node scripts/make-scans.mjs --out out/scans && node bench/ocr-accuracy.js [out/scans] [--mapper own] [--verbose]
+//   npm run build && node scripts/make-scans.mjs --out out/scans && node bench/ocr-accuracy.js [out/scans] [--verbose]
 // For each condition folder: field exact match (every scalar field of the true record, plus any field
 // the OCR invents), checkbox accuracy (each of the five options ticked or not), fields sent to review,
 // and seconds per page. One process, models loaded once, pages read one after another.
@@ -12,9 +12,6 @@ import { quantile, fmt } from './lib.js';
 const args = process.argv.slice(2);
 const root = args.find((a) => !a.startsWith('--') && existsSync(a)) ?? 'out/scans';
 const verbose = args.includes('--verbose');
-const mi = args.indexOf('--mapper');
-const mapper = mi >= 0 ? args[mi + 1] : undefined;
-if (mapper) process.env.BANGBAN_OCR_MAPPER = mapper;
 const OPTIONS = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
 
 /** Scalar leaves as pointer → value (lists compared separately). */
@@ -75,6 +72,6 @@ for (const cond of readdirSync(root).sort()) {
   cpu.sort((a, b) => a - b);
   rows.push({ cond, pages: files.length, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2), 'cpu s/page': fmt(quantile(cpu, 0.5) / 1000, 2) });
 }
-console.log(`OCR accuracy on ${root}${mapper ? ` (mapper: ${mapper})` : ''} — fields: exact match of every scalar field; boxes: each option's state`);
+console.log(`OCR accuracy on ${root} — fields: exact match of every scalar field; boxes: each option's state`);
 console.table(rows);
 console.log(`load average during the run: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall times grow with other load; cpu s/page is this process's own CPU time, both threads)`);

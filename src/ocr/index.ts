@@ -4,15 +4,10 @@
  * layout labels. The result has the same shape as the text parser's, with source "ocr" and a
  * confidence per field; fields below the threshold are marked `needsReview`.
  */
-import { allKinds, getKind } from '../kinds/index.js';
-import type { Kind } from '../core/kind.js';
-import { validateRecord } from '../core/records.js';
 import type { Issue } from '../core/errors.js';
 import { decodeImage, imagePages } from './image.js';
 import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './page.js';
 import { openPdf, MAX_PDF_PAGES } from './pdf.js';
-import { assemble, readPage, gridCells, type PageRead } from './map.js';
-import { loadEngine } from './engine.js';
 import { parseOcr } from './parse.js';
 
 export type { OcrPage, OcrLine, OcrCheckbox, OcrOptions, Box, Rule } from './page.js';
@@ -112,44 +107,13 @@ export async function parseScan(bytes: Uint8Array, opts: ScanOptions = {}): Prom
   return parseOcrPages(pages, opts);
 }
 
-/**
- * Map OCR pages to a kind's record (recognising the kind unless given). The text parser's
- * label-and-table logic (src/parse) reads them; `mapper: 'own'` uses this module's own label mapper
- * (src/ocr/map.ts) instead.
- */
-export function parseOcrPages(pages: OcrPageImage[], opts: ScanOptions & { mapper?: 'parse' | 'own' } = {}): ScanResult {
+/** Map OCR pages to a kind's record (recognising the kind unless given) with the text parser's label-and-table logic (src/parse). */
+export function parseOcrPages(pages: OcrPageImage[], opts: ScanOptions = {}): ScanResult {
   const threshold = opts.threshold ?? REVIEW_THRESHOLD;
   const pageInfo = pages.map(({ page }) => pageSummary(page));
-  const none = (): ScanResult => ({ file: opts.file, kind: null, source: 'ocr', record: {}, valid: false, errors: [], warnings: [], fields: {}, needsReview: [], pages: pageInfo, error: '不是可识别的表单' });
-  if ((opts.mapper ?? process.env.BANGBAN_OCR_MAPPER) !== 'own') {
-    const r = parseOcr(pages, { kind: opts.kind, threshold });
-    if (!r) return none();
-    return { file: opts.file, kind: r.kind.name, source: 'ocr', record: r.record, valid: r.valid, errors: r.errors, warnings: r.warnings, fields: r.fields, needsReview: r.needsReview, pages: pageInfo };
-  }
-  const cells = pages.map((p) => gridCells(p));
-  const kinds: Kind[] = opts.kind ? [getKind(opts.kind)] : allKinds();
-  let best: { kind: Kind; reads: PageRead[]; score: number } | undefined;
-  for (const kind of kinds) {
-    const reads = pages.map((p, i) => readPage(p, kind, cells[i]));
-    const score = Math.max(0, ...reads.map((r) => r.labelScore));
-    if (!best || score > best.score) best = { kind, reads, score };
-  }
-  if (!best || (!opts.kind && best.score < 0.5)) return none();
-  const { kind, reads } = best;
-  const { record, fields } = assemble(reads);
-  const v = validateRecord(kind, record);
-  const out: Record<string, ScanField> = {};
-  const review = new Set<string>();
-  for (const [ptr, f] of fields) {
-    const sf: ScanField = { confidence: f.confidence, page: f.page + 1 };
-    if (f.confidence < threshold) {
-      sf.needsReview = true;
-      review.add(ptr);
-    }
-    out[ptr] = sf;
-  }
-  for (const e of v.errors) if (e.path && out[e.path]) review.add(e.path);
-  return { file: opts.file, kind: kind.name, source: 'ocr', record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields: out, needsReview: [...review].sort(), pages: pageInfo };
+  const r = parseOcr(pages, { kind: opts.kind, threshold });
+  if (!r) return { file: opts.file, kind: null, source: 'ocr', record: {}, valid: false, errors: [], warnings: [], fields: {}, needsReview: [], pages: pageInfo, error: '不是可识别的表单' };
+  return { file: opts.file, kind: r.kind.name, source: 'ocr', record: r.record, valid: r.valid, errors: r.errors, warnings: r.warnings, fields: r.fields, needsReview: r.needsReview, pages: pageInfo };
 }
 
 function pageSummary(p: OcrPage) {
