@@ -7,12 +7,14 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseScan, loadEngine } from '../dist/ocr/index.js';
+import { getKind } from '../dist/index.js';
 import { quantile, fmt } from './lib.js';
 
 const args = process.argv.slice(2);
 const root = args.find((a) => !a.startsWith('--') && existsSync(a)) ?? 'out/scans';
 const verbose = args.includes('--verbose');
-const OPTIONS = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
+// The 代办内容 options, from the application schema.
+const OPTIONS = getKind('application').options('/services');
 
 /** Scalar leaves as pointer → value (lists compared separately). */
 function leaves(o, base = '', out = new Map()) {

@@ -2,17 +2,22 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getKind, renderPdf, validateRecord } from '../src/index.js';
-import { LEGAL_CLAUSES, SERVICE_OPTIONS } from '../src/kinds/application/index.js';
+import { LEGAL_CLAUSES } from '../src/kinds/application/index.js';
 import { chineseDate, chineseDateTime } from '../src/core/dates.js';
 import { pdfPages, squash } from './helpers/pdf.js';
 
 const kind = getKind('application');
+const SERVICE_OPTIONS = kind.options('/services');
 const dir = 'fixtures/application';
 const fixtures = readdirSync(dir).map((f) => ({ name: f, record: JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
 
 const LABELS = ['附件2', '申请单位基本情况', '申请单位名称(盖章)', '(此处加盖单位公章)', '申请单位地址', '法人或主要负责人', '申请单位统一社会信用代码', '经办人', '(本人手签)', '经办人联系电话', '申请办理政务服务事项名称', '全程辅导事项名称(选填)', '代办内容', '申请日期', '以下内容由行政审批工作人员(帮办代办人员)填写', '代办人', '(代办人手签)', '代办申请接收时间', '法律责任', ...SERVICE_OPTIONS, ...LEGAL_CLAUSES];
 
 describe('application form PDF (附件2)', () => {
+  it('offers the five 代办内容 options spelled exactly as on the source form', () => {
+    expect(SERVICE_OPTIONS).toEqual(['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导']);
+  });
+
   it('has at least four fixtures covering every 代办内容 option, with and without 全程辅导事项, landline and mobile', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(4);
     const used = new Set(fixtures.flatMap((f) => f.record.services));

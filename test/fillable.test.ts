@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
 import { getKind, renderDocument } from '../src/index.js';
 import { parseForm } from '../src/parse/index.js';
-import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
+import { getKind as kindNamed } from '../src/kinds/index.js';
+
+/** The 代办内容 options, from the application schema. */
+const SERVICE_OPTIONS = kindNamed('application').options('/services');
 import fc from 'fast-check';
 import { getAt, pointerToDotted } from '../src/core/pointer.js';
 import { applicationRecord } from './helpers/parse-records.js';

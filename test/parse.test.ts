@@ -7,7 +7,10 @@ import { getKind, renderPdf, validateRecord } from '../src/index.js';
 import { parseForm, ParseFailure } from '../src/parse/index.js';
 import { parseDate, parseDateTime, personName, normaliseValue } from '../src/parse/normalize.js';
 import { ticked, splitItems } from '../src/parse/read.js';
-import { SERVICE_OPTIONS } from '../src/kinds/application/index.js';
+import { getKind as kindNamed } from '../src/kinds/index.js';
+
+/** The 代办内容 options, from the application schema. */
+const SERVICE_OPTIONS = kindNamed('application').options('/services');
 import { applicationRecord, authorizationRecord } from './helpers/parse-records.js';
 
 const kind = getKind('application');

@@ -79,6 +79,10 @@ export class Kind {
   label(pointer: string): string {
     return this.schema.label(pointer);
   }
+  /** The allowed values of a list field's items (its schema enum), in the schema's order. */
+  options(pointer: string): string[] {
+    return (this.schema.at(`${pointer}/0`)?.enum as string[] | undefined) ?? [];
+  }
   /** The bare schema title of a field, e.g. for a column header. */
   fieldTitle(pointer: string): string {
     return this.schema.at(pointer)?.title ?? pointer;

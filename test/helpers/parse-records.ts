@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { creditCodeCheckChar, idNumberCheckChar } from '../../src/index.js';
-import { SERVICE_OPTIONS } from '../../src/kinds/application/index.js';
+import { getKind as kindNamed } from '../../src/kinds/index.js';
+
+/** The 代办内容 options, from the application schema. */
+const SERVICE_OPTIONS = kindNamed('application').options('/services');
 
 /** Generated application records for the parse round-trip properties. */
 // Characters for generated values: common Chinese, digits, Latin words (spaces only next to Latin text).

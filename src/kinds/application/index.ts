@@ -2,9 +2,6 @@ import type { KindDefinition } from '../../core/kind.js';
 import type { Cell } from '../../core/model.js';
 import { issueAt, sameName } from '../../core/rules.js';
 
-/** The five 代办内容 options, spelled as on the form (also the schema's enum). */
-export const SERVICE_OPTIONS = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'] as const;
-
 export const LEGAL_CLAUSES = [
   '1. 申请人填报本表格视为同意授权委托审批工作人员(帮办代办人员)开展相关服务, 相关服务产生的法律后果及法律责任由申请人承担。',
   '2. 经办人非单位法人的, 应当提交授权委托书。',
@@ -61,7 +58,7 @@ export const application: KindDefinition = {
             {
               role: 'value',
               colSpan: 5,
-              checkboxes: { field: '/services', options: SERVICE_OPTIONS.map((o) => ({ label: o, checked: v.checked('services', o) })) },
+              checkboxes: { field: '/services', options: kind.options('/services').map((o) => ({ label: o, checked: v.checked('services', o) })) },
             },
           ],
           wide('/applicationDate'),
