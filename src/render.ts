@@ -5,6 +5,7 @@ import { renderPdf } from './pdf/index.js';
 import { renderDocx } from './docx/index.js';
 import { fillablePdf } from './fillable/index.js';
 import { loadFontConfig, type FontConfig } from './pdf/fonts.js';
+import { assertValid } from './core/records.js';
 
 /** Options every output format understands; a format ignores what it does not use. */
 export interface RenderOptions {
@@ -18,6 +19,8 @@ export interface RenderOptions {
   wording?: string;
   /** Fillable PDF form (AcroForm) instead of a printed one. */
   fillable?: boolean;
+  /** The caller has already validated this record (renderDocument, batch workers): skip it here. */
+  validated?: boolean;
 }
 
 /** An output format: turns a record (or null for a blank form) into file bytes. */
@@ -25,8 +28,8 @@ export type OutputFormat = (kind: Kind, record: unknown | null, opts: RenderOpti
 
 /** Output formats by name; the file extension picks one unless --format does. */
 export const formats: Record<string, OutputFormat> = {
-  pdf: (kind, record, opts) => (opts.fillable ? fillablePdf(kind, record, { fonts: opts.fonts }) : renderPdf(kind, record, { fonts: opts.fonts })),
-  docx: (kind, record, opts) => renderDocx(kind, record, { fonts: opts.fonts, template: opts.template }),
+  pdf: (kind, record, opts) => (opts.fillable ? fillablePdf : renderPdf)(kind, record, { fonts: opts.fonts, validated: opts.validated }),
+  docx: (kind, record, opts) => renderDocx(kind, record, { fonts: opts.fonts, template: opts.template, validated: opts.validated }),
 };
 
 export function formatFor(file: string, explicit?: string): string {
@@ -35,7 +38,7 @@ export function formatFor(file: string, explicit?: string): string {
   return name;
 }
 
-/** Validate and render a record in a format. */
+/** Validate (once, whatever the format) and render a record in a format. */
 export async function renderDocument(kind: Kind, record: unknown | null, format: string, opts: RenderOptions = {}): Promise<Uint8Array> {
   const f = formats[format];
   if (!f) throw new UserError(`不支持的输出格式“${format}”`);
@@ -44,5 +47,6 @@ export async function renderDocument(kind: Kind, record: unknown | null, format:
     kind = kind.withWording(opts.wording);
   }
   if (opts.template && /\.hbs$/i.test(opts.template)) throw new UserError(`--template 用于 Word 模板（.docx）；文字模板 ${opts.template} 请用 --wording`);
-  return f(kind, record, { ...opts, fonts: opts.fonts ?? loadFontConfig() });
+  if (record !== null && !opts.validated) assertValid(kind, record);
+  return f(kind, record, { ...opts, fonts: opts.fonts ?? loadFontConfig(), validated: true });
 }

@@ -49,7 +49,7 @@ export default async function render(task: RenderTask): Promise<RenderResult> {
   const files: OutputFile[] = [];
   try {
     const rendered: { format: string; bytes: Uint8Array }[] = [];
-    for (const format of task.formats) rendered.push({ format, bytes: await renderDocument(kind, task.record, format, { fonts: fonts(task.fonts), wording: task.wording, template: task.template }) });
+    for (const format of task.formats) rendered.push({ format, bytes: await renderDocument(kind, task.record, format, { fonts: fonts(task.fonts), wording: task.wording, template: task.template, validated: true }) });
     for (const { format, bytes } of rendered) {
       const file = `${task.base}.${format}`;
       const path = insideFolder(task.folder, file);

@@ -42,6 +42,8 @@ export interface DocxOptions {
   fonts?: FontConfig;
   /** A user's own template; by default templates/docx/<kind>.docx. */
   template?: string;
+  /** The caller has already validated this record (renderDocument, batch workers): skip it here. */
+  validated?: boolean;
 }
 
 interface Template {
@@ -108,7 +110,7 @@ function openZip(t: Template): PizZip {
 /** Validate a record (unless blank), then fill the kind's DOCX template with its printed values. */
 export async function renderDocx(kind: Kind, record: unknown | null, opts: DocxOptions = {}): Promise<Uint8Array> {
   if (record === null && !kind.def.blankForm) throw new UserError(`${kind.title}没有空白表，请提供数据文件`);
-  if (record !== null) assertValid(kind, record);
+  if (record !== null && !opts.validated) assertValid(kind, record);
   if (opts.template && kind.wordingFile) throw new UserError('--template 与 --wording 不能同时用：Word 模板里的文字就是文书的文字');
   const t = loadTemplate(kind, opts.template);
   const zip = openZip(t);

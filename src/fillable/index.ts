@@ -24,7 +24,7 @@ const ONE_LINE = new Set(['credit-code', 'id-card', 'phone', 'date', 'date-minut
 
 /** Render a kind's form with fillable fields; a record pre-fills them (after validation). */
 export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfOptions = {}): Promise<Uint8Array> {
-  if (record !== null) assertValid(kind, record);
+  if (record !== null && !opts.validated) assertValid(kind, record);
   const blocks = kind.def.layout(kind.values({}, true), kind);
   const blank = await modelToPdf(kind, { page: kind.def.page, blocks }, opts);
   const pdf = await readPdf(blank, { maxPages: 20 });

@@ -21,6 +21,8 @@ const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
 export interface PdfOptions {
   fonts?: FontConfig;
+  /** The caller has already validated this record (renderDocument, batch workers): skip it here. */
+  validated?: boolean;
 }
 
 interface Ctx {
