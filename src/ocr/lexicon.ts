@@ -6,7 +6,8 @@
 /** 南阳市's counties and districts: the forms come from its offices, so their names recur. */
 const PLACES = ['南阳市', '宛城区', '卧龙区', '南召县', '方城县', '西峡县', '镇平县', '内乡县', '淅川县', '社旗县', '唐河县', '新野县', '桐柏县', '邓州市', '丹江口'];
 
-function distance(a: string, b: string): number {
+/** Edit distance (Levenshtein) between two strings, by UTF-16 unit. */
+export function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -154,7 +154,8 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     });
   });
   for (const l of lines) spacesAtScriptChanges(l, bin, width);
-  // Squares that are really characters (口, 日 …) sit under a recognised character.
+  // Squares that are really characters (口, 日 …) sit under a recognised Chinese character (a tick
+  // in a box reads as M, V or ■, not as one).
   const checkboxes: OcrCheckbox[] = [];
   for (const s of squares) {
     const [x0, y0, x1, y1] = s.box;
@@ -164,7 +165,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     if (Math.abs(x1 - x0 - (y1 - y0)) > side * 0.2) continue;
     // …unless it opens its line: a box before an option, read as 口 or ■.
     const asChar = lines.some(
-      (l) => cy > l.box[1] && cy < l.box[3] && !(x0 - l.box[0] < (l.box[3] - l.box[1]) * 0.6 && BOXLIKE.test(l.chars[0]?.ch ?? '')) && l.chars.some((c) => !MARKS.test(c.ch) && Math.abs((c.x0 + c.x1) / 2 - cx) < side * 0.8),
+      (l) => cy > l.box[1] && cy < l.box[3] && !(x0 - l.box[0] < (l.box[3] - l.box[1]) * 0.6 && BOXLIKE.test(l.chars[0]?.ch ?? '')) && l.chars.some((c) => HAN.test(c.ch) && Math.abs((c.x0 + c.x1) / 2 - cx) < side * 0.8),
     );
     if (asChar) continue;
     checkboxes.push({ box: s.box, fill: s.fill, ...markState(s.fill) });
@@ -173,9 +174,6 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   page.ms = Math.round(performance.now() - t0);
   return { page, bin };
 }
-
-/** Symbols that are marks or boxes, never a character of text. */
-const MARKS = /^[■□☐☑☒√✓✔✗✘×▢▣⊠⊡◻◼▪▫]$/u;
 
 /** Characters that OCR reads for a drawn box or a mark in it. */
 export const BOXLIKE = /^[■□☐☑☒√✓✔✗✘×口回図囗▢▣⊠⊡◻◼▪▫]$/u;

@@ -15,7 +15,7 @@ import type { Segment } from '../parse/rules.js';
 import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
-import { fixPlaces, stripHint } from './lexicon.js';
+import { distance, fixPlaces, stripHint } from './lexicon.js';
 import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -76,31 +76,33 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     } else lines.push({ ...l });
   }
   // Ticks from pixels, before each option label of the kinds: the drawn box there (☑/☐), or with
-  // no box, any mark there (√).
+  // no box, any mark there (√). A label the tick ran into may be misread by a character or two
+  // (邮寄 → 邮等): it is found approximately and put right, since the parser needs its exact text.
   const cuts = new Map<OcrLine, { at: number; x0: number; x1: number }[]>();
-  for (const opt of optionLabels(kinds)) {
-    for (const l of lines) {
-      const at = matchKey(l.text).indexOf(opt);
-      if (at < 0 || at >= l.chars.length) continue;
-      const c0 = l.chars[at];
-      const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
-      const mark = markBeside(img, label);
-      if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence);
-      else if (mark.checked) add('√', mark.box, mark.confidence);
-      else continue;
-      // The line's text starts after the mark, so the mark reads before the option; a line holding
-      // two options (the detector joined them) is cut at the second one's mark.
-      if (at > 0 && mark.box[0] > l.box[0] + (l.box[3] - l.box[1])) {
-        const list = cuts.get(l) ?? [];
-        list.push({ at, x0: mark.box[0], x1: mark.box[2] });
-        cuts.set(l, list);
-      } else if (mark.box[2] > l.box[0] && mark.box[0] < l.box[0] + (l.box[3] - l.box[1]) * 2) l.box = [mark.box[2] + 1, l.box[1], Math.max(l.box[2], mark.box[2] + 2), l.box[3]];
+  const lead = new Map<OcrLine, number>();
+  for (const { line: l, at, option } of findOptions(lines, optionLabels(kinds))) {
+    const c0 = l.chars[at];
+    const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
+    const mark = markBeside(img, label);
+    if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence);
+    else if (mark.checked) add('√', mark.box, mark.confidence);
+    else continue;
+    // The line's text starts after the mark, so the mark reads before the option; a line holding
+    // two options (the detector joined them) is cut at the second one's mark.
+    if (at > 0 && mark.box[0] > l.box[0] + (l.box[3] - l.box[1])) {
+      const list = cuts.get(l) ?? [];
+      list.push({ at, x0: mark.box[0], x1: mark.box[2] });
+      cuts.set(l, list);
+    } else if (mark.box[2] > l.box[0] && mark.box[0] < l.box[0] + (l.box[3] - l.box[1]) * 2) {
+      l.box = [mark.box[2] + 1, l.box[1], Math.max(l.box[2], mark.box[2] + 2), l.box[3]];
+      // what the recogniser made of the mark (M, V, X …) goes with it
+      if (at > 0 && l.chars.slice(0, at).every((c) => (c.x0 + c.x1) / 2 < mark.box[2] + (l.box[3] - l.box[1]) * 0.3)) lead.set(l, at);
     }
   }
   for (const l of lines) {
     const list = (cuts.get(l) ?? []).sort((a, b) => a.at - b.at);
     const chars = [...l.text];
-    let start = 0,
+    let start = lead.get(l) ?? 0,
       x = l.box[0];
     for (const c of list) {
       if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l), true);
@@ -140,6 +142,70 @@ function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
 export function lineConfidence(l: OcrLine): number {
   const min = l.chars.reduce((m, c) => (BOXLIKE.test(c.ch) ? m : Math.min(m, c.p)), 1);
   return Math.min(l.confidence, 0.35 + 0.65 * min);
+}
+
+/**
+ * Where the option labels stand in the lines: exact matches, else for an option found nowhere
+ * exactly, its closest reading on the page (at most a quarter of its characters wrong), which is
+ * then put right in the line. `at` indexes the line's chars.
+ */
+function findOptions(lines: OcrLine[], options: string[]): { line: OcrLine; at: number; option: string }[] {
+  const out: { line: OcrLine; at: number; option: string }[] = [];
+  for (const opt of options) {
+    let found = false;
+    let best: { line: OcrLine; from: number; to: number; d: number } | undefined;
+    for (const l of lines) {
+      const { key, index } = keyed(l);
+      const at = key.indexOf(opt);
+      if (at >= 0) {
+        out.push({ line: l, at: index[at], option: opt });
+        found = true;
+        continue;
+      }
+      const m = approximate(key, opt);
+      if (m && (!best || m.d < best.d)) best = { line: l, from: index[m.from], to: index[m.to - 1] + 1, d: m.d };
+    }
+    if (found || !best || best.d > Math.floor(opt.length / 4)) continue;
+    // the label as printed: its characters spread over the span read
+    const { line: l, from, to } = best;
+    const a = l.chars[from].x0,
+      b = l.chars[to - 1].x1,
+      n = opt.length,
+      w = (l.chars[to - 1].x1 - l.chars[to - 1].x0 + l.chars[from].x1 - l.chars[from].x0) / 2;
+    const p = Math.min(...l.chars.slice(from, to).map((c) => c.p));
+    const fixed = [...opt].map((ch, k) => {
+      const x = a + w / 2 + (n > 1 ? ((b - a - w) * k) / (n - 1) : 0);
+      return { ch, p, x0: Math.round(x - w / 2), x1: Math.round(x + w / 2) };
+    });
+    l.chars = [...l.chars.slice(0, from), ...fixed, ...l.chars.slice(to)];
+    l.text = l.chars.map((c) => c.ch).join('');
+    for (const o of out) if (o.line === l && o.at >= to) o.at += n - (to - from);
+    out.push({ line: l, at: from, option: opt });
+  }
+  return out;
+}
+
+/** A line's text in match keys, and for each key character the index of its char in the line. */
+function keyed(l: OcrLine): { key: string; index: number[] } {
+  let key = '';
+  const index: number[] = [];
+  l.chars.forEach((c, i) => {
+    const k = matchKey(c.ch);
+    key += k;
+    for (let u = 0; u < k.length; u++) index.push(i);
+  });
+  return { key, index };
+}
+
+/** The substring of `s` closest to `p` (edit distance), as key indices [from, to). */
+function approximate(s: string, p: string): { from: number; to: number; d: number } | undefined {
+  let best: { from: number; to: number; d: number } | undefined;
+  for (let len = Math.max(1, p.length - 2); len <= p.length + 2; len++)
+    for (let i = 0; i + len <= s.length; i++) {
+      const d = distance(s.slice(i, i + len), p);
+      if (!best || d < best.d) best = { from: i, to: i + len, d };
+    }
+  return best;
 }
 
 function optionLabels(kinds: Kind[]): string[] {
