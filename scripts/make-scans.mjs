@@ -12,6 +12,9 @@
 //   200-turned   200 dpi, turned 90/180/270° (and up to ±1°), JPEG 85
 //   200-hand     200 dpi, values in a handwriting-style font (Ma Shan Zheng) on the printed form,
 //                hand-drawn ticks instead of √, a red seal over the applicant's name, ±1.5°, JPEG 80
+//   200-marks    as 200-hand, but each ticked box gets one of several pen marks (ticks of three
+//                sizes, a large one overrunning the box, a cross, a scribbled fill; black or blue,
+//                thin or thick) and empty boxes get specks of dust; noise 10, JPEG 65–85
 //   pdf-200      an image-only PDF holding a 200 dpi JPEG scan
 //   small-hand, small-turned, small-pdf: 150 dpi, little noise — the committed test fixtures
 //                (node scripts/make-scans.mjs --out out/fixture-scans --records 7 --conditions small-hand,small-turned,small-pdf)
@@ -167,6 +170,7 @@ async function handFilled(rec, dpi) {
   squares.sort((a, b) => (Math.abs(a[1] - b[1]) < 10 * pt ? a[0] - b[0] : a[1] - b[1]));
   if (squares.length !== OPTIONS.length) throw new Error(`hand-filled form: found ${squares.length} boxes, not ${OPTIONS.length}: ${JSON.stringify(squares)}`);
   const ticks = squares.filter((_, i) => rec.services.includes(OPTIONS[i]));
+  const empty = squares.filter((_, i) => !rec.services.includes(OPTIONS[i]));
   // A long record shrinks the table text to keep the form on one page, so its layout differs from
   // the blank form's: then the whole page is in the handwriting font (labels too).
   const P = await raster(await renderPdf(kind, noTicks), dpi, 'P');
@@ -177,10 +181,10 @@ async function handFilled(rec, dpi) {
       dark++;
       if (P.data[i] < 160 && A0.data[i] < 160) same++;
     }
-  if (same / dark < 0.85) return { ...A, ticks, layout: 'hand font throughout' };
+  if (same / dark < 0.85) return { ...A, ticks, empty, layout: 'hand font throughout' };
   const out = new Uint8Array(B.data);
   for (let i = 0; i < out.length; i++) if (A0.data[i] > 200 && A.data[i] < out[i]) out[i] = A.data[i];
-  return { ...B, data: out, ticks };
+  return { ...B, data: out, ticks, empty };
 }
 
 /** The printed hints, e.g. (本人手签), belong to the printed form, not to the handwriting. */
@@ -212,16 +216,51 @@ function blobs(a, b) {
   return out;
 }
 
-/** SVG strokes: a hand tick in each box, a red seal over the applicant's name. */
-function overlay(width, height, dpi, ticks, seal) {
+/**
+ * SVG strokes: a hand tick in each box, a red seal over the applicant's name. With `marks`, each
+ * ticked box gets one of several pen marks (tick, a large tick overrunning the box, a small tick,
+ * a cross, a scribbled fill, in black or blue, thin or thick), and empty boxes get scan dust.
+ */
+function overlay(width, height, dpi, ticks, seal, marks) {
   const parts = [];
+  const pt = dpi / 72;
   for (const [x0, y0, x1, y1] of ticks) {
     const s = Math.max(x1 - x0, y1 - y0) * 1.3;
     const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
     const j = () => (rand() - 0.5) * s * 0.15;
-    const p = `M ${cx - s * 0.45 + j()} ${cy + j()} Q ${cx - s * 0.2} ${cy + s * 0.25} ${cx - s * 0.1 + j()} ${cy + s * 0.4 + j()} Q ${cx + s * 0.15} ${cy - s * 0.2} ${cx + s * 0.6 + j()} ${cy - s * 0.7 + j()}`;
-    parts.push(`<path d="${p}" stroke="#1a1a5a" stroke-width="${(dpi / 72) * 1.3}" fill="none" stroke-linecap="round"/>`);
+    if (!marks) {
+      const p = `M ${cx - s * 0.45 + j()} ${cy + j()} Q ${cx - s * 0.2} ${cy + s * 0.25} ${cx - s * 0.1 + j()} ${cy + s * 0.4 + j()} Q ${cx + s * 0.15} ${cy - s * 0.2} ${cx + s * 0.6 + j()} ${cy - s * 0.7 + j()}`;
+      parts.push(`<path d="${p}" stroke="#1a1a5a" stroke-width="${pt * 1.3}" fill="none" stroke-linecap="round"/>`);
+      continue;
+    }
+    const colour = pick(['#111111', '#1a1a5a', '#1c3f9a']);
+    const width = pt * (0.7 + rand() * 1.1);
+    const stroke = (d) => parts.push(`<path d="${d}" stroke="${colour}" stroke-width="${width}" fill="none" stroke-linecap="round" stroke-linejoin="round"/>`);
+    const style = pick(['tick', 'big-tick', 'small-tick', 'cross', 'fill']);
+    if (style === 'tick' || style === 'big-tick' || style === 'small-tick') {
+      const k = style === 'big-tick' ? 1.6 + rand() * 0.6 : style === 'small-tick' ? 0.55 + rand() * 0.15 : 0.9 + rand() * 0.3;
+      const t = s * k;
+      const ox = cx + (style === 'small-tick' ? j() * 0.5 : j()), oy = cy + (style === 'big-tick' ? -t * 0.15 : 0);
+      stroke(`M ${ox - t * 0.42 + j()} ${oy + j()} Q ${ox - t * 0.25} ${oy + t * 0.2} ${ox - t * 0.1 + j()} ${oy + t * 0.38} Q ${ox + t * 0.1} ${oy - t * 0.1} ${ox + t * 0.5 + j()} ${oy - t * 0.6 + j()}`);
+    } else if (style === 'cross') {
+      const r = s * (0.3 + rand() * 0.15);
+      stroke(`M ${cx - r + j()} ${cy - r + j()} L ${cx + r + j()} ${cy + r + j()}`);
+      stroke(`M ${cx + r + j()} ${cy - r + j()} L ${cx - r + j()} ${cy + r + j()}`);
+    } else {
+      // a box blacked in with a zigzag of the pen
+      const r = (x1 - x0) * 0.42;
+      let d = `M ${cx - r} ${cy - r}`;
+      for (let k = 0, n = 5 + int(0, 3); k <= n; k++) d += ` L ${k % 2 ? cx + r + j() * 0.3 : cx - r + j() * 0.3} ${cy - r + (2 * r * k) / n}`;
+      stroke(d);
+    }
   }
+  if (marks)
+    // dust and specks in and around the empty boxes
+    for (const [x0, y0, x1, y1] of marks.empty)
+      for (let k = int(0, 3); k > 0; k--) {
+        const x = x0 + (rand() * 1.4 - 0.2) * (x1 - x0), y = y0 + (rand() * 1.4 - 0.2) * (y1 - y0);
+        parts.push(`<circle cx="${x}" cy="${y}" r="${pt * (0.3 + rand() * 0.5)}" fill="#333"/>`);
+      }
   if (seal) {
     const r = (dpi / 25.4) * 21; // a 42 mm seal
     const [cx, cy] = seal;
@@ -275,6 +314,7 @@ const COND = {
   '150-noisy': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 2, noise: 14, blur: 0.5, quality: int(60, 90) }),
   '200-turned': () => ({ dpi: 200, angle: (rand() * 2 - 1), quarter: pick([90, 180, 270]), noise: 6, quality: 85 }),
   '200-hand': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 80, hand: true }),
+  '200-marks': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 10, quality: int(65, 85), hand: true, marks: true }),
   'pdf-200': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 75, pdf: true }),
   // Small files for the committed test fixtures (fixtures/scans/): 150 dpi, little noise.
   'small-hand': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, hand: true }),
@@ -294,7 +334,7 @@ for (const cond of CONDITIONS) {
     if (c.hand) {
       img = await handFilled(rec, c.dpi);
       // seal centred on the applicant's name cell (from the layout: first value cell, upper left of the table)
-      svg = overlay(img.width, img.height, c.dpi, img.ticks, [img.width * 0.38, img.height * 0.27]);
+      svg = overlay(img.width, img.height, c.dpi, img.ticks, [img.width * 0.38, img.height * 0.27], c.marks ? { empty: img.empty } : undefined);
     } else img = await raster(await renderPdf(kind, rec), c.dpi, 'P');
     const jpg = await degrade(img, { ...c, svg });
     if (c.pdf) {

@@ -179,16 +179,8 @@ export function findSquares(bin: Uint8Array, width: number, height: number, min:
     return n / Math.max(1, yb - ya + 1);
   };
   const inner = (x0: number, y0: number, x1: number, y1: number): number => {
-    const s = x1 - x0;
-    const inset = Math.max(2, Math.round(s * 0.2));
-    let n = 0,
-      all = 0;
-    for (let y = y0 + inset; y <= y1 - inset; y++)
-      for (let x = x0 + inset; x <= x1 - inset; x++) {
-        all++;
-        n += bin[y * width + x];
-      }
-    return all ? n / all : 0;
+    const inset = Math.max(2, Math.round((x1 - x0) * 0.2));
+    return inkIn(bin, width, [x0 + inset, y0 + inset, x1 - inset + 1, y1 - inset + 1]);
   };
   edges.sort((p, q) => p.y0 - q.y0);
   for (const e of edges) {
@@ -219,15 +211,54 @@ export function findSquares(bin: Uint8Array, width: number, height: number, min:
   return squares;
 }
 
-/** Ink fraction inside a rectangle. */
-export function inkIn(bin: Uint8Array, width: number, box: [number, number, number, number]): number {
-  const [x0, y0, x1, y1] = box.map(Math.round);
-  let n = 0,
-    all = 0;
-  for (let y = Math.max(0, y0); y < y1; y++)
-    for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
-      all++;
-      n += bin[y * width + x];
+/**
+ * Ink fraction inside a rectangle [x0, y0, x1, y1) (x1, y1 exclusive), counting only pieces of ink
+ * that reach across at least `minSpan` of the rectangle's smaller side: a pen mark (tick, cross,
+ * scribble) does, specks of dust and scan noise do not.
+ */
+export function inkIn(bin: Uint8Array, width: number, box: [number, number, number, number], minSpan = 0.25): number {
+  const x0 = Math.max(0, Math.round(box[0])),
+    y0 = Math.max(0, Math.round(box[1])),
+    x1 = Math.min(width, Math.round(box[2])),
+    y1 = Math.min(Math.floor(bin.length / width), Math.round(box[3]));
+  const W = x1 - x0,
+    H = y1 - y0;
+  if (W <= 0 || H <= 0) return 0;
+  const min = Math.min(W, H) * minSpan;
+  const seen = new Uint8Array(W * H);
+  const stack: number[] = [];
+  let kept = 0;
+  for (let s = 0; s < W * H; s++) {
+    if (seen[s] || !bin[(y0 + Math.floor(s / W)) * width + x0 + (s % W)]) continue;
+    let n = 0,
+      ax = W,
+      ay = H,
+      bx = -1,
+      by = -1;
+    seen[s] = 1;
+    stack.push(s);
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % W,
+        y = (p - x) / W;
+      n++;
+      if (x < ax) ax = x;
+      if (x > bx) bx = x;
+      if (y < ay) ay = y;
+      if (y > by) by = y;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx,
+            yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= W || yy >= H) continue;
+          const q = yy * W + xx;
+          if (!seen[q] && bin[(y0 + yy) * width + x0 + xx]) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
     }
-  return all ? n / all : 0;
+    if (Math.max(bx - ax + 1, by - ay + 1) >= min) kept += n;
+  }
+  return kept / (W * H);
 }

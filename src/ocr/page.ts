@@ -128,7 +128,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   // Text lines: a detected box never crosses a ruled line that cuts right through it, is clipped at
   // the cell borders its margins reach over, and is read from its ink (less width to recognise).
   const trimmed: Box[] = [];
-  for (const d of boxes) for (const b of splitAtRules(d, rules.v)) trimmed.push(inkExtent(bin, width, clipAtRules(b, rules.h)));
+  for (const d of joinSpaced(boxes, bin, width, rules.v)) for (const b of splitAtRules(d, rules.v)) trimmed.push(inkExtent(bin, width, clipAtRules(b, rules.h)));
   // A lone character (傅　玉 is printed spaced) reads better with paper around it.
   const crops = trimmed.map((b) => padWide(crop(g, b[0], b[1], b[2], b[3])));
   const rec = await recognize(crops);
@@ -335,6 +335,62 @@ function inkExtent(bin: Uint8Array, width: number, b: Box): Box {
   }
   if (first < 0) return b;
   return [Math.max(b[0], first - h / 3), b[1], Math.min(b[2], last + 1 + h / 3), b[3]];
+}
+
+/**
+ * Names are printed spaced (阎　一, 傅　玉), and the detector sees their characters apart, or misses a
+ * character of one stroke (一). A short box (a character or two) joins its neighbour on the row when
+ * the gap is about a character wide, and takes in ink beside it on its row that no box holds, so the
+ * recogniser reads the name as one line. Never across a vertical ruled line.
+ */
+function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Box[] {
+  const out = boxes.map((b) => [...b] as Box);
+  const h = (b: Box) => b[3] - b[1];
+  const short = (b: Box) => b[2] - b[0] <= h(b) * 2.6;
+  const sameRow = (a: Box, b: Box) => Math.min(a[3], b[3]) - Math.max(a[1], b[1]) >= Math.min(h(a), h(b)) * 0.6;
+  const ruleBetween = (xa: number, xb: number, y0: number, y1: number) => v.some((r) => r.x0 > xa && r.x0 < xb && r.y0 < y1 && r.y1 > y0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    out.sort((a, b) => a[0] - b[0]);
+    for (let i = 0; i < out.length && !changed; i++)
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i],
+          b = out[j];
+        const gap = b[0] - a[2];
+        if (gap > Math.min(h(a), h(b)) * 1.6) continue;
+        if (!sameRow(a, b) || !(short(a) || short(b)) || b[2] <= a[2] || ruleBetween(a[2] - 2, b[0] + 2, Math.max(a[1], b[1]), Math.min(a[3], b[3]))) continue;
+        out[i] = [a[0], Math.min(a[1], b[1]), b[2], Math.max(a[3], b[3])];
+        out.splice(j, 1);
+        changed = true;
+        break;
+      }
+  }
+  const height = bin.length / width;
+  for (const b of out) {
+    if (!short(b)) continue;
+    const H = h(b);
+    const y0 = Math.max(0, Math.round(b[1] + H * 0.25)),
+      y1 = Math.min(height, Math.round(b[3] - H * 0.25));
+    const held = (x: number) => out.some((o) => o !== b && x >= o[0] && x <= o[2] && sameRow(o, b));
+    const inked = (x: number) => {
+      for (let y = y0; y < y1; y++) if (bin[y * width + x]) return true;
+      return false;
+    };
+    for (const dir of [1, -1]) {
+      const start = Math.round(dir > 0 ? b[2] : b[0]);
+      let last = -1;
+      for (let k = 1; k <= H * 1.6; k++) {
+        const x = start + dir * k;
+        if (x < 0 || x >= width || held(x) || v.some((r) => Math.abs(r.x0 - x) <= 3 && r.y0 < y1 && r.y1 > y0)) break;
+        if (inked(x)) last = x;
+        else if (last >= 0 && Math.abs(x - last) > H * 0.5) break;
+      }
+      if (last < 0) continue;
+      if (dir > 0) b[2] = Math.min(width, last + 1 + H * 0.3);
+      else b[0] = Math.max(0, last - H * 0.3);
+    }
+  }
+  return out;
 }
 
 /** Cut a box at the vertical rules inside it (with a little margin), dropping slivers. */

@@ -80,7 +80,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   // (邮寄 → 邮等): it is found approximately and put right, since the parser needs its exact text.
   const cuts = new Map<OcrLine, { at: number; x0: number; x1: number }[]>();
   const lead = new Map<OcrLine, number>();
-  for (const { line: l, at, option } of findOptions(lines, optionLabels(kinds))) {
+  for (const { line: l, at } of findOptions(lines, optionLabels(kinds))) {
     const c0 = l.chars[at];
     const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
     const mark = markBeside(img, label);
