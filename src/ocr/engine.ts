@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Gray } from './image.js';
 import { resize } from './image.js';
+import type { Step } from './constrained.js';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
@@ -138,7 +139,12 @@ export interface Recognised {
   confidence: number;
   /** Per character: its probability and horizontal centre as a fraction of the crop's width. */
   chars: { ch: string; p: number; at: number }[];
+  /** Per time step, the likeliest classes ('' for the CTC blank) and their probabilities, for reading codes by their format. */
+  steps: Step[];
 }
+
+/** Classes kept per time step. */
+const TOP = 5;
 
 const REC_H = 48;
 
@@ -173,21 +179,39 @@ export async function recognize(crops: Gray[]): Promise<Recognised[]> {
       const chars: Recognised['chars'] = [];
       let prev = 0;
       const usedT = Math.min(T, Math.ceil((widths[i] / W) * T) + 1);
+      const steps: Step[] = [];
+      const top = new Int32Array(TOP),
+        topP = new Float32Array(TOP);
       for (let s = 0; s < usedT; s++) {
         const base = (b * T + s) * C;
-        let best = 0,
-          bp = probs[base];
-        for (let c = 1; c < C; c++)
-          if (probs[base + c] > bp) {
-            bp = probs[base + c];
-            best = c;
+        // the TOP likeliest classes, best first
+        top.fill(-1);
+        topP.fill(-1);
+        for (let c = 0; c < C; c++) {
+          const v = probs[base + c];
+          if (v <= topP[TOP - 1]) continue;
+          let k = TOP - 1;
+          for (; k > 0 && topP[k - 1] < v; k--) {
+            topP[k] = topP[k - 1];
+            top[k] = top[k - 1];
           }
+          topP[k] = v;
+          top[k] = c;
+        }
+        const best = top[0],
+          bp = topP[0];
         if (best !== 0 && best !== prev) chars.push({ ch: dict[best] ?? '', p: bp, at: ((s + 0.5) / T) * (W / widths[i]) });
         prev = best;
+        const st: Step = { ch: [], p: [] };
+        for (let k = 0; k < TOP && top[k] >= 0; k++) {
+          st.ch.push(top[k] === 0 ? '' : (dict[top[k]] ?? ''));
+          st.p.push(topP[k]);
+        }
+        steps.push(st);
       }
       const text = chars.map((c) => c.ch).join('');
       const confidence = chars.length ? chars.reduce((a, c) => a + c.p, 0) / chars.length : 1;
-      res[i] = { text, confidence, chars };
+      res[i] = { text, confidence, chars, steps };
     });
   }
   return res;

@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
 import { detect, recognize, upsideDown, type Box } from './engine.js';
+import type { Step } from './constrained.js';
 import { findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
 
 export type { Box } from './engine.js';
@@ -17,6 +18,8 @@ export interface OcrLine {
   confidence: number;
   /** Each character with its probability and horizontal extent. */
   chars: { ch: string; p: number; x0: number; x1: number }[];
+  /** The recogniser's likeliest classes per time step, for reading codes by their format. */
+  steps?: Step[];
 }
 
 export interface OcrCheckbox {
@@ -147,6 +150,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
       text: r.text,
       box: b.map((v) => Math.round(v)) as Box,
       confidence: r.confidence,
+      steps: r.steps,
       chars: r.chars.map((c) => {
         const x = Math.max(0, b[0]) - pad + c.at * w;
         return { ch: c.ch, p: c.p, x0: Math.round(x - cw / 2), x1: Math.round(x + cw / 2) };

@@ -16,6 +16,7 @@ import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
 import { distance, fixPlaces, stripHint } from './lexicon.js';
+import { CODE_FORMATS, decodeCode, type CodeFormat } from './constrained.js';
 import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -40,8 +41,8 @@ export interface OcrParse {
   score: number;
 }
 
-/** OCR items → confidence, kept beside the items the parser sees. */
-type Conf = Map<TextItem, number>;
+/** OCR items → their confidence and the line they were read from, kept beside the items the parser sees. */
+type Conf = Map<TextItem, { confidence: number; line: OcrLine }>;
 
 /** One OCR page as the parser's page data (points, y up). */
 export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageData {
@@ -50,7 +51,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   const X = (x: number) => x * s;
   const Y = (y: number) => (page.height - y) * s;
   const items: TextItem[] = [];
-  const add = (str: string, box: Box, c: number, tight = false) => {
+  const add = (str: string, box: Box, c: number, line: OcrLine, tight = false) => {
     const h = box[3] - box[1];
     const size = (h / 1.35) * s;
     const yc = Y((box[1] + box[3]) / 2);
@@ -59,7 +60,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     const [x0, x1] = tight ? inkSpan(img.bin, page.width, box) : [box[0], box[2]];
     const it: TextItem = { str, x: X(x0), y: yc - size * 0.3, w: X(x1) - X(x0), size };
     items.push(it);
-    conf.set(it, c);
+    conf.set(it, { confidence: c, line });
   };
   const lines: OcrLine[] = [];
   for (const l of page.lines) {
@@ -84,8 +85,8 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     const c0 = l.chars[at];
     const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
     const mark = markBeside(img, label);
-    if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence);
-    else if (mark.checked) add('√', mark.box, mark.confidence);
+    if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence, l);
+    else if (mark.checked) add('√', mark.box, mark.confidence, l);
     else continue;
     // The line's text starts after the mark, so the mark reads before the option; a line holding
     // two options (the detector joined them) is cut at the second one's mark.
@@ -105,11 +106,11 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     let start = lead.get(l) ?? 0,
       x = l.box[0];
     for (const c of list) {
-      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l), true);
+      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l), l, true);
       start = c.at;
       x = c.x1 + 1;
     }
-    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], lineConfidence(l), true);
+    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], lineConfidence(l), l, true);
   }
   const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
     const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
@@ -230,14 +231,17 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
   const t = templateOf(kind);
   // Recognition confidence of each field: the weakest OCR item of its value cell.
   const ocrConf = new Map<string, number>();
+  // The lines a field's cell was read from, when the cell holds that field alone.
+  const cellLines = new Map<string, OcrLine[]>();
   for (const v of locateValues(t, prepared).located) {
     const hint = v.slot.hint ? matchKey(v.slot.hint) : undefined;
     const items = v.items.filter((it) => !hint || !isHint(matchKey(it.str), hint));
-    const c = items.reduce((m, it) => Math.min(m, conf.get(it) ?? 1), 1);
+    const c = items.reduce((m, it) => Math.min(m, conf.get(it)?.confidence ?? 1), 1);
     // The label found matters less than the text read: a label matched loosely still names its cell.
     for (const f of v.slot.fields) ocrConf.set(f, c * (0.6 + 0.4 * v.confidence));
+    if (v.slot.fields.length === 1) cellLines.set(v.slot.fields[0], [...new Set(items.map((it) => conf.get(it)?.line))].filter((l): l is OcrLine => !!l));
   }
-  const pageMean = mean([...conf.values()]);
+  const pageMean = mean([...conf.values()].map((c) => c.confidence));
   // Printed hints of value cells, which handwriting runs into.
   const hints = new Map<string, string>();
   for (const v of t.values) if (v.hint) for (const f of v.fields) hints.set(f, v.hint);
@@ -250,10 +254,19 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     if (Array.isArray(reading.raw)) value = reading.raw;
     else {
       const hint = hints.get(ptr);
-      const n = normaliseValue(kind.schema.at(ptr), ocrFix(kind, ptr, hint ? stripHint(reading.raw, hint) : reading.raw));
+      const schema = kind.schema.at(ptr);
+      const n = normaliseValue(schema, ocrFix(kind, ptr, hint ? stripHint(reading.raw, hint) : reading.raw));
       if (n.value === '' || n.value === undefined) continue;
       value = n.value;
       factor = n.ok ? 1 : 0.5;
+      // A code that fails its check: read again from the recogniser's alternatives, by its format.
+      const format = schema?.format ? CODE_FORMATS[schema.format] : undefined;
+      const again = !n.ok && format ? byFormat(cellLines.get(ptr) ?? [], format) : undefined;
+      if (again) {
+        value = again.text;
+        // found, not read: still for staff to check unless the recogniser all but read it so
+        factor = again.ratio > 0.5 ? 0.95 : 0.8;
+      }
     }
     setAt(record, ptr, value);
     const confidence = Math.round((ocrConf.get(ptr) ?? pageMean * reading.confidence) * factor * 1000) / 1000;
@@ -267,6 +280,15 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
   const v = validateRecord(kind, record);
   for (const e of v.errors) if (e.path && !review.includes(e.path) && fields[e.path]) review.push(e.path);
   return { kind, record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview: review.sort(), score: r.score };
+}
+
+/** A code read again from its cell's lines (in reading order) by its format; undefined when nothing fits. */
+function byFormat(lines: OcrLine[], format: CodeFormat): { text: string; ratio: number } | undefined {
+  if (!lines.length || lines.some((l) => !l.steps)) return undefined;
+  const sorted = [...lines].sort((a, b) => (Math.abs(a.box[1] - b.box[1]) > (a.box[3] - a.box[1]) / 2 ? a.box[1] - b.box[1] : a.box[0] - b.box[0]));
+  const r = decodeCode(sorted.flatMap((l) => [...l.steps!, { ch: [''], p: [1] }]), format);
+  if (process.env.BANGBAN_OCR_CODES) process.stderr.write(`code ${sorted.map((l) => l.text).join('|')} → ${r?.text} ${r?.ratio.toExponential(2)}\n`);
+  return r;
 }
 
 /** A printed hint such as (此处加盖单位公章), or most of it. */
@@ -322,7 +344,8 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   // Names are Chinese characters: a dash or a one read there is 一.
   // A vertical stroke at either end is the cell's border.
   raw = raw.replace(/^[丨|｜]+|[丨|｜]+$/g, '');
-  if (s?.['x-display'] === 'personName') return raw.replace(/(?<=[\u3400-\u9fff])[-—–_1lI|](?=[\u3400-\u9fff]|$)/g, '一');
+  // Punctuation read into the blank of a spaced name (钟，超) is none of it (· of minority names stays).
+  if (s?.['x-display'] === 'personName') return raw.replace(/(?<=[\u3400-\u9fff])[-—–_1lI|](?=[\u3400-\u9fff]|$)/g, '一').replace(/(?<=[\u3400-\u9fff])\s*[，,、。.;；:：]\s*(?=[\u3400-\u9fff])/g, '');
   if (s?.format) return raw;
   return chinesePunctuation(fixPlaces(raw));
 }

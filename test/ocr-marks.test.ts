@@ -1,0 +1,112 @@
+import { describe, it, expect } from 'vitest';
+import { findSquares, inkIn } from '../src/ocr/geometry.js';
+import { markBeside, type OcrPageImage } from '../src/ocr/page.js';
+import { CODE_FORMATS, decodeCode, type Step } from '../src/ocr/constrained.js';
+import { checkCreditCode, creditCodeCheckChar } from '../src/core/identifiers.js';
+
+// Pen marks in drawn boxes, read from pixels (no models): ticks of any size, one that overruns the
+// box, a cross, a blacked-in box; and empty boxes with dust in them.
+const W = 900,
+  H = 120,
+  S = 24; // box side
+function page(): { bin: Uint8Array; dot: (x: number, y: number, r?: number) => void; line: (x0: number, y0: number, x1: number, y1: number) => void } {
+  const bin = new Uint8Array(W * H);
+  const dot = (x: number, y: number, r = 1) => {
+    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) if (x + dx >= 0 && x + dx < W && y + dy >= 0 && y + dy < H) bin[(y + dy) * W + x + dx] = 1;
+  };
+  const line = (x0: number, y0: number, x1: number, y1: number) => {
+    const n = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0));
+    for (let k = 0; k <= n; k++) dot(Math.round(x0 + ((x1 - x0) * k) / n), Math.round(y0 + ((y1 - y0) * k) / n));
+  };
+  return { bin, dot, line };
+}
+
+describe('ocr: marks in boxes', () => {
+  const p = page();
+  const marks: Record<string, (x: number, y: number) => void> = {
+    empty: () => {},
+    dust: (x, y) => {
+      p.dot(x + 6, y + 8);
+      p.dot(x + 15, y + 14);
+      p.dot(x + 11, y + 18, 0);
+    },
+    tick: (x, y) => {
+      p.line(x + 5, y + 12, x + 10, y + 19);
+      p.line(x + 10, y + 19, x + 20, y + 5);
+    },
+    overrun: (x, y) => {
+      p.line(x - 6, y + 10, x + 8, y + 22);
+      p.line(x + 8, y + 22, x + 34, y - 14);
+    },
+    small: (x, y) => {
+      p.line(x + 9, y + 12, x + 11, y + 15);
+      p.line(x + 11, y + 15, x + 16, y + 9);
+    },
+    cross: (x, y) => {
+      p.line(x + 3, y + 3, x + 21, y + 21);
+      p.line(x + 21, y + 3, x + 3, y + 21);
+    },
+    filled: (x, y) => {
+      for (let k = 0; k < 6; k++) p.line(x + 4, y + 4 + k * 3, x + 20, y + 5 + k * 3);
+    },
+  };
+  const names = Object.keys(marks);
+  const labels = names.map((name, i) => {
+    const x = 20 + i * 125,
+      y = 50;
+    p.line(x, y, x + S, y);
+    p.line(x, y + S, x + S, y + S);
+    p.line(x, y, x, y + S);
+    p.line(x + S, y, x + S, y + S);
+    marks[name](x, y);
+    return { name, label: [x + S + 10, y - 6, x + S + 90, y + S + 6] as [number, number, number, number] };
+  });
+  const squares = findSquares(p.bin, W, H, 18, 40);
+  const img: OcrPageImage = {
+    bin: p.bin,
+    page: { index: 0, width: W, height: H, dpi: 200, rotation: 0, skew: 0, lines: [], rules: { h: [], v: [] }, checkboxes: squares.map((s) => ({ box: s.box, fill: s.fill, checked: s.fill > 0.045, confidence: 1 })), ms: 0 },
+  };
+  for (const { name, label } of labels)
+    it(`${name}: ${name === 'empty' || name === 'dust' ? 'not ticked' : 'ticked'}`, () => {
+      expect(markBeside(img, label).checked).toBe(name !== 'empty' && name !== 'dust');
+    });
+  it('dust does not count as ink, a stroke does', () => {
+    const q = page();
+    q.dot(10, 10);
+    q.dot(30, 20);
+    expect(inkIn(q.bin, W, [0, 0, 40, 40])).toBe(0);
+    q.line(5, 30, 35, 5);
+    expect(inkIn(q.bin, W, [0, 0, 40, 40])).toBeGreaterThan(0.03);
+  });
+});
+
+/** Recogniser steps that read `text` (a blank between characters), with `alt` as the runner-up per position. */
+function steps(text: string, alt: Record<number, [string, number]> = {}): Step[] {
+  const out: Step[] = [];
+  [...text].forEach((ch, i) => {
+    const a = alt[i];
+    out.push(a ? { ch: [ch, a[0], ''], p: [a[1] > 0.5 ? 1 - a[1] : 0.6, a[1], 0.05] } : { ch: [ch, ''], p: [0.97, 0.02] });
+    out.push({ ch: ['', ch], p: [0.95, 0.04] });
+  });
+  return out;
+}
+
+describe('ocr: codes read by their format', () => {
+  const body = '91411300MA4400052';
+  const code = body + creditCodeCheckChar(body);
+  const cc = CODE_FORMATS['credit-code'];
+  it('a code read right stays as read', () => {
+    expect(decodeCode(steps(code), cc)?.text).toBe(code);
+  });
+  it('a misread character is put right by the check character, from the runner-up', () => {
+    const misread = code.slice(0, 9) + 'R' + code.slice(10); // A → R
+    expect(checkCreditCode(misread)).not.toBeNull();
+    expect(decodeCode(steps(misread, { 9: ['A', 0.3] }), cc)?.text).toBe(code);
+  });
+  it('a stray mark read into the code is dropped', () => {
+    expect(decodeCode(steps(code.slice(0, 5) + ')' + code.slice(5)), cc)?.text).toBe(code);
+  });
+  it('nothing that fits: no reading', () => {
+    expect(decodeCode(steps('9141'), cc)).toBeUndefined();
+  });
+});
