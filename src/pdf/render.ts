@@ -1,6 +1,8 @@
 import { fontBytes, fontFor, textWidth } from './fontCache.js'; // first: it must wrap fontkit before pdfmake loads it
 import './tracking.js';
 import './styleLookup.js';
+import './measureRuns.js';
+import './lineRuns.js';
 import { memoiseLayout } from './layoutCache.js';
 import { layOut } from './deferred.js';
 import pdfmake from 'pdfmake';
