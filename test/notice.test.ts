@@ -135,4 +135,23 @@ describe('GB/T 9704 page (official style)', () => {
     expect(squash(pages[0])).toContain('—1—');
     expect(squash(pages[1])).toContain('—2—');
   });
+
+  // The requirement grows a line at a time, so the receipt first fits by a tighter pitch, then needs
+  // more than the 16 % allowed (it moves whole to page 2), then is pushed there by body text.
+  it('keeps the receipt whole (on page 1 by a tighter pitch when it can) and never starts a page with the signature', async () => {
+    const base = load('fixtures/notice/one-material.json');
+    const seen = new Set<string>();
+    for (let extra = 0; extra <= 60; extra += 6) {
+      const record = { ...base, materials: [{ ...base.materials[0], requirement: base.materials[0].requirement + '并'.repeat(extra) }] };
+      const pages = (await pdfPages(await renderPdf(kind, record))).map(squash);
+      const withReceipt = pages.filter((p) => p.includes('回执'));
+      expect(withReceipt, `extra ${extra}`).toHaveLength(1);
+      expect(withReceipt[0], `extra ${extra}`).toContain('签收日期');
+      const signed = pages.find((p) => p.includes('南阳市生态环境局2026年3月4日'))!;
+      expect(signed.indexOf('联系电话'), `extra ${extra}`).toBeGreaterThanOrEqual(0);
+      expect(signed.indexOf('联系电话'), `extra ${extra}`).toBeLessThan(signed.indexOf('南阳市生态环境局2026年3月4日'));
+      seen.add(pages.length === 1 ? 'pitch' : pages[1].indexOf('回执') < 20 ? 'receipt alone on page 2' : 'signature on page 2');
+    }
+    expect([...seen].sort()).toEqual(['pitch', 'receipt alone on page 2', 'signature on page 2']);
+  });
 });

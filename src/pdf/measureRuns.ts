@@ -60,18 +60,22 @@ interface Resolved {
   preserveTrailing: unknown;
 }
 
-/** Own style properties of an inline, to compare with the next one's. */
-function ownStyle(item: Inline): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const key in item) if (!NOT_STYLE.has(key) && Object.prototype.hasOwnProperty.call(item, key)) out.push([key, item[key]]);
-  return out;
-}
-function sameStyle(a: [string, unknown][], b: [string, unknown][]): boolean {
-  return a.length === b.length && a.every(([k, v], i) => b[i][0] === k && b[i][1] === v);
+/** Two inlines (not yet measured) with the same own properties, text and line ends aside. */
+function sameStyle(a: Inline, b: Inline): boolean {
+  let n = 0;
+  for (const key in b) {
+    if (NOT_STYLE.has(key)) continue;
+    if (a[key] !== b[key]) return false;
+    n++;
+  }
+  for (const key in a) if (!NOT_STYLE.has(key)) n--;
+  return n === 0;
 }
 
 TextInlines.prototype.measure = function (this: TextInlinesProto, array: Inline[], stack: Stack): Inline[] {
   const get = StyleContextStack.getStyleProperty;
+  // Compared before anything is written to them (TextBreaker's inlines are plain objects).
+  const same = array.map((item, i) => i > 0 && sameStyle(array[i - 1], item));
   if (array.length) {
     const leadingIndent = get(array[0], stack, 'leadingIndent', 0);
     if (leadingIndent) {
@@ -79,11 +83,9 @@ TextInlines.prototype.measure = function (this: TextInlinesProto, array: Inline[
       array[0].leadingIndent = leadingIndent;
     }
   }
-  let previous: [string, unknown][] | undefined;
   let style: Resolved | undefined;
-  for (const item of array) {
-    const own = ownStyle(item);
-    if (!style || !previous || !sameStyle(previous, own)) {
+  array.forEach((item, i) => {
+    if (!style || !same[i]) {
       const font = this.pdfDocument.provideFont(get(item, stack, 'font', 'Roboto'), get(item, stack, 'bold', false), get(item, stack, 'italics', false));
       style = {
         font,
@@ -93,9 +95,8 @@ TextInlines.prototype.measure = function (this: TextInlinesProto, array: Inline[
         preserveTrailing: get(item, stack, 'preserveTrailingSpaces', false),
       };
     }
-    previous = own;
     item.font = style.font;
-    STYLE.forEach(([p], i) => (item[p] = style!.values[i]));
+    STYLE.forEach(([p], k) => (item[p] = style!.values[k]));
     if (item.sup || item.sub) (item.fontSize as number) *= 0.58;
     item.width = this.widthOfText(item.text, item);
     item.height = style.font.lineHeight(item.fontSize as number) * (style.lineHeight as number);
@@ -109,6 +110,6 @@ TextInlines.prototype.measure = function (this: TextInlinesProto, array: Inline[
       const trail = item.text.match(TRAILING);
       if (trail) item.trailingCut = this.widthOfText(trail[0], item);
     }
-  }
+  });
   return array;
 };

@@ -61,18 +61,23 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
  */
 async function officialPdf(kind: Kind, model: DocModel, fonts: FontConfig): Promise<Uint8Array> {
   // Each try is only laid out; the one kept is drawn (so a notice fitted by a tighter pitch pays
-  // for one PDF, not two).
-  const full = await officialRender(kind, model, fonts, 1);
+  // for one PDF, not two). The first try at the grid's pitch is a probe (see officialRender): when
+  // all that would go to page 2 is a signature or receipt, it stops before pdfmake lays the page out
+  // again to move it, since a tighter pitch is tried next anyway.
+  const full = await officialRender(kind, model, fonts, 1, true);
   // Longer documents are mostly tables, which do not shrink with the pitch: they keep the grid.
-  if (full.pages !== 2 || full.bodyOnLastPage) return full.draw();
-  // The pitch that would bring the last page back, estimated from where the content ends (only
-  // roughly: some spacing does not scale): one render to try it, one more at most.
-  const estimate = Math.floor(full.fits * 100) / 100 - 0.01;
-  for (const squeeze of estimate > MAX_SQUEEZE ? [estimate, MAX_SQUEEZE] : estimate >= MAX_SQUEEZE - 0.05 ? [MAX_SQUEEZE] : []) {
-    const r = await officialRender(kind, model, fonts, squeeze);
-    if (r.pages < full.pages) return r.draw();
+  if (!full.probed && (full.pages !== 2 || full.bodyOnLastPage)) return full.draw();
+  if (!full.bodyOnLastPage) {
+    // The pitch that would bring the last page back, estimated from where the content ends (only
+    // roughly: some spacing does not scale): one render to try it, one more at most.
+    const estimate = Math.floor(full.fits * 100) / 100 - 0.01;
+    for (const squeeze of estimate > MAX_SQUEEZE ? [estimate, MAX_SQUEEZE] : estimate >= MAX_SQUEEZE - 0.05 ? [MAX_SQUEEZE] : []) {
+      const r = await officialRender(kind, model, fonts, squeeze, true);
+      if (r.pages < 2 && !r.probed) return r.draw();
+    }
   }
-  return full.draw();
+  // Nothing fitted: the grid's pitch after all, laid out in full if the first try was a probe.
+  return (full.probed ? await officialRender(kind, model, fonts, 1, false) : full).draw();
 }
 
 /** The tightest pitch allowed, as a share of the 22-line grid's. */
@@ -85,11 +90,21 @@ interface OfficialLayout {
   bodyOnLastPage: boolean;
   /** Estimated pitch factor at which the content would fill one page less. */
   fits: number;
+  /** A probe: a block that should have moved to page 2 was left where it was (not to be drawn). */
+  probed: boolean;
 }
 
-async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, squeeze: number): Promise<OfficialLayout> {
+/**
+ * One layout at a pitch. Blocks kept whole (a signature, the receipt) or kept with the next are
+ * moved to the next page by answering pdfmake's pageBreakBefore, after which pdfmake lays the whole
+ * document out again. With `probe`, a move that would only put such blocks on a second and last page
+ * is not made: the layout then tells how much content there is (enough to try a tighter pitch) for
+ * one layout instead of two, but is marked `probed` and must not be drawn.
+ */
+async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, squeeze: number, probe: boolean): Promise<OfficialLayout> {
   const geo = pageGeometry('official', naturalLine(fonts), squeeze);
   let pages = 0;
+  let probed = false;
   const bodyPages = new Set<number>();
   // Per page: the lowest start of any node, and where a block moved to the next page used to start.
   const lowest = new Map<number, number>();
@@ -104,22 +119,32 @@ async function officialRender(kind: Kind, model: DocModel, fonts: FontConfig, sq
     const m = node.headlineLevel as unknown as Mark | undefined;
     if (!m) return false;
     const on = (node as unknown as { pageNumbers: number[] }).pageNumbers;
+    // Text that only goes along with the signature does not make its page a page of body text.
+    const body = m.body && !m.withNext;
     const move = () => {
+      const bodyAfter = () => nodes.getNodesOnNextPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.body);
+      if (probe && pages === 2 && start.pageNumber === 1 && !body && !bodyAfter()) {
+        probed = true;
+        return false;
+      }
       movedFrom.set(start.pageNumber, y);
-      if (m.body) bodyPages.add(on[0] + 1); // a moved node is not asked again
+      if (body) bodyPages.add(on[0] + 1); // a moved node is not asked again
       return true;
     };
     // Kept together this way rather than with `unbreakable`, whose moved content reports its old page.
     if (m.keep && on.length > 1) return move();
-    // The signature never starts a page: the line before it goes along.
-    if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some((n) => (n.headlineLevel as unknown as Mark | undefined)?.keep)) return move();
-    if (m.body) for (const p of on) bodyPages.add(p);
+    // The signature never starts a page: the line before it goes along (also when the signature
+    // starts on this page but runs over, as it is about to be moved).
+    const keptHere = (n: { headlineLevel?: unknown; pageNumbers: number[] }) => (n.headlineLevel as Mark | undefined)?.keep && n.pageNumbers.length === 1;
+    if (m.withNext && nodes.getPreviousNodesOnPage().length && !nodes.getFollowingNodesOnPage().some(keptHere)) return move();
+    if (body) for (const p of on) bodyPages.add(p);
     return false;
   };
   const draw = await layOut(doc);
+  // A probe moved nothing: its pages end where their content ends.
   const used = (p: number) => movedFrom.get(p) ?? (lowest.get(p) ?? inner) + geo.pitch;
   const content = (pages - 2) * inner + used(pages - 1) + used(pages);
-  return { draw, pages, bodyOnLastPage: bodyPages.has(pages), fits: pages > 1 && content > 0 ? (((pages - 1) * inner) / content) * squeeze : 1 };
+  return { draw, pages, bodyOnLastPage: bodyPages.has(pages), fits: pages > 1 && content > 0 ? (((pages - 1) * inner) / content) * squeeze : 1, probed };
 }
 
 /**
