@@ -54,7 +54,9 @@ export default async function render(task: RenderTask): Promise<RenderResult> {
       const file = `${task.base}.${format}`;
       const path = insideFolder(task.folder, file);
       refuseLinks(path);
-      writeFileAtomicSync(path, bytes);
+      // Not flushed to disk one by one (that stalled the worker on every file): the manifest's size
+      // and SHA-256 let the next run find a file a power cut damaged.
+      writeFileAtomicSync(path, bytes, { flush: false });
       files.push({ format, file, sha256: sha256(bytes), bytes: bytes.byteLength });
     }
   } catch (e) {
