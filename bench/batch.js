@@ -3,7 +3,9 @@
 // @pdfme/generator (one thread, as its docs use it) in the same run as the reference.
 //
 // Run after `npm run build`:
-//   node bench/batch.js [--sizes 1000,10000] [--pdfme-sizes 1000] [--jobs N] [--pipeline 100000] [--write docs/batch.md]
+//   node bench/batch.js [--sizes 1000,10000] [--pdfme-sizes 1000] [--jobs N] [--pipeline 100000] [--xlsx-sizes 100000] [--write docs/batch.md]
+// --xlsx-sizes N renders N notices read from an .xlsx with a list sheet (--xlsx-items materials each,
+// default 3), as staff would keep them: the end-to-end memory figure for large batches.
 // --pipeline N runs N records from an .xlsx with a list sheet through the batch with a stub worker
 // (bench/batch-stub-worker.js) that writes a small file instead of rendering: the pipeline's own cost.
 // Each measurement runs in its own child process, so peak RSS is that run's alone.
@@ -225,7 +227,7 @@ async function writeXlsx(kind, base, n, file) {
     const ws = wb.addWorksheet(s.name);
     ws.addRow(['序号', ...s.columns.map((c) => c.header)]).commit();
     const items = (list && get(base, list.pointer)) || [];
-    for (let i = 1; i <= n; i++) for (let j = 0; j < 3; j++) if (items.length) ws.addRow([i, ...s.columns.map((c) => cell(get(items[j % items.length], c.pointer)))]).commit();
+    for (let i = 1; i <= n; i++) for (let j = 0; j < itemsPerRecord; j++) if (items.length) ws.addRow([i, ...s.columns.map((c) => cell(get(items[j % items.length], c.pointer)))]).commit();
     ws.commit();
   }
   await wb.commit();
@@ -235,7 +237,7 @@ async function writeXlsx(kind, base, n, file) {
 
 if (args[0] === '--child') {
   const [, which, kind, input, out, jobs] = args;
-  const r = which === 'ours' ? await childOurs(kind, input, out, jobs) : which === 'pipeline' ? await childPipeline(kind, input, out) : await childPdfme(kind, input, out);
+  const r = which === 'ours' || which === 'xlsx' ? await childOurs(kind, input, out, jobs) : which === 'pipeline' ? await childPipeline(kind, input, out) : await childPdfme(kind, input, out);
   process.stdout.write(JSON.stringify(r) + '\n');
   process.exit(0);
 }
@@ -244,6 +246,9 @@ const sizes = opt('--sizes', '1000,10000').split(',').filter(Boolean).map(Number
 const pdfmeSizes = opt('--pdfme-sizes', '1000').split(',').filter(Boolean).map(Number);
 const jobs = opt('--jobs', '');
 const pipeline = Number(opt('--pipeline', '0'));
+const xlsxSizes = opt('--xlsx-sizes', '').split(',').filter(Boolean).map(Number);
+/** List items per record in the generated .xlsx (3 makes a notice two pages; 1 keeps it one). */
+const itemsPerRecord = Number(opt('--xlsx-items', '3'));
 const writeTo = opt('--write', '');
 const { kind, record } = await subject();
 const dir = mkdtempSync(join(tmpdir(), 'bangban-bench-'));
@@ -260,7 +265,7 @@ function run(which, n, input = join(dir, `${n}.jsonl`)) {
   const row = { which, n, rate: r.n / r.seconds, msPer: (r.seconds * 1000) / r.n, cpuMsPer: (r.cpuSeconds * 1000) / r.n, bytesPer: r.bytes / r.n, peakMb: r.maxRssKb / 1024, pages: r.pages, seconds: r.seconds, failed: r.failed };
   results.push(row);
   console.log(
-    `${which === 'ours' ? 'bangban batch ' : which === 'pipeline' ? 'pipeline (stub)' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each (CPU ${row.cpuMsPer.toFixed(1)} ms)  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
+    `${which === 'ours' ? 'bangban batch ' : which === 'xlsx' ? 'bangban batch (xlsx)' : which === 'pipeline' ? 'pipeline (stub)' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each (CPU ${row.cpuMsPer.toFixed(1)} ms)  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
   );
   return row;
 }
@@ -273,12 +278,17 @@ if (pipeline) {
 }
 for (const n of pdfmeSizes) run('pdfme', n);
 for (const n of sizes) run('ours', n);
+for (const n of xlsxSizes) {
+  const xlsx = join(dir, `${n}-records.xlsx`);
+  await writeXlsx(kind, record, n, xlsx);
+  run('xlsx', n, xlsx);
+}
 const load1 = loadavg()[0];
 rmSync(dir, { recursive: true, force: true });
 
 const pdfmeRuns = results.filter((r) => r.which === 'pdfme');
 const ratios = results
-  .filter((r) => r.which === 'ours')
+  .filter((r) => r.which === 'ours' || r.which === 'xlsx')
   .map((r) => {
     const ref = pdfmeRuns.find((p) => p.n === r.n) ?? pdfmeRuns[0];
     return ref ? `${r.n.toLocaleString('en')}: ${(r.rate / ref.rate).toFixed(1)}× by rate, ${(ref.cpuMsPer / r.cpuMsPer).toFixed(1)}× by CPU per notice (pdfme ${ref.n.toLocaleString('en')})` : '';
@@ -293,7 +303,7 @@ if (writeTo) {
     '| generator | notices | per second | ms per notice (wall) | CPU ms per notice | KB per notice | peak RSS |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
-      (r) => `| ${r.which === 'ours' ? 'bangban batch' : r.which === 'pipeline' ? 'pipeline only (xlsx + list sheet, stub worker)' : '@pdfme/generator, 1 thread'} | ${r.n.toLocaleString('en')} | ${r.rate.toFixed(1)} | ${r.msPer.toFixed(1)} | ${r.cpuMsPer.toFixed(1)} | ${(r.bytesPer / 1024).toFixed(1)} | ${r.peakMb.toFixed(0)} MB |`,
+      (r) => `| ${r.which === 'ours' ? 'bangban batch' : r.which === 'xlsx' ? 'bangban batch, from an .xlsx with a list sheet' : r.which === 'pipeline' ? 'pipeline only (xlsx + list sheet, stub worker)' : '@pdfme/generator, 1 thread'} | ${r.n.toLocaleString('en')} | ${r.rate.toFixed(1)} | ${r.msPer.toFixed(1)} | ${r.cpuMsPer.toFixed(1)} | ${(r.bytesPer / 1024).toFixed(1)} | ${r.peakMb.toFixed(0)} MB |`,
     ),
     '',
     `bangban / pdfme — ${ratios.join('; ') || '—'}.`,
