@@ -37,7 +37,7 @@ const opt = (name, dflt) => {
 };
 const OUT = opt('out', 'out/scans');
 const N = Number(opt('records', 10));
-const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-turned,200-hand,pdf-200').split(',');
+const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-turned,200-hand,pdf-200,200-marks').split(',');
 let seed = Number(opt('seed', 7));
 const only = opt('only'); // comma-separated record names
 

@@ -343,9 +343,11 @@ function inkExtent(bin: Uint8Array, width: number, b: Box): Box {
 
 /**
  * Names are printed spaced (阎　一, 傅　玉), and the detector sees their characters apart, or misses a
- * character of one stroke (一). A short box (a character or two) joins its neighbour on the row when
- * the gap is about a character wide, and takes in ink beside it on its row that no box holds, so the
- * recogniser reads the name as one line. Never across a vertical ruled line.
+ * character of one stroke (一), also at the start or end of a wrapped label. A short box (a character
+ * or two) joins its neighbour on the row when the gap is about a character wide, so the recogniser
+ * reads the name as one line; and every box takes in a character's worth of ink beside it on its
+ * row that no box holds (up to a character's width away; a short box, a spaced one's). Never across
+ * a vertical ruled line.
  */
 function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Box[] {
   const out = boxes.map((b) => [...b] as Box);
@@ -371,7 +373,6 @@ function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Bo
   }
   const height = bin.length / width;
   for (const b of out) {
-    if (!short(b)) continue;
     const H = h(b);
     const y0 = Math.max(0, Math.round(b[1] + H * 0.25)),
       y1 = Math.min(height, Math.round(b[3] - H * 0.25));
@@ -382,14 +383,18 @@ function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Bo
     };
     for (const dir of [1, -1]) {
       const start = Math.round(dir > 0 ? b[2] : b[0]);
-      let last = -1;
-      for (let k = 1; k <= H * 1.6; k++) {
+      let first = -1,
+        last = -1;
+      for (let k = 1; k <= H * (short(b) ? 1.6 : 1); k++) {
         const x = start + dir * k;
         if (x < 0 || x >= width || held(x) || v.some((r) => Math.abs(r.x0 - x) <= 3 && r.y0 < y1 && r.y1 > y0)) break;
-        if (inked(x)) last = x;
-        else if (last >= 0 && Math.abs(x - last) > H * 0.5) break;
+        if (inked(x)) {
+          if (first < 0) first = x;
+          last = x;
+        } else if (last >= 0 && Math.abs(x - last) > H * 0.5) break;
       }
-      if (last < 0) continue;
+      // a stroke (一, or the part of it the box left out), not a speck
+      if (last < 0 || Math.abs(last - first) < Math.max(3, H * 0.2)) continue;
       if (dir > 0) b[2] = Math.min(width, last + 1 + H * 0.3);
       else b[0] = Math.max(0, last - H * 0.3);
     }
