@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { findSquares, inkIn } from '../src/ocr/geometry.js';
 import { markBeside, type OcrPageImage } from '../src/ocr/page.js';
-import { CODE_FORMATS, decodeCode, type Step } from '../src/ocr/constrained.js';
+import { CODE_FORMATS, decodeCode, failedCode, voteCode, type Step } from '../src/ocr/constrained.js';
 import { checkCreditCode, creditCodeCheckChar } from '../src/core/identifiers.js';
 
 // Pen marks in drawn boxes, read from pixels (no models): ticks of any size, one that overruns the
@@ -105,6 +105,13 @@ describe('ocr: codes read by their format', () => {
   });
   it('a stray mark read into the code is dropped', () => {
     expect(decodeCode(steps(code.slice(0, 5) + ')' + code.slice(5)), cc)?.text).toBe(code);
+  });
+  it('crops of one line vote; lines that read like a code but fail every check are read again', () => {
+    const wrong = code.slice(0, 9) + 'R' + code.slice(10);
+    expect(voteCode([steps(wrong, { 9: ['8', 0.3] }), steps(wrong, { 9: ['A', 0.3] }), steps(code)], cc)?.text).toBe(code);
+    expect(failedCode(wrong)).toBe(true);
+    expect(failedCode(code)).toBe(false);
+    expect(failedCode('南阳市宛城区仲景路 1088 号')).toBe(false);
   });
   it('nothing that fits: no reading', () => {
     expect(decodeCode(steps('9141'), cc)).toBeUndefined();

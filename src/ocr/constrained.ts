@@ -5,7 +5,7 @@
  * (a doubled 11 read as one 1) or with a stray mark read into it, is found again this way when the
  * recogniser's own alternatives hold the right characters; the pixels decide, not a guess.
  */
-import { creditCodeCheckChar, idNumberCheckChar } from '../core/identifiers.js';
+import { checkCreditCode, checkIdNumber, creditCodeCheckChar, idNumberCheckChar } from '../core/identifiers.js';
 
 /** One time step of the recogniser's output: its likeliest classes ('' is the CTC blank) and their probabilities. */
 export interface Step {
@@ -111,4 +111,33 @@ function fits(format: CodeFormat, prefix: string, c: string): boolean {
   const i = prefix.length;
   if (i === format.length - 1) return format.check(prefix) === c;
   return format.allowed(i).includes(c);
+}
+
+/**
+ * A line that reads like an identifier (15 to 21 letters and digits, little else) but passes no
+ * check character: worth reading again from other crops of it.
+ */
+export function failedCode(text: string): boolean {
+  const compact = text.replace(/\s/g, '');
+  const alnum = compact.replace(/[^0-9A-Za-z]/g, '');
+  if (alnum.length < 15 || alnum.length > 21 || alnum.length < compact.length * 0.8) return false;
+  const up = alnum.toUpperCase();
+  return checkCreditCode(up) !== null && checkIdNumber(up) !== null;
+}
+
+/**
+ * The reading most of a line's crops agree on (each decoded by the format); the first crop's reading
+ * wins a tie. Its ratio is that of the first crop that gave it.
+ */
+export function voteCode(readings: Step[][], format: CodeFormat): { text: string; ratio: number; votes: number } | undefined {
+  const tally = new Map<string, { votes: number; ratio: number }>();
+  readings.forEach((steps, i) => {
+    const r = decodeCode(steps, format);
+    if (!r) return;
+    const t = tally.get(r.text);
+    if (t) t.votes += 1;
+    else tally.set(r.text, { votes: i === 0 ? 1.5 : 1, ratio: r.ratio });
+  });
+  const best = [...tally].sort((a, b) => b[1].votes - a[1].votes)[0];
+  return best && { text: best[0], ratio: best[1].ratio, votes: Math.floor(best[1].votes) };
 }

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
 import { detect, recognize, upsideDown, type Box } from './engine.js';
-import type { Step } from './constrained.js';
+import { failedCode, type Step } from './constrained.js';
 import { findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
 
 export type { Box } from './engine.js';
@@ -20,6 +20,8 @@ export interface OcrLine {
   chars: { ch: string; p: number; x0: number; x1: number }[];
   /** The recogniser's likeliest classes per time step, for reading codes by their format. */
   steps?: Step[];
+  /** For a line that reads like an identifier but fails every check: the steps read from other crops of it. */
+  variants?: Step[][];
 }
 
 export interface OcrCheckbox {
@@ -136,6 +138,10 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const crops = trimmed.map((b) => padWide(crop(g, b[0], b[1], b[2], b[3])));
   const rec = await recognize(crops);
   lap('recognize');
+  // A line that reads like an identifier but passes no check character is read again from a few
+  // other crops of it (tighter, looser, binarised): the mapping votes among their readings.
+  const again = rec.flatMap((r, i) => (failedCode(r.text) ? [i] : []));
+  const variants = again.length ? await recognize(again.flatMap((i) => codeCrops(g, bin, trimmed[i]))) : [];
   const lines: OcrLine[] = [];
   rec.forEach((r, i) => {
     const b = trimmed[i];
@@ -151,6 +157,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
       box: b.map((v) => Math.round(v)) as Box,
       confidence: r.confidence,
       steps: r.steps,
+      ...(again.includes(i) ? { variants: variants.splice(0, CODE_CROPS).map((v) => v.steps) } : {}),
       chars: r.chars.map((c) => {
         const x = Math.max(0, b[0]) - pad + c.at * w;
         return { ch: c.ch, p: c.p, x0: Math.round(x - cw / 2), x1: Math.round(x + cw / 2) };
@@ -400,6 +407,34 @@ function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Bo
     }
   }
   return out;
+}
+
+/** Crops of a line besides its own, for reading an identifier again. */
+const CODE_CROPS = 7;
+
+/**
+ * Other crops of a line: 10% and 20% off top and bottom; its ink rows with 10%, 20% and 30% of
+ * their height around; and binarised, whole and on its ink rows with 20%.
+ */
+function codeCrops(g: Gray, bin: Uint8Array, b: Box): Gray[] {
+  const [x0, y0, x1, y1] = b;
+  const h = y1 - y0;
+  let a = -1,
+    z = -1;
+  for (let y = Math.max(0, Math.round(y0)); y < Math.min(g.height, y1); y++) {
+    let n = 0;
+    for (let x = Math.max(0, Math.round(x0)); x < Math.min(g.width, x1); x++) n += bin[y * g.width + x];
+    if (n >= 2) {
+      if (a < 0) a = y;
+      z = y;
+    }
+  }
+  if (a < 0) [a, z] = [y0, y1 - 1];
+  const t = z - a + 1;
+  const ink = (m: number) => crop(g, x0, a - t * m, x1, z + 1 + t * m);
+  const black = (c: Gray): Gray => ({ ...c, data: c.data.map((v) => (v < 140 ? 0 : 255)) });
+  const out = [crop(g, x0, y0 + h * 0.1, x1, y1 - h * 0.1), crop(g, x0, y0 + h * 0.2, x1, y1 - h * 0.2), ink(0.1), ink(0.2), ink(0.3), black(crop(g, x0, y0, x1, y1)), black(ink(0.2))];
+  return out.map(padWide);
 }
 
 /** Cut a box at the vertical rules inside it (with a little margin), dropping slivers. */

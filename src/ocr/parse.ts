@@ -16,7 +16,7 @@ import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
 import { distance, fixPlaces, stripHint } from './lexicon.js';
-import { CODE_FORMATS, decodeCode, type CodeFormat } from './constrained.js';
+import { CODE_FORMATS, decodeCode, voteCode, type CodeFormat } from './constrained.js';
 import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -286,7 +286,8 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
 function byFormat(lines: OcrLine[], format: CodeFormat): { text: string; ratio: number } | undefined {
   if (!lines.length || lines.some((l) => !l.steps)) return undefined;
   const sorted = [...lines].sort((a, b) => (Math.abs(a.box[1] - b.box[1]) > (a.box[3] - a.box[1]) / 2 ? a.box[1] - b.box[1] : a.box[0] - b.box[0]));
-  const r = decodeCode(sorted.flatMap((l) => [...l.steps!, { ch: [''], p: [1] }]), format);
+  // one line read from several crops: the reading most agree on; else the lines in order
+  const r = sorted.length === 1 && sorted[0].variants ? voteCode([sorted[0].steps!, ...sorted[0].variants], format) : decodeCode(sorted.flatMap((l) => [...l.steps!, { ch: [''], p: [1] }]), format);
   if (process.env.BANGBAN_OCR_CODES) process.stderr.write(`code ${sorted.map((l) => l.text).join('|')} → ${r?.text} ${r?.ratio.toExponential(2)}\n`);
   return r;
 }
