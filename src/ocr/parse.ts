@@ -81,7 +81,12 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   // (邮寄 → 邮等): it is found approximately and put right, since the parser needs its exact text.
   const cuts = new Map<OcrLine, { at: number; x0: number; x1: number }[]>();
   const lead = new Map<OcrLine, number>();
-  for (const { line: l, at } of findOptions(lines, optionLabels(kinds))) {
+  const options = findOptions(lines, optionLabels(kinds));
+  // A character the recogniser skipped leaves a gap of two in the line's run of Chinese characters:
+  // then the text is doubtful (option labels are known text and do not count).
+  const skipped = new Set(lines.filter((l) => !options.some((o) => o.line === l) && skippedChar(l)));
+  const confidence = (l: OcrLine) => (skipped.has(l) ? Math.min(0.6, lineConfidence(l)) : lineConfidence(l));
+  for (const { line: l, at } of options) {
     const c0 = l.chars[at];
     const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
     const mark = markBeside(img, label);
@@ -106,11 +111,11 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     let start = lead.get(l) ?? 0,
       x = l.box[0];
     for (const c of list) {
-      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], lineConfidence(l), l, true);
+      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], confidence(l), l, true);
       start = c.at;
       x = c.x1 + 1;
     }
-    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], lineConfidence(l), l, true);
+    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], confidence(l), l, true);
   }
   const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
     const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
@@ -138,6 +143,20 @@ function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
   }
   return first < 0 ? [b[0], b[2]] : [first, last + 1];
 }
+
+/**
+ * Whether a line's Chinese characters stand about one pitch apart except for one gap of about two
+ * (at least 1.8 times the usual), where a character was read as nothing.
+ */
+export function skippedChar(l: OcrLine): boolean {
+  const cs = l.chars.filter((c) => c.ch.trim());
+  const gaps: number[] = [];
+  for (let i = 1; i < cs.length; i++) if (HAN.test(cs[i].ch) && HAN.test(cs[i - 1].ch)) gaps.push(cs[i].x0 - cs[i - 1].x0);
+  if (gaps.length < 3) return false;
+  const usual = [...gaps].sort((a, b) => a - b)[(gaps.length - 1) >> 1];
+  return usual > 0 && Math.max(...gaps) >= usual * 1.8;
+}
+const HAN = /[\u3400-\u9fff]/;
 
 /** A line's confidence: its mean, pulled down by its weakest character. */
 export function lineConfidence(l: OcrLine): number {
