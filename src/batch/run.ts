@@ -3,10 +3,10 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { getKind } from '../kinds/index.js';
 import { UserError, type Issue } from '../core/errors.js';
 import { packageRoot, templatesDir } from '../core/paths.js';
+import { workerPool } from '../core/workers.js';
 import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { openSource } from './sources.js';
@@ -182,7 +182,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   let problemCount = 0;
   let done = 0;
 
-  const pool = new Piscina({ filename: o.workerFile ?? workerFile(), minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS });
+  const pool = workerPool(o.workerFile ?? workerFile(), { minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS });
   const inflight = new Set<Promise<void>>();
   const limit = jobs * 4;
   const pending = new Map<number, ManifestRow>();

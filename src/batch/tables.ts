@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { excel } from '../core/excel.js';
 import { detectEncoding, textStream } from './decode.js';
 import { plainCell } from './convert.js';
 import { tickHeap } from './heap.js';
@@ -73,6 +73,7 @@ export async function openCsv(path: string): Promise<Sheet | undefined> {
 
 /** Every worksheet of an .xlsx, streamed in file order; each must be read (or its rows drained) in turn. */
 export async function* openXlsx(path: string): AsyncGenerator<Sheet> {
+  const ExcelJS = await excel();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>) {
     async function* rows(): AsyncGenerator<TableRow> {

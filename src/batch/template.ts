@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import ExcelJS from 'exceljs';
+import { excel } from '../core/excel.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Kind } from '../core/kind.js';
 import type { JsonSchema } from '../core/schema.js';
@@ -95,6 +95,7 @@ export async function writeTemplate(kind: Kind, out: string): Promise<string[]> 
     return files;
   }
   if (ext !== '.xlsx') throw new UserError(`模板只能写成 .xlsx 或 .csv，不认识“${ext || out}”`);
+  const ExcelJS = await excel();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'bangban';
   wb.created = wb.modified = new Date(Date.UTC(2000, 0, 1));

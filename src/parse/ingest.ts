@@ -9,10 +9,10 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
-import { Piscina } from 'piscina';
+import { excel } from '../core/excel.js';
 import { writeFileAtomicSync } from '../core/atomic.js';
 import { packageRoot } from '../core/paths.js';
+import { workerPool } from '../core/workers.js';
 import { getAt } from '../core/pointer.js';
 import { UserError, formatIssue } from '../core/errors.js';
 import { getKind } from '../kinds/index.js';
@@ -82,7 +82,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
   };
   const worker = jobs > 1 && files.length >= 4 ? workerFile() : undefined;
   if (worker) {
-    const pool = new Piscina({ filename: worker, minThreads: jobs, maxThreads: jobs, idleTimeout: 2000 });
+    const pool = workerPool(worker, { minThreads: jobs, maxThreads: jobs, idleTimeout: 2000 });
     try {
       await Promise.all(
         files.map((file, i) =>
@@ -221,6 +221,7 @@ export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<st
     }
   }
   if (o.xlsx) {
+    const ExcelJS = await excel();
     const wb = new ExcelJS.Workbook();
     wb.creator = 'bangban';
     wb.created = new Date(Date.UTC(2000, 0, 1));
