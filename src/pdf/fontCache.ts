@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
+import { plainTables, subsetFile, type SourceFont } from './subsetFile.js';
 
 /**
  * pdfmake (through PDFKit) parses every font again for every document; a Chinese font is ~15 MB.
@@ -51,22 +52,23 @@ interface GlyphBytes {
   advance: number;
   bearing: number;
 }
-interface SubsetFont {
+interface SubsetFont extends SourceFont {
   createSubset(): TtfSubset;
   getGlyph(gid: number): { _decode(): { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null; advanceWidth: number; _getMetrics(): { leftBearing: number } };
-  loca: { offsets: number[] };
+  loca: { offsets: number[]; version: number };
   _getTableStream(tag: string): { pos: number; readBuffer(n: number): Uint8Array };
   _variationProcessor?: unknown;
-  directory: { tables: Record<string, unknown> };
 }
 interface TtfSubset {
   font: SubsetFont;
+  glyphs: number[];
   glyf: Uint8Array[];
-  loca: { offsets: number[] };
-  hmtx: { metrics: { advance: number; bearing: number }[] };
+  loca: { offsets: number[]; version: number };
+  hmtx: { metrics: { advance: number; bearing: number }[]; bearings: number[] };
   offset: number;
   includeGlyph(gid: number): number;
   _addGlyph(gid: number): number;
+  encode(): Uint8Array;
 }
 const glyphMemo = new WeakMap<SubsetFont, Map<number, GlyphBytes>>();
 let subsetPatched = false;
@@ -103,6 +105,18 @@ function memoiseSubsetGlyphs(font: SubsetFont): void {
     this.hmtx.metrics.push({ advance: g.advance, bearing: g.bearing });
     this.offset += buffer.length;
     return this.glyf.length - 1;
+  };
+  // As fontkit's encode collects the subset's tables; the file is then written by subsetFile.
+  const encode = proto.encode;
+  proto.encode = function (this: TtfSubset): Uint8Array {
+    if (!glyphMemo.has(this.font) || this.font._variationProcessor || !plainTables(this.font)) return encode.call(this);
+    this.glyf = [];
+    this.offset = 0;
+    this.loca = { offsets: [], version: this.font.loca.version };
+    this.hmtx = { metrics: [], bearings: [] };
+    for (let i = 0; i < this.glyphs.length; i++) this._addGlyph(this.glyphs[i]); // composites add glyphs as it goes
+    this.loca.offsets.push(this.offset);
+    return subsetFile(this.font, this);
   };
   subsetPatched = true;
 }
