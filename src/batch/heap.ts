@@ -28,7 +28,7 @@ function collector(): (() => void) | null {
 export class HeapGuard {
   private count = 0;
   constructor(
-    private limitBytes = 128 * 1024 * 1024,
+    private limitBytes = 64 * 1024 * 1024,
     private every = 256,
   ) {}
   /** Call once per row; checks the heap every few rows and collects when it is above the limit. */

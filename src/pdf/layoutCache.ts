@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
  * PDFKit shapes every word with fontkit again in every document (its layout cache lives with the
  * document), and shaping is the largest single cost of a page of Chinese. The shaped run of a
  * word never changes for a font, so it is kept for the process; each caller gets its own copy of
- * the positions, which PDFKit scales in place.
+ * the positions, which PDFKit scales in place. The memo starts afresh at LIMIT words: names and
+ * numbers are new in every document, and at 50,000 a long batch's workers held ~20 MB more each.
  */
 const MEMO = Symbol('bangban.layoutMemo');
-const LIMIT = 50_000;
+const LIMIT = 10_000;
 
 interface Run {
   glyphs: unknown[];
