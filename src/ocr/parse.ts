@@ -167,40 +167,49 @@ export function lineConfidence(l: OcrLine): number {
 /**
  * Where the option labels stand in the lines: exact matches, else for an option found nowhere
  * exactly, its closest reading on the page (at most a quarter of its characters wrong), which is
- * then put right in the line. `at` indexes the line's chars.
+ * then put right in the line — only where most of its group's other options were found exactly, so
+ * the form really has that group. `at` indexes the line's chars.
  */
-function findOptions(lines: OcrLine[], options: string[]): { line: OcrLine; at: number; option: string }[] {
+function findOptions(lines: OcrLine[], groups: string[][]): { line: OcrLine; at: number; option: string }[] {
   const out: { line: OcrLine; at: number; option: string }[] = [];
-  for (const opt of options) {
-    let found = false;
-    let best: { line: OcrLine; from: number; to: number; d: number } | undefined;
-    for (const l of lines) {
-      const { key, index } = keyed(l);
-      const at = key.indexOf(opt);
-      if (at >= 0) {
-        out.push({ line: l, at: index[at], option: opt });
-        found = true;
-        continue;
+  const keys = new Map(lines.map((l) => [l, keyed(l)]));
+  for (const group of groups) {
+    const missing: string[] = [];
+    for (const opt of group) {
+      const before = out.length;
+      for (const l of lines) {
+        const { key, index } = keys.get(l)!;
+        const at = key.indexOf(opt);
+        if (at >= 0) out.push({ line: l, at: index[at], option: opt });
       }
-      const m = approximate(key, opt);
-      if (m && (!best || m.d < best.d)) best = { line: l, from: index[m.from], to: index[m.to - 1] + 1, d: m.d };
+      if (out.length === before) missing.push(opt);
     }
-    if (found || !best || best.d > Math.floor(opt.length / 4)) continue;
-    // the label as printed: its characters spread over the span read
-    const { line: l, from, to } = best;
-    const a = l.chars[from].x0,
-      b = l.chars[to - 1].x1,
-      n = opt.length,
-      w = (l.chars[to - 1].x1 - l.chars[to - 1].x0 + l.chars[from].x1 - l.chars[from].x0) / 2;
-    const p = Math.min(...l.chars.slice(from, to).map((c) => c.p));
-    const fixed = [...opt].map((ch, k) => {
-      const x = a + w / 2 + (n > 1 ? ((b - a - w) * k) / (n - 1) : 0);
-      return { ch, p, x0: Math.round(x - w / 2), x1: Math.round(x + w / 2) };
-    });
-    l.chars = [...l.chars.slice(0, from), ...fixed, ...l.chars.slice(to)];
-    l.text = l.chars.map((c) => c.ch).join('');
-    for (const o of out) if (o.line === l && o.at >= to) o.at += n - (to - from);
-    out.push({ line: l, at: from, option: opt });
+    if (missing.length * 2 > group.length) continue;
+    for (const opt of missing) {
+      let best: { line: OcrLine; from: number; to: number; d: number } | undefined;
+      for (const l of lines) {
+        const { key, index } = keys.get(l)!;
+        const m = approximate(key, opt);
+        if (m && (!best || m.d < best.d)) best = { line: l, from: index[m.from], to: index[m.to - 1] + 1, d: m.d };
+      }
+      if (!best || best.d > Math.floor(opt.length / 4)) continue;
+      // the label as printed: its characters spread over the span read
+      const { line: l, from, to } = best;
+      const a = l.chars[from].x0,
+        b = l.chars[to - 1].x1,
+        n = opt.length,
+        w = (l.chars[to - 1].x1 - l.chars[to - 1].x0 + l.chars[from].x1 - l.chars[from].x0) / 2;
+      const p = Math.min(...l.chars.slice(from, to).map((c) => c.p));
+      const fixed = [...opt].map((ch, k) => {
+        const x = a + w / 2 + (n > 1 ? ((b - a - w) * k) / (n - 1) : 0);
+        return { ch, p, x0: Math.round(x - w / 2), x1: Math.round(x + w / 2) };
+      });
+      l.chars = [...l.chars.slice(0, from), ...fixed, ...l.chars.slice(to)];
+      l.text = l.chars.map((c) => c.ch).join('');
+      keys.set(l, keyed(l));
+      for (const o of out) if (o.line === l && o.at >= to) o.at += n - (to - from);
+      out.push({ line: l, at: from, option: opt });
+    }
   }
   return out;
 }
@@ -228,10 +237,15 @@ function approximate(s: string, p: string): { from: number; to: number; d: numbe
   return best;
 }
 
-function optionLabels(kinds: Kind[]): string[] {
-  const out = new Set<string>();
-  for (const k of kinds) for (const v of templateOf(k).values) for (const o of v.checkboxes?.options ?? []) out.add(matchKey(o));
-  return [...out];
+/** The option labels of the kinds' check-box groups, one list per group. */
+function optionLabels(kinds: Kind[]): string[][] {
+  const out = new Map<string, string[]>();
+  for (const k of kinds)
+    for (const v of templateOf(k).values) {
+      const options = (v.checkboxes?.options ?? []).map(matchKey);
+      if (options.length) out.set(options.join('\n'), options);
+    }
+  return [...out.values()];
 }
 
 /** Map OCR pages to the best-matching kind's record. Returns undefined when no kind fits. */
