@@ -63,7 +63,8 @@ async function childOurs(kind, input, out, jobs) {
   const m = readManifest(out);
   const bytes = m.rows.reduce((s, row) => s + row.files.reduce((a, f) => a + f.bytes, 0), 0);
   const first = await PDFDocument.load(readFileSync(join(out, m.rows[0].files[0].file)));
-  return { n: r.summary.ok, failed: r.summary.invalid + r.summary.failed, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, pages: first.getPageCount(), maxRssKb: process.resourceUsage().maxRSS };
+  const problems = m.rows.filter((row) => row.status === 'invalid' || row.status === 'failed').slice(0, 3).map((row) => `#${row.number} ${row.status}: ${row.errors.map((e) => `${e.label}: ${e.message}`).join('; ')}`);
+  return { n: r.summary.ok, failed: r.summary.invalid + r.summary.failed, problems, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, pages: first.getPageCount(), maxRssKb: process.resourceUsage().maxRSS };
 }
 
 /** The same page for pdfme: text boxes, the materials table, lines; Noto Serif SC as for ours. */
@@ -264,6 +265,7 @@ function run(which, n, input = join(dir, `${n}.jsonl`)) {
   rmSync(out, { recursive: true, force: true });
   const row = { which, n, rate: r.n / r.seconds, msPer: (r.seconds * 1000) / r.n, cpuMsPer: (r.cpuSeconds * 1000) / r.n, bytesPer: r.bytes / r.n, peakMb: r.maxRssKb / 1024, pages: r.pages, seconds: r.seconds, failed: r.failed };
   results.push(row);
+  for (const p of r.problems ?? []) console.log(`  ${p}`);
   console.log(
     `${which === 'ours' ? 'bangban batch ' : which === 'xlsx' ? 'bangban batch (xlsx)' : which === 'pipeline' ? 'pipeline (stub)' : 'pdfme (1 thread)'}  ${String(n).padStart(6)} ${kind}s: ${row.rate.toFixed(1).padStart(6)}/s  ${row.msPer.toFixed(1).padStart(6)} ms each (CPU ${row.cpuMsPer.toFixed(1)} ms)  ${(row.bytesPer / 1024).toFixed(1).padStart(6)} KB each  peak RSS ${row.peakMb.toFixed(0)} MB  (${row.pages} page${row.pages > 1 ? 's' : ''}, ${row.seconds.toFixed(1)} s${row.failed ? `, ${row.failed} failed` : ''})`,
   );
