@@ -9,6 +9,7 @@ import { packageRoot, templatesDir } from '../core/paths.js';
 import { workerPool } from '../core/workers.js';
 import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
+import { sharedFontFiles } from '../pdf/fontCache.js';
 import { openSource } from './sources.js';
 import { compileNamePattern, insideFolder, UniqueNames } from './naming.js';
 import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, manifestRows, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
@@ -182,7 +183,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   let problemCount = 0;
   let done = 0;
 
-  const pool = workerPool(o.workerFile ?? workerFile(), { minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS });
+  const fontsFile = o.fonts ? resolve(o.fonts) : undefined;
+  const fontFiles = sharedFontFiles(Object.values(loadFontConfig(fontsFile)).map((f) => f.file));
+  const pool = workerPool(o.workerFile ?? workerFile(), { minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS }, { fontFiles });
   const inflight = new Set<Promise<void>>();
   const limit = jobs * 4;
   const pending = new Map<number, ManifestRow>();
@@ -224,7 +227,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
         finish({ ...prev, row: input.row, status: 'unchanged' });
         continue;
       }
-      const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: o.fonts ? resolve(o.fonts) : undefined, wording, template, folder, base };
+      const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: fontsFile, wording, template, folder, base };
       const p = (pool.run(task) as Promise<RenderResult>)
         .then(
           (r): ManifestRow =>

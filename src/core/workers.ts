@@ -7,7 +7,8 @@ type PoolOptions = Omit<NonNullable<ConstructorParameters<typeof Piscina>[0]>, '
 /**
  * A pool of worker threads running the default export of `module` (a built .js file) for each task.
  * Workers start from workerEntry.cjs, which imports the module (see there why not directly).
+ * `shared` goes to every worker's workerData as well (shared memory is not copied).
  */
-export function workerPool(module: string, options: PoolOptions): Piscina {
-  return new Piscina({ ...options, filename: join(packageRoot, 'dist', 'core', 'workerEntry.cjs'), workerData: { module } });
+export function workerPool(module: string, options: PoolOptions, shared: Record<string, unknown> = {}): Piscina {
+  return new Piscina({ ...options, filename: join(packageRoot, 'dist', 'core', 'workerEntry.cjs'), workerData: { ...shared, module } });
 }

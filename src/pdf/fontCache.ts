@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { UserError } from '../core/errors.js';
 import { plainTables, subsetFile, type SourceFont } from './subsetFile.js';
@@ -127,10 +128,50 @@ if (require.cache[require.resolve('pdfkit')]) throw new Error('fontCache must be
 
 const files = new Map<string, Buffer>();
 
+/**
+ * Font files a batch's main thread read once into shared memory for all its workers (see
+ * sharedFontFiles), so that each worker does not hold its own 40 MB copy of the same bytes.
+ */
+const shared = new Map(Object.entries((workerData as { fontFiles?: Record<string, SharedArrayBuffer> } | null)?.fontFiles ?? {}));
+
+/**
+ * The bytes of font files, read straight into shared memory for worker threads
+ * (workerData.fontFiles); this thread keeps no other copy.
+ */
+export function sharedFontFiles(paths: string[]): Record<string, SharedArrayBuffer> {
+  return Object.fromEntries(
+    [...new Set(paths)].map((p) => {
+      try {
+        const fd = openSync(p, 'r');
+        try {
+          const sab = new SharedArrayBuffer(fstatSync(fd).size);
+          const view = new Uint8Array(sab);
+          for (let at = 0; at < view.length; ) {
+            const n = readSync(fd, view, at, view.length - at, at);
+            if (!n) throw new Error('文件在读取时变短了');
+            at += n;
+          }
+          return [p, sab];
+        } finally {
+          closeSync(fd);
+        }
+      } catch (e) {
+        throw new UserError(`无法读取字体文件 ${p}：${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }),
+  );
+}
+
 /** The bytes of a font file, read once per process. */
 export function fontBytes(path: string): Buffer {
   let buf = files.get(path);
   if (!buf) {
+    const sab = shared.get(path);
+    if (sab) {
+      buf = Buffer.from(sab);
+      files.set(path, buf);
+      return buf;
+    }
     try {
       buf = readFileSync(path);
     } catch (e) {
