@@ -15,6 +15,7 @@
 //   200-marks    as 200-hand, but each ticked box gets one of several pen marks (ticks of three
 //                sizes, a large one overrunning the box, a cross, a scribbled fill; black or blue,
 //                thin or thick) and empty boxes get specks of dust; noise 10, JPEG 65–85
+//   150-marks    the same at 150 dpi (not in the default set)
 //   pdf-200      an image-only PDF holding a 200 dpi JPEG scan
 //   small-hand, small-turned, small-pdf: 150 dpi, little noise — the committed test fixtures
 //                (node scripts/make-scans.mjs --out out/fixture-scans --records 7 --conditions small-hand,small-turned,small-pdf)
@@ -315,6 +316,7 @@ const COND = {
   '200-turned': () => ({ dpi: 200, angle: (rand() * 2 - 1), quarter: pick([90, 180, 270]), noise: 6, quality: 85 }),
   '200-hand': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 80, hand: true }),
   '200-marks': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 10, quality: int(65, 85), hand: true, marks: true }),
+  '150-marks': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 10, quality: int(65, 85), hand: true, marks: true }),
   'pdf-200': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 75, pdf: true }),
   // Small files for the committed test fixtures (fixtures/scans/): 150 dpi, little noise.
   'small-hand': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, hand: true }),

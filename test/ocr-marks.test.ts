@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { findSquares, inkIn } from '../src/ocr/geometry.js';
+import { findRules, findSquares, inkIn } from '../src/ocr/geometry.js';
 import { markBeside, type OcrPageImage } from '../src/ocr/page.js';
 import { CODE_FORMATS, decodeCode, failedCode, voteCode, type Step } from '../src/ocr/constrained.js';
 import { checkCreditCode, creditCodeCheckChar } from '../src/core/identifiers.js';
@@ -115,5 +115,17 @@ describe('ocr: codes read by their format', () => {
   });
   it('nothing that fits: no reading', () => {
     expect(decodeCode(steps('9141'), cc)).toBeUndefined();
+  });
+});
+
+describe('ocr: ruled lines', () => {
+  it('a thin line left slightly skewed, in pieces on two columns, is one ruled line', () => {
+    const w = 300,
+      h = 200,
+      bin = new Uint8Array(w * h);
+    for (let x = 20; x < 280; x++) bin[20 * w + x] = bin[180 * w + x] = 1; // the lines it meets
+    for (let y = 20; y <= 180; y++) bin[y * w + (y < 95 ? 150 : 151)] = 1;
+    const { v } = findRules(bin, w, h, 100);
+    expect(v.filter((r) => r.x0 > 140 && r.x0 < 160)).toHaveLength(1);
   });
 });

@@ -72,7 +72,11 @@ export function findRules(bin: Uint8Array, width: number, height: number, minLen
   return { h: h.filter((r) => r.x1 - r.x0 >= long || meetsV(r)), v: v.filter((r) => r.y1 - r.y0 >= long || meetsH(r)) };
 }
 
-/** Per line of the (possibly transposed) image: runs ≥ minLen allowing small gaps, then merged across neighbouring lines. */
+/**
+ * Per line of the (possibly transposed) image: runs of at least half of minLen allowing small gaps,
+ * merged across neighbouring lines, and kept when the merged run reaches minLen (a thin ruled line
+ * left slightly skewed steps from one pixel row or column to the next, in pieces).
+ */
 function runs(bin: Uint8Array, W: number, H: number, minLen: number, _vertical: boolean): [number, number, number][] {
   const gap = Math.max(2, Math.round(minLen / 40));
   type Seg = { sum: number; n: number; a: number; b: number; last: number };
@@ -89,7 +93,7 @@ function runs(bin: Uint8Array, W: number, H: number, minLen: number, _vertical: 
         if (start < 0) start = x;
         lastInk = x;
       } else if (start >= 0 && x - lastInk > gap) {
-        if (lastInk - start + 1 >= minLen) found.push([start, lastInk]);
+        if (lastInk - start + 1 >= minLen / 2) found.push([start, lastInk]);
         start = -1;
       }
     }
@@ -110,8 +114,9 @@ function runs(bin: Uint8Array, W: number, H: number, minLen: number, _vertical: 
       }
   }
   done.push(...open);
-  // Thick lines or ones crossing rows (slight skew) may leave parallel pieces: merge overlapping ones.
-  const segs = done.map((s) => [s.sum / s.n, s.a, s.b] as [number, number, number]).sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  // Thick lines or ones crossing rows (slight skew) may leave parallel pieces: merge overlapping ones
+  // into the longest, which keeps its position.
+  const segs = done.map((s) => [s.sum / s.n, s.a, s.b] as [number, number, number]).sort((p, q) => q[2] - q[1] - (p[2] - p[1]) || p[0] - q[0] || p[1] - q[1]);
   const out: [number, number, number][] = [];
   for (const s of segs) {
     const m = out.find((o) => Math.abs(o[0] - s[0]) <= 3 && Math.min(o[2], s[2]) - Math.max(o[1], s[1]) > -gap * 3);
@@ -120,7 +125,10 @@ function runs(bin: Uint8Array, W: number, H: number, minLen: number, _vertical: 
       m[2] = Math.max(m[2], s[2]);
     } else out.push([...s]);
   }
-  return out.map((s) => [Math.round(s[0] * 10) / 10, s[1], s[2]]);
+  return out
+    .filter((s) => s[2] - s[1] + 1 >= minLen)
+    .sort((p, q) => p[0] - q[0] || p[1] - q[1])
+    .map((s) => [Math.round(s[0] * 10) / 10, s[1], s[2]]);
 }
 
 /** A drawn box: its square and how much of its inside is inked. */
