@@ -193,7 +193,8 @@ export const BOXLIKE = /^[■□☐☑☒√✓✔✗✘×口回図囗▢▣⊠�
 export function markState(fill: number): { checked: boolean; confidence: number } {
   const T = 0.045;
   const checked = fill > T;
-  const margin = checked ? Math.min(1, (fill - T) / T) : Math.min(1, (T - fill) / (T * 0.7));
+  // Ink that counts is a mark (dust does not), so an empty box reads 0: half the threshold above it is sure.
+  const margin = checked ? Math.min(1, (fill - T) / (T * 0.5)) : Math.min(1, (T - fill) / (T * 0.7));
   return { checked, confidence: Math.round((0.5 + 0.5 * Math.max(0, margin)) * 1000) / 1000 };
 }
 

@@ -158,9 +158,9 @@ export function skippedChar(l: OcrLine): boolean {
 }
 const HAN = /[\u3400-\u9fff]/;
 
-/** A line's confidence: its mean, pulled down by its weakest character. */
+/** A line's confidence: its mean, pulled down by its weakest character (a blank read between characters does not count). */
 export function lineConfidence(l: OcrLine): number {
-  const min = l.chars.reduce((m, c) => (BOXLIKE.test(c.ch) ? m : Math.min(m, c.p)), 1);
+  const min = l.chars.reduce((m, c) => (BOXLIKE.test(c.ch) || !c.ch.trim() ? m : Math.min(m, c.p)), 1);
   return Math.min(l.confidence, 0.35 + 0.65 * min);
 }
 
