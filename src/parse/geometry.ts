@@ -135,7 +135,9 @@ function usualGap(l: Line): number {
   }
   if (gaps.length < 3) return 0;
   gaps.sort((x, y) => x - y);
-  return gaps[gaps.length >> 1];
+  // The lower median: on a short line two of four gaps may be spaces (仲景路 1088 号), and the upper
+  // median would take a space for the usual gap and lose both.
+  return gaps[(gaps.length - 1) >> 1];
 }
 
 /**
