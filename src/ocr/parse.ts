@@ -168,10 +168,14 @@ export function lineConfidence(l: OcrLine): number {
  * Where the option labels stand in the lines: exact matches, else for an option found nowhere
  * exactly, its closest reading on the page (at most a quarter of its characters wrong), which is
  * then put right in the line — only where most of its group's other options were found exactly, so
- * the form really has that group. `at` indexes the line's chars.
+ * the form really has that group. A reading is never taken from text another option already holds
+ * (邮寄送达办理结果 is not 上门送达办理结果 misread, nor 大厅综合窗口受理 the start of
+ * 大厅综合窗口办结领证), and only when it is closer to this option than to every other of its group.
+ * `at` indexes the line's chars.
  */
 function findOptions(lines: OcrLine[], groups: string[][]): { line: OcrLine; at: number; option: string }[] {
-  const out: { line: OcrLine; at: number; option: string }[] = [];
+  // `end`: one past the option's last char in the line
+  const out: { line: OcrLine; at: number; end: number; option: string }[] = [];
   const keys = new Map(lines.map((l) => [l, keyed(l)]));
   for (const group of groups) {
     const missing: string[] = [];
@@ -180,16 +184,23 @@ function findOptions(lines: OcrLine[], groups: string[][]): { line: OcrLine; at:
       for (const l of lines) {
         const { key, index } = keys.get(l)!;
         const at = key.indexOf(opt);
-        if (at >= 0) out.push({ line: l, at: index[at], option: opt });
+        if (at >= 0) out.push({ line: l, at: index[at], end: index[at + opt.length - 1] + 1, option: opt });
       }
       if (out.length === before) missing.push(opt);
     }
     if (missing.length * 2 > group.length) continue;
     for (const opt of missing) {
+      const others = group.filter((o) => o !== opt);
       let best: { line: OcrLine; from: number; to: number; d: number } | undefined;
       for (const l of lines) {
         const { key, index } = keys.get(l)!;
-        const m = approximate(key, opt);
+        const taken = out.filter((o) => o.line === l);
+        const m = approximate(key, opt, (from, to, d) => {
+          const [a, b] = [index[from], index[to - 1] + 1];
+          if (taken.some((o) => a < o.end && o.at < b)) return false;
+          const span = key.slice(from, to);
+          return others.every((o) => distance(span, o) > d);
+        });
         if (m && (!best || m.d < best.d)) best = { line: l, from: index[m.from], to: index[m.to - 1] + 1, d: m.d };
       }
       if (!best || best.d > Math.floor(opt.length / 4)) continue;
@@ -207,11 +218,15 @@ function findOptions(lines: OcrLine[], groups: string[][]): { line: OcrLine; at:
       l.chars = [...l.chars.slice(0, from), ...fixed, ...l.chars.slice(to)];
       l.text = l.chars.map((c) => c.ch).join('');
       keys.set(l, keyed(l));
-      for (const o of out) if (o.line === l && o.at >= to) o.at += n - (to - from);
-      out.push({ line: l, at: from, option: opt });
+      for (const o of out)
+        if (o.line === l && o.at >= to) {
+          o.at += n - (to - from);
+          o.end += n - (to - from);
+        }
+      out.push({ line: l, at: from, end: from + n, option: opt });
     }
   }
-  return out;
+  return out.map(({ line, at, option }) => ({ line, at, option }));
 }
 
 /** A line's text in match keys, and for each key character the index of its char in the line. */
@@ -226,13 +241,13 @@ function keyed(l: OcrLine): { key: string; index: number[] } {
   return { key, index };
 }
 
-/** The substring of `s` closest to `p` (edit distance), as key indices [from, to). */
-function approximate(s: string, p: string): { from: number; to: number; d: number } | undefined {
+/** The substring of `s` closest to `p` (edit distance) that `ok` accepts, as key indices [from, to). */
+function approximate(s: string, p: string, ok: (from: number, to: number, d: number) => boolean): { from: number; to: number; d: number } | undefined {
   let best: { from: number; to: number; d: number } | undefined;
   for (let len = Math.max(1, p.length - 2); len <= p.length + 2; len++)
     for (let i = 0; i + len <= s.length; i++) {
       const d = distance(s.slice(i, i + len), p);
-      if (!best || d < best.d) best = { from: i, to: i + len, d };
+      if ((!best || d < best.d) && ok(i, i + len, d)) best = { from: i, to: i + len, d };
     }
   return best;
 }

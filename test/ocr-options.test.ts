@@ -1,0 +1,49 @@
+import { describe, it, expect } from 'vitest';
+import { getKind } from '../src/kinds/index.js';
+import { toPageData } from '../src/ocr/parse.js';
+import type { OcrLine, OcrPageImage } from '../src/ocr/page.js';
+
+// Option labels on a page without models: one line per option, a drawn box before each, the ticks
+// given. An option printed nowhere must not be "found" in another option's label.
+function optionPage(labels: string[], ticked: string): { img: OcrPageImage; lines: OcrLine[] } {
+  const W = 1000,
+    H = 60 + labels.length * 60,
+    c = 30;
+  const lines: OcrLine[] = labels.map((text, i) => {
+    const y = 40 + i * 60;
+    const chars = [...text].map((ch, k) => ({ ch, p: 0.98, x0: 60 + k * c, x1: 60 + (k + 1) * c - 2 }));
+    return { text, box: [60, y, 60 + chars.length * c, y + c], confidence: 0.98, chars };
+  });
+  const checkboxes = labels.map((text, i) => {
+    const y = 40 + i * 60;
+    const checked = text === ticked;
+    return { box: [20, y + 3, 44, y + 27] as [number, number, number, number], fill: checked ? 0.4 : 0, checked, confidence: 1 };
+  });
+  const img: OcrPageImage = {
+    bin: new Uint8Array(W * H),
+    page: { index: 0, width: W, height: H, dpi: 200, rotation: 0, skew: 0, lines, rules: { h: [], v: [] }, checkboxes, ms: 0 },
+  };
+  return { img, lines };
+}
+
+/** The page's text items in reading order, a mark before its label. */
+function texts(labels: string[], ticked: string): string[] {
+  const { img } = optionPage(labels, ticked);
+  const data = toPageData(img, [getKind('application')], new Map());
+  return [...data.items].sort((a, b) => b.y - a.y || a.x - b.x).map((it) => it.str);
+}
+
+describe('ocr: option labels found approximately', () => {
+  it('邮寄送达办理结果 absent, 上门送达办理结果 ticked: only 上门 reads ticked', () => {
+    const got = texts(['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '事前辅导'], '上门送达办理结果');
+    expect(got).toEqual(['☐', '大厅综合窗口受理', '☐', '大厅综合窗口办结领证', '☑', '上门送达办理结果', '☐', '事前辅导']);
+  });
+  it('大厅综合窗口受理 absent: 大厅综合窗口办结领证 stays as printed', () => {
+    const got = texts(['大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'], '大厅综合窗口办结领证');
+    expect(got).toEqual(['☑', '大厅综合窗口办结领证', '☐', '上门送达办理结果', '☐', '邮寄送达办理结果', '☐', '事前辅导']);
+  });
+  it('a label misread where the tick ran into it is still found and put right', () => {
+    const got = texts(['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮等送达办理结果', '事前辅导'], '邮等送达办理结果');
+    expect(got).toEqual(['☐', '大厅综合窗口受理', '☐', '大厅综合窗口办结领证', '☐', '上门送达办理结果', '☑', '邮寄送达办理结果', '☐', '事前辅导']);
+  });
+});
