@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { findRules, findSquares, inkIn } from '../src/ocr/geometry.js';
 import { markBeside, type OcrPageImage } from '../src/ocr/page.js';
 import { CODE_FORMATS, decodeCode, failedCode, voteCode, type Step } from '../src/ocr/constrained.js';
-import { checkCreditCode, creditCodeCheckChar } from '../src/core/identifiers.js';
+import { checkCreditCode, creditCodeCheckChar, idNumberCheckChar } from '../src/core/identifiers.js';
 
 // Pen marks in drawn boxes, read from pixels (no models): ticks of any size, one that overruns the
 // box, a cross, a blacked-in box; and empty boxes with dust in them.
@@ -112,6 +112,14 @@ describe('ocr: codes read by their format', () => {
     expect(failedCode(wrong)).toBe(true);
     expect(failedCode(code)).toBe(false);
     expect(failedCode('南阳市宛城区仲景路 1088 号')).toBe(false);
+  });
+  it('a character outside the alphabet (bracket, 号, any Chinese) counts as a blank, even where no blank was read', () => {
+    const s = steps(code);
+    const stray = (ch: string[]): Step[] => [...s.slice(0, 10), { ch, p: [0.8, 0.2] }, ...s.slice(10)];
+    for (const ch of [[')', '号'], ['号', '路'], ['区', ')']]) expect(decodeCode(stray(ch), cc)?.text).toBe(code);
+    const id = '41130219900101002' + idNumberCheckChar('41130219900101002');
+    const idSteps = steps(id);
+    expect(decodeCode([...idSteps.slice(0, 6), { ch: ['号', 'A'], p: [0.7, 0.3] }, ...idSteps.slice(6)], CODE_FORMATS['id-card'])?.text).toBe(id);
   });
   it('nothing that fits: no reading', () => {
     expect(decodeCode(steps('9141'), cc)).toBeUndefined();

@@ -16,6 +16,8 @@ export interface Step {
 /** A code format: its length, the characters allowed at each position, and its check character. */
 export interface CodeFormat {
   length: number;
+  /** Every character the code can hold, at any position. */
+  alphabet: string;
   allowed(position: number): string;
   /** The check character for the code's other characters (the last position). */
   check(body: string): string;
@@ -31,6 +33,7 @@ const NOT_IN_CODE: Record<string, string> = { I: '1', O: '0', Z: '2', S: '5', V:
 export const CODE_FORMATS: Record<string, CodeFormat> = {
   'credit-code': {
     length: 18,
+    alphabet: CREDIT,
     allowed: (i) => (i >= 2 && i <= 7 ? DIGITS : CREDIT),
     check: creditCodeCheckChar,
     fold: (ch) => {
@@ -40,6 +43,7 @@ export const CODE_FORMATS: Record<string, CodeFormat> = {
   },
   'id-card': {
     length: 18,
+    alphabet: DIGITS + 'X',
     allowed: (i) => (i < 17 ? DIGITS : DIGITS + 'X'),
     check: idNumberCheckChar,
     fold: (ch) => {
@@ -65,12 +69,12 @@ export function decodeCode(steps: Step[], format: CodeFormat, width = 48): { tex
   let greedy = 1;
   for (const st of steps) {
     greedy *= Math.max(...st.p);
-    // Characters that can be no part of the code count as a blank (a stray mark, a bracket).
+    // Characters that can be no part of the code count as a blank (a stray mark, a bracket, 号).
     let blank = 0;
     const chars = new Map<string, number>();
     st.ch.forEach((c, k) => {
       const f = c === '' ? '' : format.fold(c);
-      if (!f) blank += st.p[k];
+      if (!f || !format.alphabet.includes(f)) blank += st.p[k];
       else chars.set(f, (chars.get(f) ?? 0) + st.p[k]);
     });
     const next = new Map<string, Beam>();
