@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { getKind } from '../src/kinds/index.js';
-import { toPageData } from '../src/ocr/parse.js';
+import { skippedChar, toPageData } from '../src/ocr/parse.js';
 import type { OcrLine, OcrPageImage } from '../src/ocr/page.js';
 
 // Option labels on a page without models: one line per option, a drawn box before each, the ticks
@@ -45,5 +45,27 @@ describe('ocr: option labels found approximately', () => {
   it('a label misread where the tick ran into it is still found and put right', () => {
     const got = texts(['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮等送达办理结果', '事前辅导'], '邮等送达办理结果');
     expect(got).toEqual(['☐', '大厅综合窗口受理', '☐', '大厅综合窗口办结领证', '☐', '上门送达办理结果', '☑', '邮寄送达办理结果', '☐', '事前辅导']);
+  });
+});
+
+describe('ocr: a character read as nothing', () => {
+  /** A line of Chinese characters at the given x positions (30 px pitch). */
+  const line = (xs: number[]): OcrLine => {
+    const chars = xs.map((x, k) => ({ ch: '南阳市宛城区仲景路'[k % 9], p: 0.98, x0: x, x1: x + 26 }));
+    return { text: chars.map((c) => c.ch).join(''), box: [xs[0], 0, xs[xs.length - 1] + 26, 30], confidence: 0.98, chars };
+  };
+  const at = (gaps: number[]) => gaps.reduce((xs, g) => [...xs, xs[xs.length - 1] + g], [0]);
+  it('one gap of about two pitches: skipped', () => {
+    expect(skippedChar(line(at([30, 30, 60, 30, 30])))).toBe(true);
+    expect(skippedChar(line(at([30, 31, 29, 75, 30])))).toBe(true);
+  });
+  it('even pitch: not skipped', () => {
+    expect(skippedChar(line(at([30, 30, 32, 30, 29])))).toBe(false);
+  });
+  it('two gaps of two pitches, or one much wider: layout, not a skipped character', () => {
+    expect(skippedChar(line(at([30, 60, 30, 60, 30, 30])))).toBe(false);
+    expect(skippedChar(line(at([30, 30, 90, 30, 30])))).toBe(false);
+    expect(skippedChar(line(at([30, 30, 200, 30, 30])))).toBe(false);
+    expect(skippedChar(line(at([30, 60, 30, 150, 30])))).toBe(false);
   });
 });

@@ -146,7 +146,8 @@ function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
 
 /**
  * Whether a line's Chinese characters stand about one pitch apart except for one gap of about two
- * (at least 1.8 times the usual), where a character was read as nothing.
+ * (1.8 to 2.6 times the usual), where a character was read as nothing. Two such gaps, or a wider
+ * one, are layout (a blank in the text, two cells read as one line), not one character skipped.
  */
 export function skippedChar(l: OcrLine): boolean {
   const cs = l.chars.filter((c) => c.ch.trim());
@@ -154,7 +155,8 @@ export function skippedChar(l: OcrLine): boolean {
   for (let i = 1; i < cs.length; i++) if (HAN.test(cs[i].ch) && HAN.test(cs[i - 1].ch)) gaps.push(cs[i].x0 - cs[i - 1].x0);
   if (gaps.length < 3) return false;
   const usual = [...gaps].sort((a, b) => a - b)[(gaps.length - 1) >> 1];
-  return usual > 0 && Math.max(...gaps) >= usual * 1.8;
+  if (!(usual > 0)) return false;
+  return gaps.filter((g) => g >= usual * 1.8).length === 1 && Math.max(...gaps) <= usual * 2.6;
 }
 const HAN = /[\u3400-\u9fff]/;
 
