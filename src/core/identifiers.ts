@@ -12,7 +12,7 @@
 // ---------------------------------------------------------------------------
 
 /** Character set of the credit code; the index of a character is its value (0–30). */
-const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+export const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
 /** Weights 3^i mod 31 for i = 0..16: 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28. */
 const CREDIT_WEIGHTS: readonly number[] = Array.from({ length: 17 }, (_, i) => {

@@ -5,7 +5,7 @@
  * (a doubled 11 read as one 1) or with a stray mark read into it, is found again this way when the
  * recogniser's own alternatives hold the right characters; the pixels decide, not a guess.
  */
-import { checkCreditCode, checkIdNumber, creditCodeCheckChar, idNumberCheckChar } from '../core/identifiers.js';
+import { CREDIT_CHARSET as CREDIT, checkCreditCode, checkIdNumber, creditCodeCheckChar, idNumberCheckChar } from '../core/identifiers.js';
 
 /** One time step of the recogniser's output: its likeliest classes ('' is the CTC blank) and their probabilities. */
 export interface Step {
@@ -25,10 +25,9 @@ export interface CodeFormat {
   fold(ch: string): string;
 }
 
-const CREDIT = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const DIGITS = '0123456789';
 /** Letters the credit code's alphabet has not, read for the character they look like. */
-const NOT_IN_CODE: Record<string, string> = { I: '1', O: '0', Z: '2', S: '5', V: 'U' };
+export const NOT_IN_CODE: Readonly<Record<string, string>> = { I: '1', O: '0', Z: '2', S: '5', V: 'U' };
 
 export const CODE_FORMATS: Record<string, CodeFormat> = {
   'credit-code': {

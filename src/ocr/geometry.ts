@@ -186,10 +186,7 @@ export function findSquares(bin: Uint8Array, width: number, height: number, min:
     }
     return n / Math.max(1, yb - ya + 1);
   };
-  const inner = (x0: number, y0: number, x1: number, y1: number): number => {
-    const inset = Math.max(2, Math.round((x1 - x0) * 0.2));
-    return inkIn(bin, width, [x0 + inset, y0 + inset, x1 - inset + 1, y1 - inset + 1]);
-  };
+  const inner = (x0: number, y0: number, x1: number, y1: number): number => boxFill(bin, width, [x0, y0, x1, y1]);
   edges.sort((p, q) => p.y0 - q.y0);
   for (const e of edges) {
     const w = e.b - e.a + 1;
@@ -224,6 +221,12 @@ export function findSquares(bin: Uint8Array, width: number, height: number, min:
  * that reach across at least `minSpan` of the rectangle's smaller side: a pen mark (tick, cross,
  * scribble) does, specks of dust and scan noise do not.
  */
+/** How much of a drawn box's inside holds a mark: ink in the box less a fifth of its side (at least 2 px) at each edge, by `inkIn`. */
+export function boxFill(bin: Uint8Array, width: number, box: [number, number, number, number]): number {
+  const inset = Math.max(2, Math.round((box[2] - box[0]) * 0.2));
+  return inkIn(bin, width, [box[0] + inset, box[1] + inset, box[2] - inset + 1, box[3] - inset + 1]);
+}
+
 export function inkIn(bin: Uint8Array, width: number, box: [number, number, number, number], minSpan = 0.25): number {
   const x0 = Math.max(0, Math.round(box[0])),
     y0 = Math.max(0, Math.round(box[1])),

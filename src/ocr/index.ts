@@ -8,7 +8,7 @@ import type { Issue } from '../core/errors.js';
 import { decodeImage, imagePages } from './image.js';
 import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './page.js';
 import { openPdf, MAX_PDF_PAGES } from './pdf.js';
-import { parseOcr } from './parse.js';
+import { parseOcr, type OcrField } from './parse.js';
 
 export type { OcrPage, OcrLine, OcrCheckbox, OcrOptions, Box, Rule } from './page.js';
 export { loadEngine } from './engine.js';
@@ -71,11 +71,7 @@ export async function ocrPages(bytes: Uint8Array, opts: OcrOptions = {}): Promis
 }
 
 /** One field as read: confidence 0–1, the 1-based page, and whether staff should check it. */
-export interface ScanField {
-  confidence: number;
-  page: number;
-  needsReview?: true;
-}
+export type ScanField = OcrField;
 
 export interface ScanResult {
   file?: string;

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
 import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
-import { findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
+import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
 
 export type { Box } from './engine.js';
 export type { Rule } from './geometry.js';
@@ -269,13 +269,13 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
     }
   if (!best) return undefined;
   const box: Box = [x0 + best[0], y0 + best[1], x0 + best[2], y0 + best[3]];
-  const s = box[2] - box[0];
-  const inset = Math.max(2, Math.round(s * 0.2));
-  const fill = inkIn(bin, width, [box[0] + inset, box[1] + inset, box[2] - inset + 1, box[3] - inset + 1]);
+  const fill = boxFill(bin, width, box);
   return { box, fill, ...markState(fill) };
 }
 
-const HAN = /[\u3400-\u9fff]/;
+/** The Chinese characters (CJK Extension A and the Unified Ideographs), as a character class's range, and one such character. */
+export const HAN_RANGE = '\\u3400-\\u9fff';
+export const HAN = new RegExp(`[${HAN_RANGE}]`);
 const ALNUM = /[A-Za-z0-9]/;
 const DATE_UNIT = /[年月日时分秒]/;
 

@@ -16,8 +16,8 @@ import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
 import { distance, fixPlaces, stripHint } from './lexicon.js';
-import { CODE_FORMATS, decodeCode, voteCode, type CodeFormat } from './constrained.js';
-import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
+import { CODE_FORMATS, NOT_IN_CODE, decodeCode, voteCode, type CodeFormat } from './constrained.js';
+import { BOXLIKE, HAN, HAN_RANGE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
 const LEADING_MARKS = /^[■□☐☑☒√✓✔▢▣⊠◻◼▪▫]+/u;
@@ -158,7 +158,6 @@ export function skippedChar(l: OcrLine): boolean {
   if (!(usual > 0)) return false;
   return gaps.filter((g) => g >= usual * 1.8).length === 1 && Math.max(...gaps) <= usual * 2.6;
 }
-const HAN = /[\u3400-\u9fff]/;
 
 /** A line's confidence: its mean, pulled down by its weakest character (a blank read between characters does not count). */
 export function lineConfidence(l: OcrLine): number {
@@ -353,14 +352,13 @@ function isHint(k: string, hint: string): boolean {
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);
 
-const CJK = '\\u3400-\\u9fff';
 /** OCR reads ASCII punctuation between Chinese characters; Chinese text uses the full-width forms. */
 function chinesePunctuation(s: string): string {
   return s
-    .replace(new RegExp(`\\((?=[${CJK}])`, 'g'), '（')
-    .replace(new RegExp(`(?<=[${CJK}])\\)`, 'g'), '）')
-    .replace(new RegExp(`(?<=[${CJK}]),`, 'g'), '，')
-    .replace(new RegExp(`(?<=[${CJK}]);`, 'g'), '；');
+    .replace(new RegExp(`\\((?=[${HAN_RANGE}])`, 'g'), '（')
+    .replace(new RegExp(`(?<=[${HAN_RANGE}])\\)`, 'g'), '）')
+    .replace(new RegExp(`(?<=[${HAN_RANGE}]),`, 'g'), '，')
+    .replace(new RegExp(`(?<=[${HAN_RANGE}]);`, 'g'), '；');
 }
 
 /** Characters of the credit-code alphabet that handwriting and OCR confuse. */
@@ -376,7 +374,7 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
       const v = raw.replace(/[\s\-_.·]/g, '').toUpperCase();
       if (!checkCreditCode(v)) return v;
       // The code alphabet has no I, O, Z, S, V: those are digits misread.
-      const fixed = v.replace(/[IOZSV]/g, (c) => ({ I: '1', O: '0', Z: '2', S: '5', V: 'U' })[c] ?? c);
+      const fixed = v.replace(/[IOZSV]/g, (c) => NOT_IN_CODE[c] ?? c);
       if (!checkCreditCode(fixed)) return fixed;
       // One character confused with a look-alike: the check character tells which, if only one fits.
       const fits = new Set<string>();
@@ -396,7 +394,7 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   // A vertical stroke at either end is the cell's border.
   raw = raw.replace(/^[丨|｜]+|[丨|｜]+$/g, '');
   // Punctuation read into the blank of a spaced name (钟，超) is none of it (· of minority names stays).
-  if (s?.['x-display'] === 'personName') return raw.replace(/(?<=[\u3400-\u9fff])[-—–_1lI|](?=[\u3400-\u9fff]|$)/g, '一').replace(/(?<=[\u3400-\u9fff])\s*[，,、。.;；:：]\s*(?=[\u3400-\u9fff])/g, '');
+  if (s?.['x-display'] === 'personName') return raw.replace(new RegExp(`(?<=[${HAN_RANGE}])[-—–_1lI|](?=[${HAN_RANGE}]|$)`, 'g'), '一').replace(new RegExp(`(?<=[${HAN_RANGE}])\\s*[，,、。.;；:：]\\s*(?=[${HAN_RANGE}])`, 'g'), '');
   if (s?.format) return raw;
   return chinesePunctuation(fixPlaces(raw));
 }
