@@ -44,31 +44,37 @@ function describe(s: JsonSchema, listCell: boolean): string {
 }
 
 /** Excel sheet names: at most 31 characters, none of : \ / ? * [ ]. */
-function sheetName(s: string): string {
+export function sheetName(s: string): string {
   return s.replace(/[:\\/?*[\]]/g, '_').slice(0, 31) || 'Sheet';
 }
 
-/** The template's sheets for a kind: records (with 序号), one per list of objects, with the demo record as example. */
-export function templateSheets(kind: Kind): TemplateSheet[] {
+/**
+ * Records as the batch reads them: a records sheet (序号 = position, 1, 2 …) and one sheet per list
+ * of objects, one item per row keyed by 序号. The template (the demo record) and ingest's output use it.
+ */
+export function recordSheets(kind: Kind, records: unknown[]): TemplateSheet[] {
   const plan = columnPlan(kind);
-  const file = join(fixturesDir, kind.def.demoFixture);
-  const example = existsSync(file) ? readJsonFile(file) : undefined;
-  const sheets: TemplateSheet[] = [
-    {
-      name: sheetName(kind.title),
-      columns: plan.main,
-      rows: example ? [[1, ...plan.main.map((c) => cellText(getAt(example, c.pointer)))]] : [],
-    },
-  ];
+  const row = (n: number, o: unknown, columns: Column[]) => [n, ...columns.map((c) => cellText(getAt(o, c.pointer)))];
+  const sheets: TemplateSheet[] = [{ name: sheetName(kind.title), columns: plan.main, rows: records.map((r, i) => row(i + 1, r, plan.main)) }];
   for (const list of plan.lists.filter((l) => !l.scalar)) {
-    const items = example ? getAt(example, list.pointer) : undefined;
-    sheets.push({
-      name: sheetName(list.title),
-      columns: list.columns,
-      rows: Array.isArray(items) ? items.map((item) => [1, ...list.columns.map((c) => cellText(getAt(item, c.pointer)))]) : [],
+    const rows = records.flatMap((r, i) => {
+      const items = getAt(r, list.pointer);
+      return Array.isArray(items) ? items.map((item) => row(i + 1, item, list.columns)) : [];
     });
+    sheets.push({ name: sheetName(list.title), columns: list.columns, rows });
   }
   return sheets;
+}
+
+/** The template's sheets for a kind, with the demo record as example row 1. */
+export function templateSheets(kind: Kind): TemplateSheet[] {
+  const file = join(fixturesDir, kind.def.demoFixture);
+  return recordSheets(kind, existsSync(file) ? [readJsonFile(file)] : []);
+}
+
+/** A list sheet's CSV file next to the records CSV: x.csv → x-<list>.csv. */
+export function listCsvPath(recordsCsv: string, sheet: string): string {
+  return join(dirname(recordsCsv), `${basename(recordsCsv, extname(recordsCsv))}-${safeFileName(sheet)}.csv`);
 }
 
 function notesRows(kind: Kind): string[][] {
@@ -88,7 +94,7 @@ export async function writeTemplate(kind: Kind, out: string): Promise<string[]> 
   if (ext === '.csv') {
     const files: string[] = [];
     sheets.forEach((s, i) => {
-      const file = i === 0 ? out : join(dirname(out), `${basename(out, extname(out))}-${safeFileName(s.name)}.csv`);
+      const file = i === 0 ? out : listCsvPath(out, s.name);
       writeFileAtomicSync(file, '\uFEFF' + stringify([[NUMBER_HEADER, ...s.columns.map((c) => c.header)], ...s.rows]));
       files.push(file);
     });

@@ -13,9 +13,10 @@ import { excel } from '../core/excel.js';
 import { writeFileAtomicSync } from '../core/atomic.js';
 import { packageRoot } from '../core/paths.js';
 import { workerPool } from '../core/workers.js';
-import { getAt } from '../core/pointer.js';
 import { UserError, formatIssue } from '../core/errors.js';
 import { getKind } from '../kinds/index.js';
+import { NUMBER_HEADER } from '../batch/columns.js';
+import { listCsvPath, recordSheets } from '../batch/template.js';
 import type { Kind } from '../core/kind.js';
 import { parseOutcome, type Outcome } from './worker.js';
 
@@ -125,33 +126,9 @@ export function problemReport(r: IngestResult): string[] {
 // Outputs
 // ---------------------------------------------------------------------------
 
-interface Col {
-  pointer: string;
-  header: string;
-}
-
-/** Columns of a kind: one per scalar field, headed by its schema title (parent·title where two share one). */
-export function columnsOf(kind: Kind): Col[] {
-  const leaves = kind.schema.leaves();
-  const titles = leaves.map((l) => kind.fieldTitle(l.pointer));
-  return leaves.map((l, i) => {
-    const dup = titles.filter((t) => t === titles[i]).length > 1;
-    const parent = l.pointer.split('/').slice(0, -1).join('/');
-    const header = dup && parent ? `${kind.fieldTitle(parent)}·${titles[i]}` : titles[i];
-    return { pointer: l.pointer, header };
-  });
-}
-
 const FILE = '文件';
 const STATUS = '状态';
 const PROBLEMS = '问题';
-
-function cellValue(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.map(cellValue).join('、');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
 
 /** Results grouped by kind (files that could not be read have no kind). */
 function byKind(r: IngestResult): Map<string, Outcome[]> {
@@ -165,14 +142,28 @@ function byKind(r: IngestResult): Map<string, Outcome[]> {
   return m;
 }
 
-function rows(kind: Kind, outcomes: Outcome[]): { header: string[]; body: string[][] } {
-  const cols = columnsOf(kind);
-  const header = [FILE, STATUS, ...cols.map((c) => c.header), PROBLEMS];
-  const body = outcomes.map((o) => {
-    const r = (o as Extract<Outcome, { ok: true }>).result;
-    return [r.file ?? '', r.valid ? '有效' : '无效', ...cols.map((c) => cellValue(getAt(r.record, c.pointer))), r.errors.map(formatIssue).join('；')];
+interface Table {
+  name: string;
+  header: string[];
+  body: unknown[][];
+}
+
+/**
+ * A kind's results laid out as batch input (records sheet plus one sheet per list, keyed by 序号),
+ * so that every item of a list is kept and the file can go back into `bangban batch`; the records
+ * sheet also names each file, its status and its problems.
+ */
+function tables(kind: Kind, outcomes: Outcome[]): Table[] {
+  const results = outcomes.map((o) => (o as Extract<Outcome, { ok: true }>).result);
+  return recordSheets(
+    kind,
+    results.map((r) => r.record),
+  ).map((sheet, k) => {
+    const header = [NUMBER_HEADER, ...sheet.columns.map((c) => c.header)];
+    if (k > 0) return { name: sheet.name, header, body: sheet.rows };
+    const body = sheet.rows.map((row, i) => [row[0], results[i].file ?? '', results[i].valid ? '有效' : '无效', ...row.slice(1), results[i].errors.map(formatIssue).join('；')]);
+    return { name: sheet.name, header: [NUMBER_HEADER, FILE, STATUS, ...header.slice(1), PROBLEMS], body };
   });
-  return { header, body };
 }
 
 /** records.jsonl → records.<kind>.jsonl when the forms are of several kinds. */
@@ -212,12 +203,18 @@ export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<st
     }
   }
   if (o.csv) {
-    for (const [name, list] of groups.size ? groups : new Map([['', []]])) {
+    if (!groups.size) {
+      writeFileAtomicSync(o.csv, '\uFEFF' + stringify([[FILE, STATUS, PROBLEMS]]));
+      written.push(o.csv);
+    }
+    for (const [name, list] of groups) {
       const file = perKind(o.csv, name, several);
-      const t = name ? rows(getKind(name), list) : { header: [FILE, STATUS, PROBLEMS], body: [] };
-      // BOM: spreadsheet programs open UTF-8 CSV with Chinese correctly only with it
-      writeFileAtomicSync(file, '\uFEFF' + stringify([t.header, ...t.body]));
-      written.push(file);
+      tables(getKind(name), list).forEach((t, k) => {
+        const path = k ? listCsvPath(file, t.name) : file;
+        // BOM: spreadsheet programs open UTF-8 CSV with Chinese correctly only with it
+        writeFileAtomicSync(path, '\uFEFF' + stringify([t.header, ...t.body]));
+        written.push(path);
+      });
     }
   }
   if (o.xlsx) {
@@ -226,13 +223,13 @@ export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<st
     wb.creator = 'bangban';
     wb.created = new Date(Date.UTC(2000, 0, 1));
     for (const [name, list] of groups) {
-      const kind = getKind(name);
-      const t = rows(kind, list);
-      const ws = wb.addWorksheet(sheetName(kind.title));
-      ws.addRow(t.header).font = { bold: true };
-      for (const row of t.body) ws.addRow(row);
-      ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(8, ...[t.header[i], ...t.body.map((b) => b[i])].map((s) => [...(s ?? '')].length * 1.6)))));
-      ws.views = [{ state: 'frozen', ySplit: 1 }];
+      for (const t of tables(getKind(name), list)) {
+        const ws = wb.addWorksheet(t.name);
+        ws.addRow(t.header).font = { bold: true };
+        for (const row of t.body) ws.addRow(row);
+        ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(8, ...[t.header[i], ...t.body.map((b) => b[i])].map((v) => [...String(v ?? '')].length * 1.6)))));
+        ws.views = [{ state: 'frozen', ySplit: 1 }];
+      }
     }
     const failed = r.outcomes.filter((x) => !x.ok) as Extract<Outcome, { ok: false }>[];
     if (failed.length || !groups.size) {
@@ -244,9 +241,4 @@ export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<st
     written.push(o.xlsx);
   }
   return written;
-}
-
-/** Excel sheet names: at most 31 characters, none of []:*?/\ */
-function sheetName(s: string): string {
-  return s.replace(/[[\]:*?/\\]/g, '').slice(0, 31);
 }
