@@ -46,10 +46,17 @@ export default async function render(task: RenderTask): Promise<RenderResult> {
   const kind = getKind(task.kind);
   const v = validateRecord(kind, task.record);
   if (!v.valid) return { status: 'invalid', errors: v.errors, warnings: v.warnings };
+  const rendered: { format: string; bytes: Uint8Array }[] = [];
+  try {
+    for (const format of task.formats) rendered.push({ format, bytes: await renderDocument(kind, task.record, format, { fonts: fonts(task.fonts), wording: task.wording, template: task.template, validated: true }) });
+  } catch (e) {
+    if (e instanceof ValidationError) return { status: 'invalid', errors: e.issues, warnings: v.warnings };
+    // a value the fonts cannot print, a template tag the record lacks …: the row's data
+    if (e instanceof UserError) return { status: 'invalid', errors: [{ path: '', label: kind.title, message: e.message }], warnings: v.warnings };
+    return failed(kind.title, e, v.warnings);
+  }
   const files: OutputFile[] = [];
   try {
-    const rendered: { format: string; bytes: Uint8Array }[] = [];
-    for (const format of task.formats) rendered.push({ format, bytes: await renderDocument(kind, task.record, format, { fonts: fonts(task.fonts), wording: task.wording, template: task.template, validated: true }) });
     for (const { format, bytes } of rendered) {
       const file = `${task.base}.${format}`;
       const path = insideFolder(task.folder, file);
@@ -60,11 +67,14 @@ export default async function render(task: RenderTask): Promise<RenderResult> {
       files.push({ format, file, sha256: sha256(bytes), bytes: bytes.byteLength });
     }
   } catch (e) {
-    if (e instanceof ValidationError) return { status: 'invalid', errors: e.issues, warnings: v.warnings };
-    if (e instanceof UserError) return { status: 'invalid', errors: [{ path: '', label: kind.title, message: e.message }], warnings: v.warnings };
-    return { status: 'failed', errors: [{ path: '', label: kind.title, message: (e as Error).message }], warnings: v.warnings };
+    // a full disk or a folder we may not write to is no fault of the row's data
+    return failed(kind.title, e, v.warnings);
   }
   return { status: 'ok', files, warnings: v.warnings };
+}
+
+function failed(label: string, e: unknown, warnings: Issue[]): RenderResult {
+  return { status: 'failed', errors: [{ path: '', label, message: (e as Error).message }], warnings };
 }
 
 /** A link (or folder) where a file should go could lead outside the output folder: refuse it. */

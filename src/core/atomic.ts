@@ -26,6 +26,6 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string, opt
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     // A place the user cannot write to is their mistake to fix, not a crash.
-    throw new UserError(`无法写入 ${path}：${reasons[code] ?? code ?? (e as Error).message}`);
+    throw new UserError(`无法写入 ${path}：${reasons[code] || code || (e as Error).message}`);
   }
 }

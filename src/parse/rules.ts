@@ -123,11 +123,6 @@ function run(doc: PDFDocument, data: Uint8Array, resources: PDFDict | undefined,
         if (cur) cur.pts.push(apply(ctm, n(2), n(1)));
         break;
       case 'c':
-        if (cur) {
-          cur.curved = true;
-          cur.pts.push(apply(ctm, n(2), n(1)));
-        }
-        break;
       case 'v':
       case 'y':
         if (cur) {
@@ -162,7 +157,8 @@ function run(doc: PDFDocument, data: Uint8Array, resources: PDFDict | undefined,
       case 'B*':
       case 'b':
       case 'b*':
-        stroke(subs, out, lw);
+        if (t.value.startsWith('b') && cur) cur.closed = true;
+        stroke(subs, out, lw * Math.hypot(ctm[0], ctm[1]));
         fill(subs, out);
         subs = [];
         cur = undefined;

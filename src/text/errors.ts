@@ -34,9 +34,9 @@ export function templateError(e: unknown, text: string, source: string, schemaFi
     let tail = quoted;
     while (tail.length > 4 && !own.includes(tail)) tail = tail.slice(1);
     const end = tail && own.includes(tail) ? own.indexOf(tail) : -1;
-    const [source, caret] = end >= 0 ? [own, end + tail.length - 1] : [quoted, quoted.length - 1];
-    const open = source.lastIndexOf('{{', caret);
-    const near = (open >= 0 && caret - open < 40 ? source.slice(open, caret + 1) : source.slice(Math.max(0, caret - 15), caret + 1)).trim();
+    const [lineText, caret] = end >= 0 ? [own, end + tail.length - 1] : [quoted, quoted.length - 1];
+    const open = lineText.lastIndexOf('{{', caret);
+    const near = (open >= 0 && caret - open < 40 ? lineText.slice(open, caret + 1) : lineText.slice(Math.max(0, caret - 15), caret + 1)).trim();
     if (/got 'EOF'/.test(parse[4]) && /OPEN_ENDBLOCK|INVERSE/.test(parse[4])) {
       const open = unclosedBlock(text);
       if (open) return new UserError(`${where(open.line)}的 {{#${open.name} …}} 没有结束标记 {{/${open.name}}}`);
