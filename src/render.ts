@@ -47,6 +47,8 @@ export async function renderDocument(kind: Kind, record: unknown | null, format:
     kind = kind.withWording(opts.wording);
   }
   if (opts.template && /\.hbs$/i.test(opts.template)) throw new UserError(`--template 用于 Word 模板（.docx）；文字模板 ${opts.template} 请用 --wording`);
+  if (opts.fillable && format !== 'pdf') throw new UserError(`可填写表单只有 PDF 格式（--fillable 不能用于 ${format}）`);
+  if (record === null && !kind.def.blankForm) throw new UserError(`${kind.title}没有空白表，请提供数据文件`);
   if (record !== null && !opts.validated) assertValid(kind, record);
   return f(kind, record, { ...opts, fonts: opts.fonts ?? loadFontConfig(), validated: true });
 }

@@ -64,6 +64,13 @@ describe('fillable application form', () => {
   });
 });
 
+describe('fillable form: refusals', () => {
+  it('refuses a kind without a blank form, and any format but PDF', async () => {
+    await expect(renderDocument(kindNamed('roster'), null, 'pdf', { fillable: true })).rejects.toThrow(/没有空白表/);
+    await expect(renderDocument(kindNamed('application'), null, 'docx', { fillable: true })).rejects.toThrow(/只有 PDF/);
+  });
+});
+
 describe('fillable form: any record typed in by pdf-lib parses back', () => {
   it('round trip over generated records', async () => {
     const blank = await renderDocument(kind, null, 'pdf', { fillable: true });
