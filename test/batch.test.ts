@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -376,6 +376,14 @@ describe('manifest, resume, merge', () => {
     for (const row of m.rows) pages += (await PDFDocument.load(readFileSync(join(out, row.files[0].file)))).getPageCount();
     expect(merged.getPageCount()).toBe(pages);
     expect(sha(readFileSync(join(out, 'merged.pdf')))).toBe(m.merged!.sha256);
+  });
+
+  it('a merged PDF that cannot be written is reported in Chinese after the rows are recorded', async () => {
+    const out = join(tmp(), 'out');
+    mkdirSync(join(out, 'merged.pdf'), { recursive: true }); // a folder where the file should go
+    await expect(batch({ input, output: out, merge: true })).rejects.toThrow(/merged\.pdf/);
+    expect(readManifest(out).rows.map((r) => r.status)).toContain('ok');
+    expect(readdirSync(out).filter((f) => f.includes('.partial'))).toEqual([]);
   });
 
   it('skips outputs that are complete and identical; renders changed, missing or tampered ones again', async () => {

@@ -210,6 +210,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   };
   let interrupted = false;
   let lastNumber = 0;
+  let writeFailure: unknown;
   progress.start(source.total);
   try {
     for await (const input of source.rows()) {
@@ -239,11 +240,18 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
         .then((r) => {
           finish(r);
           inflight.delete(p);
+        })
+        // the manifest could not be written (disk full …): stop at the next row, not with an unhandled rejection
+        .catch((e: unknown) => {
+          writeFailure ??= e;
+          inflight.delete(p);
         });
       inflight.add(p);
       if (inflight.size >= limit) await Promise.race(inflight);
+      if (writeFailure) throw writeFailure;
     }
     await Promise.all(inflight);
+    if (writeFailure) throw writeFailure;
     interrupted = !!o.signal?.aborted && lastNumber < source.total;
     if (interrupted) {
       // keep what earlier runs finished for rows this run did not reach, so the next run can skip them
@@ -262,18 +270,26 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   if (!interrupted) await removeStale(folder, produced);
   let merged: string | undefined;
   let mergedFile: OutputFile | undefined;
+  let mergeFailure: unknown;
   if (o.merge && !interrupted) {
-    merged = join(folder, MERGED_FILE);
-    const m = await mergePdfs(
-      mergeList.map((f) => insideFolder(folder, f)),
-      merged,
-      kind.title,
-      o.duplex,
-    );
-    mergedFile = { format: 'pdf', file: MERGED_FILE, sha256: hash(m.bytes), bytes: m.bytes.byteLength };
+    try {
+      merged = join(folder, MERGED_FILE);
+      const m = await mergePdfs(
+        mergeList.map((f) => insideFolder(folder, f)),
+        merged,
+        kind.title,
+        o.duplex,
+      );
+      mergedFile = { format: 'pdf', file: MERGED_FILE, sha256: hash(m.bytes), bytes: m.bytes.byteLength };
+    } catch (e) {
+      mergeFailure = e;
+      merged = undefined;
+    }
   }
   const summary = { ...manifest.summary };
+  // the rows are done whatever became of the merged file: record them before reporting it
   manifest.close({ complete: !interrupted, summary, merged: mergedFile });
+  if (mergeFailure) throw mergeFailure instanceof UserError ? mergeFailure : new UserError(`合并 PDF 失败：${(mergeFailure as Error).message}`);
   return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes: source.notes, folder, total: source.total };
 }
 
