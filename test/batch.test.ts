@@ -310,9 +310,10 @@ describe('file names', () => {
     expect(Buffer.byteLength(b)).toBeLessThanOrEqual(MAX_NAME_BYTES);
   });
 
-  it('follow the pattern, falling back when the kind lacks a field', () => {
+  it('follow the pattern, by default the one the kind declares', () => {
     expect(compileNamePattern(application).pattern).toBe('{applicant.name}');
-    expect(compileNamePattern(getKind('roster')).pattern).toBe('{序号}');
+    expect(compileNamePattern(getKind('notice')).pattern).toBe('{docNumber}-{applicant.name}');
+    expect(compileNamePattern(getKind('authorization')).name(readJsonFile(join(fixturesDir, 'authorization/typical.json')), 1)).toMatch(/^[^-{}]+-[^-{}]+$/);
     const p = compileNamePattern(application, '{序号}-{申请单位名称}-{applicationDate}');
     expect(p.name(typical, 7)).toBe(`7-${typical.applicant.name}-2026-03-02`);
     expect(compileNamePattern(application, '{applicant.name}').name({}, 5)).toBe('5');

@@ -4,7 +4,8 @@ import { UserError } from '../core/errors.js';
 import { dottedToPointer, getAt } from '../core/pointer.js';
 import { columnPlan, normalizeHeader } from './columns.js';
 
-export const DEFAULT_NAME_PATTERN = '{docNumber}-{applicant.name}';
+/** Without --name and without a pattern from the kind: the record number. */
+const FALLBACK_PATTERN = '{序号}';
 const NUMBER_TOKENS = ['序号', 'number', 'n'];
 
 /** Longest base name in UTF-8 bytes: leaves room for “-123” and an extension under the 255-byte limit. */
@@ -71,16 +72,11 @@ export class UniqueNames {
 type Part = { text: string } | { pointer: string } | { number: true };
 
 /**
- * A name pattern: `{dotted.path}`, `{中文列名}` or `{序号}` between literal text. With the default
- * pattern, fields the kind lacks fall back to {applicant.name} or the record number.
+ * A name pattern: `{dotted.path}`, `{中文列名}` or `{序号}` between literal text. By default the
+ * kind's own pattern (its declaration's `fileName`).
  */
 export function compileNamePattern(kind: Kind, pattern?: string): { pattern: string; name: (record: unknown, number: number) => string } {
-  const explicit = pattern !== undefined;
-  let p = pattern ?? DEFAULT_NAME_PATTERN;
-  if (!explicit) {
-    const missing = tokens(p).some((t) => !resolveToken(kind, t));
-    if (missing) p = resolveToken(kind, 'applicant.name') ? '{applicant.name}' : '{序号}';
-  }
+  const p = pattern ?? kind.def.fileName ?? FALLBACK_PATTERN;
   const parts: Part[] = [];
   let last = 0;
   for (const m of p.matchAll(/\{([^{}]*)\}/g)) {
@@ -110,10 +106,6 @@ export function compileNamePattern(kind: Kind, pattern?: string): { pattern: str
       return safe || String(number);
     },
   };
-}
-
-function tokens(p: string): string[] {
-  return [...p.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
 }
 
 function resolveToken(kind: Kind, token: string): Part | undefined {

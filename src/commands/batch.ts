@@ -3,7 +3,6 @@ import { allKinds } from '../kinds/index.js';
 import { UserError } from '../core/errors.js';
 import { join } from 'node:path';
 import { runBatch, MANIFEST_CSV } from '../batch/run.js';
-import { DEFAULT_NAME_PATTERN } from '../batch/naming.js';
 import { autoProgress, barProgress, lineProgress, silentProgress, type Progress } from '../batch/progress.js';
 import { ExitCode, out, err } from './shared.js';
 
@@ -46,12 +45,12 @@ export function register(p: Command): void {
     .argument('<input>', '数据文件：.xlsx、.csv（UTF-8 或 GB18030）、.jsonl 或 JSON 数组')
     .requiredOption('-o, --output <folder>', '输出文件夹')
     .option('--items <file>', '列表字段的表格（CSV/XLSX，按“序号”对应记录；可重复）', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--name <pattern>', `文件名模式（字段路径或中文列名，{序号} 为记录号；默认 ${DEFAULT_NAME_PATTERN}）`)
+    .option('--name <pattern>', `文件名模式（字段路径或中文列名，{序号} 为记录号；默认 ${allKinds().map((k) => `${k.name} ${k.def.fileName ?? '{序号}'}`).join('，')}）`)
     .option('--format <format>', '输出格式：pdf、docx 或 both', 'pdf')
     .option('--merge', '另生成一份合并的 PDF（merged.pdf，按输入顺序），便于一次打印')
     .option('--duplex', '合并时为奇数页的文书补一页空白，双面打印时每份从新的一张纸开始')
     .option('--fonts <config.json>', '字体配置')
-    .option('--wording <file.hbs>', '用自己编辑过的文字模板（授权委托书、补正告知书；见 docs/document-templates.md）')
+    .option('--wording <file.hbs>', `用自己编辑过的文字模板（${allKinds().filter((k) => k.def.wording).map((k) => k.title).join('、')}；见 docs/document-templates.md）`)
     .option('--template <file.docx>', '用自己的 Word 模板生成 DOCX')
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
     .option('--force', '全部重新生成（默认跳过已生成且未变的）')

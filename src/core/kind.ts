@@ -47,6 +47,8 @@ export interface KindDefinition {
   rules?(record: any, schema: KindSchema): RuleResult;
   /** Fixture used by `bangban demo`, relative to fixtures/. */
   demoFixture: string;
+  /** Default file-name pattern of a batch's documents (`bangban batch --name`); else the record number. */
+  fileName?: string;
   /** Records of other kinds this kind can start from: source kind name → the fields it fills. */
   prefill?: Record<string, (source: any) => Record<string, unknown>>;
   /**

@@ -15,6 +15,7 @@ export const application: KindDefinition = {
   page: 'form',
   blankForm: true,
   demoFixture: 'application/typical.json',
+  fileName: '{applicant.name}',
   rules(r, schema) {
     const warnings = sameName(r.handler.name, r.applicant.legalRepresentative)
       ? []

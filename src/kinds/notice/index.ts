@@ -14,6 +14,7 @@ export const notice: KindDefinition = {
   wording: 'notice',
   blankForm: false,
   demoFixture: 'notice/six-materials.json',
+  fileName: '{docNumber}-{applicant.name}',
   layout(v, kind) {
     const record = v.raw('') as Record<string, unknown>;
     const docNumber = typeof record.docNumber === 'string' ? normalizeDocNumber(record.docNumber) : record.docNumber;

@@ -11,6 +11,7 @@ export const roster: KindDefinition = {
   page: 'form',
   blankForm: false,
   demoFixture: 'roster/source.json',
+  fileName: '{organization}',
   layout(v, kind) {
     return [
       { type: 'attachment', text: '附件 1' },
