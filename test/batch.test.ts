@@ -21,6 +21,7 @@ import { safeFileName, UniqueNames, compileNamePattern, MAX_NAME_BYTES } from '.
 import { templateSheets, writeTemplate } from '../src/batch/template.js';
 import { lineProgress } from '../src/batch/progress.js';
 import { detectEncoding } from '../src/batch/decode.js';
+import { convertCell } from '../src/batch/convert.js';
 
 const application = getKind('application');
 const typical = readJsonFile(join(fixturesDir, 'application/typical.json')) as Record<string, any>;
@@ -50,6 +51,12 @@ async function batch(o: Omit<BatchOptions, 'kind'> & { kind?: string }) {
 const pdfsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.pdf') && f !== 'merged.pdf');
 
 describe('batch input', () => {
+  it('reads dates as people type them, full-width digits and seconds included', () => {
+    for (const v of ['2026/3/2', '2026.3.2', '2026年3月2日', '２０２６年３月２日']) expect(convertCell(v, { type: 'string', format: 'date' })).toBe('2026-03-02');
+    for (const v of ['2026-03-02 14:40', '2026年3月2日 14时40分', '2026-03-02 14:40:00', '２０２６-０３-０２ １４：４０']) expect(convertCell(v, { type: 'string', format: 'date-minute' })).toBe('2026-03-02T14:40');
+    expect(convertCell('3月2日', { type: 'string', format: 'date' })).toBe('3月2日'); // kept as typed: validation names it
+  });
+
   const csvText = () => {
     const { header, rows } = applicationRows(3);
     return stringify([header, ...rows]);

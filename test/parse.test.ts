@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { PDFDocument, PDFName, PDFHexString, PDFString, StandardFonts } from 'pdf-lib';
 import { getKind, renderPdf, validateRecord } from '../src/index.js';
 import { parseForm, ParseFailure } from '../src/parse/index.js';
-import { parseDate, parseDateTime, personName, normaliseValue } from '../src/parse/normalize.js';
+import { personName, normaliseValue } from '../src/parse/normalize.js';
+import { parseDate, parseDateTime } from '../src/core/dates.js';
 import { ticked, splitItems } from '../src/parse/read.js';
 import { getKind as kindNamed } from '../src/kinds/index.js';
 

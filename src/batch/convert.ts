@@ -1,3 +1,5 @@
+import { parseDate, parseDateTime } from '../core/dates.js';
+import { normalizeDigits } from '../core/identifiers.js';
 import type { JsonSchema } from '../core/schema.js';
 
 /** Separators between items of a list written in one cell. */
@@ -35,14 +37,10 @@ function dateText(d: Date, format: string | undefined): string {
   return day;
 }
 
-/** 2026/3/2, 2026.3.2, 2026年3月2日 → 2026-03-02; a time may follow for date-minute fields. */
+/** 2026/3/2, 2026.3.2, ２０２６年３月２日 → 2026-03-02; date-minute fields also take a time. */
 function normalizeDate(s: string, format: string): string {
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s+|T)(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:[:：](\d{1,2}))?)?$/.exec(s);
-  if (!m) return s;
-  const day = `${m[1]}-${pad(Number(m[2]))}-${pad(Number(m[3]))}`;
-  if (format === 'date') return m[4] === undefined ? day : s;
-  if (m[4] === undefined) return s;
-  return `${day}T${pad(Number(m[4]))}:${pad(Number(m[5]))}`;
+  const t = normalizeDigits(s);
+  return (format === 'date' ? parseDate(t) : parseDateTime(t)) ?? s;
 }
 
 /** Numbers as people write them (full-width digits, thousands separators) → a number, or the text. */

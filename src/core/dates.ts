@@ -16,3 +16,21 @@ export function spacedName(name: string): string {
   const chars = [...name.trim()];
   return chars.length === 2 && chars.every((c) => /\p{Script=Han}/u.test(c)) ? `${chars[0]}\u3000${chars[1]}` : name.trim();
 }
+
+// Dates as people write them (on forms, in spreadsheets), read back to ISO; full-width digits are the
+// caller's to fold (normalizeDigits).
+const pad = (n: string | number) => String(n).padStart(2, '0');
+
+/** 2026年3月2日, 2026.03.02, 2026-03-02, 2026/3/2 → 2026-03-02 */
+export function parseDate(s: string): string | undefined {
+  const m = /^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$/.exec(s.trim());
+  return m ? `${m[1]}-${pad(m[2])}-${pad(m[3])}` : undefined;
+}
+
+/** 2026年3月2日 14:40, 2026-03-02 14时40分, 2026-03-02T14:40(:00) → 2026-03-02T14:40 */
+export function parseDateTime(s: string): string | undefined {
+  const m = /^(.*?\d{1,2}\s*日?)\s*(?:T|\s)*\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*\d{1,2}\s*秒?)?$/.exec(s.trim());
+  if (!m) return undefined;
+  const d = parseDate(m[1]);
+  return d ? `${d}T${pad(m[2])}:${pad(m[3])}` : undefined;
+}

@@ -7,6 +7,7 @@
 import type { JsonSchema } from '../core/schema.js';
 import { formatCheckers } from '../core/validate.js';
 import { normalizeDigits } from '../core/identifiers.js';
+import { parseDate, parseDateTime } from '../core/dates.js';
 
 export interface Normalised {
   value: unknown;
@@ -16,21 +17,6 @@ export interface Normalised {
   ok: boolean;
 }
 
-const pad = (n: string | number) => String(n).padStart(2, '0');
-
-/** 2026年3月2日, 2026.03.02, 2026-03-02, 2026/3/2 → 2026-03-02 */
-export function parseDate(s: string): string | undefined {
-  const m = /^(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?$/.exec(s.trim());
-  return m ? `${m[1]}-${pad(m[2])}-${pad(m[3])}` : undefined;
-}
-
-/** 2026年3月2日 14:40, 2026-03-02 14时40分, 2026-03-02T14:40 → 2026-03-02T14:40 */
-export function parseDateTime(s: string): string | undefined {
-  const m = /^(.*?\d{1,2}\s*日?)\s*(?:T|\s)*\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})\s*分?$/.exec(s.trim());
-  if (!m) return undefined;
-  const d = parseDate(m[1]);
-  return d ? `${d}T${pad(m[2])}:${pad(m[3])}` : undefined;
-}
 
 const HAN = /\p{Script=Han}/u;
 
