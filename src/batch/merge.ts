@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
 import { writeFileAtomicSync } from '../core/atomic.js';
+import { FIXED_DATE } from '../core/dates.js';
 
 /** Same fixed dates as the renderer, so the same batch merges to the same bytes. */
-const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
 /**
  * One print-ready PDF of the given files, in order. With `duplex`, a document with an odd number of

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getKind } from '../kinds/index.js';
-import { UserError, type Issue } from '../core/errors.js';
+import { UserError, formatIssue, type Issue } from '../core/errors.js';
 import { packageRoot, templatesDir } from '../core/paths.js';
-import { workerPool } from '../core/workers.js';
+import { builtWorker, workerPool } from '../core/workers.js';
 import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { sharedFontFiles } from '../pdf/fontCache.js';
@@ -84,11 +83,10 @@ export function requestedFormats(format = 'pdf'): string[] {
   return [...new Set(names)];
 }
 
-/** The compiled worker; from src/ (tests) the built one in dist/ is used. */
+/** The compiled render worker. */
 export function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.ts') ? join(packageRoot, 'dist', 'batch', 'worker.js') : fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (!existsSync(file)) throw new Error(`找不到 ${file}：请先运行 npm run build`);
+  const file = builtWorker('batch');
+  if (!file) throw new Error('找不到 dist/batch/worker.js：请先运行 npm run build');
   return file;
 }
 
@@ -313,11 +311,9 @@ export function problemLines(rows: ManifestRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
     if (r.status !== 'invalid' && r.status !== 'failed') continue;
-    for (const e of r.errors) out.push(`第 ${r.number} 条（输入第 ${r.row} 行）：${issueLine(e)}`);
+    for (const e of r.errors) out.push(`第 ${r.number} 条（输入第 ${r.row} 行）：${formatIssue(e)}`);
   }
   return out;
 }
-
-const issueLine = (e: Issue) => (e.path ? `${e.label} (${e.path}): ${e.message}` : `${e.label}: ${e.message}`);
 
 export { MANIFEST_CSV, MANIFEST_JSON };

@@ -12,6 +12,7 @@ import { writeFileAtomicSync } from '../core/atomic.js';
 import { columnPlan, NUMBER_HEADER, type Column, type ListSheet } from './columns.js';
 import { cellText } from './convert.js';
 import { safeFileName } from './naming.js';
+import { FIXED_DATE } from '../core/dates.js';
 
 export const NOTES_SHEET = '填写说明';
 
@@ -104,7 +105,7 @@ export async function writeTemplate(kind: Kind, out: string): Promise<string[]> 
   const ExcelJS = await excel();
   const wb = new ExcelJS.Workbook();
   wb.creator = 'bangban';
-  wb.created = wb.modified = new Date(Date.UTC(2000, 0, 1));
+  wb.created = wb.modified = FIXED_DATE;
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = [{ header: NUMBER_HEADER, width: 8 }, ...s.columns.map((c) => ({ header: c.header, width: Math.min(40, Math.max(12, c.header.length * 2 + 4)), style: { numFmt: '@' } }))];

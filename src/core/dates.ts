@@ -1,3 +1,6 @@
+/** The date written into every file's metadata, so that the same data gives the same bytes. */
+export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+
 /** Dates as Chinese official documents print them: 2026年3月2日, 2026年3月2日 14:40. */
 export function chineseDate(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);

@@ -14,7 +14,7 @@ export interface Issue {
 }
 
 export function formatIssue(i: Issue): string {
-  return `${i.label} (${i.path || '/'}): ${i.message}`;
+  return i.path ? `${i.label} (${i.path}): ${i.message}` : `${i.label}: ${i.message}`;
 }
 
 /** Raised when a record is invalid; carries every problem found. */

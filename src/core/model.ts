@@ -71,6 +71,9 @@ export type Block =
 /** Page styles: a plain form page, or a GB/T 9704 official document page. */
 export type PageStyle = 'form' | 'official';
 
+/** A form's table text sizes in points, tried in turn until the form fits one page (PDF and DOCX). */
+export const FORM_TABLE_SIZES = [12, 10.5, 9, 7.5, 6.5];
+
 export interface DocModel {
   page: PageStyle;
   blocks: Block[];

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { packageRoot } from './paths.js';
@@ -11,4 +12,10 @@ type PoolOptions = Omit<NonNullable<ConstructorParameters<typeof Piscina>[0]>, '
  */
 export function workerPool(module: string, options: PoolOptions, shared: Record<string, unknown> = {}): Piscina {
   return new Piscina({ ...options, filename: join(packageRoot, 'dist', 'core', 'workerEntry.cjs'), workerData: { ...shared, module } });
+}
+
+/** The built worker module of a src/ folder (dist/<folder>/worker.js, also when tests run from src/); undefined until built. */
+export function builtWorker(folder: string): string | undefined {
+  const file = join(packageRoot, 'dist', folder, 'worker.js');
+  return existsSync(file) ? file : undefined;
 }

@@ -1,5 +1,6 @@
 import type { PageGeometry } from '../pdf/page.js';
 import { TABLE_STYLE } from './styles.js';
+import { FORM_TABLE_SIZES } from '../core/model.js';
 
 /**
  * Forms stay on one page, as the PDF keeps them: when the filled document would run over, the
@@ -7,7 +8,6 @@ import { TABLE_STYLE } from './styles.js';
  * PDF takes. Word does the real layout; this estimates it from the text's length, counting a
  * Chinese character as 1 em and anything else as 0.55 em.
  */
-const SIZES = [12, 10.5, 9, 7.5, 6.5];
 const A4_HEIGHT = 841.89;
 
 function emWidth(text: string): number {
@@ -71,7 +71,7 @@ export function fitToOnePage(document: string, styles: string, geo: PageGeometry
   const available = A4_HEIGHT - geo.margins[1] - geo.margins[3];
   const body = document.slice(document.indexOf('<w:body>'), document.lastIndexOf('<w:sectPr'));
   if (bodyHeight(body, geo, base, 1) <= available) return undefined;
-  const size = SIZES.filter((s) => s < base).find((s) => bodyHeight(body, geo, s, s / base) <= available) ?? SIZES[SIZES.length - 1];
+  const size = FORM_TABLE_SIZES.filter((s) => s < base).find((s) => bodyHeight(body, geo, s, s / base) <= available) ?? FORM_TABLE_SIZES[FORM_TABLE_SIZES.length - 1];
   const scale = size / base;
   return {
     document: document.replace(/<w:trHeight w:val="(\d+)"/g, (_m, v: string) => `<w:trHeight w:val="${Math.round(Number(v) * scale)}"`),

@@ -5,9 +5,9 @@ import { esc, R_NS, twips, W_NS } from './xml.js';
 import { stylesXml } from './styles.js';
 import { CHECKBOX_FONT } from './tags.js';
 import { LATIN_FONT } from './table.js';
+import { FIXED_DATE } from '../core/dates.js';
 
 /** Fixed dates, so the same template builds byte-identical files. */
-export const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
 const CT = 'application/vnd.openxmlformats-officedocument.wordprocessingml';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';

@@ -12,7 +12,7 @@ import { checkTags, nullGetter, tagParser } from './tags.js';
 import { displayView } from './view.js';
 import { applyFontNames } from './styles.js';
 import { tagError, templateError } from './errors.js';
-import { FIXED_DATE } from './package.js';
+import { FIXED_DATE } from '../core/dates.js';
 import { fitToOnePage } from './fit.js';
 import { underlineBlanks, underlineTrailingSpaces } from './blank.js';
 import { pageGeometry } from '../pdf/page.js';

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Kind } from '../core/kind.js';
 import type { Issue } from '../core/errors.js';
 import { validateRecord } from '../core/records.js';
-import { dottedToPointer, parsePointer, setAt } from '../core/pointer.js';
+import { dottedToPointer, setAt } from '../core/pointer.js';
 import { allKinds, getKind } from '../kinds/index.js';
 import { normaliseValue } from './normalize.js';
 import { ParseFailure, readPdf, DEFAULT_LIMITS, type PdfData, type ReadLimits } from './pdf.js';
@@ -163,6 +163,5 @@ function ordered(kind: Kind, record: Record<string, unknown>): Record<string, un
     }
     return out;
   };
-  void parsePointer;
   return sort(record, kind.schema.schema as { properties?: Record<string, unknown> }) as Record<string, unknown>;
 }

@@ -7,18 +7,17 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import { excel } from '../core/excel.js';
 import { writeFileAtomicSync } from '../core/atomic.js';
-import { packageRoot } from '../core/paths.js';
-import { workerPool } from '../core/workers.js';
+import { builtWorker, workerPool } from '../core/workers.js';
 import { UserError, formatIssue } from '../core/errors.js';
 import { getKind } from '../kinds/index.js';
 import { NUMBER_HEADER } from '../batch/columns.js';
 import { listCsvPath, recordSheets } from '../batch/template.js';
 import type { Kind } from '../core/kind.js';
 import { parseOutcome, type Outcome } from './worker.js';
+import { FIXED_DATE } from '../core/dates.js';
 
 /** Longest time one file may take in a worker before the worker is stopped. */
 const TASK_TIMEOUT_MS = 60_000;
@@ -66,11 +65,6 @@ export function collectPdfs(inputs: string[]): string[] {
   return out;
 }
 
-function workerFile(): string | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const file = here.endsWith('.ts') ? join(packageRoot, 'dist', 'parse', 'worker.js') : join(dirname(here), 'worker.js');
-  return existsSync(file) ? file : undefined;
-}
 
 export async function ingestFiles(files: string[], opts: IngestOptions = {}): Promise<IngestResult> {
   if (opts.kind) getKind(opts.kind);
@@ -81,7 +75,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
     outcomes[i] = o;
     opts.onProgress?.(++done, files.length);
   };
-  const worker = jobs > 1 && files.length >= 4 ? workerFile() : undefined;
+  const worker = jobs > 1 && files.length >= 4 ? builtWorker('parse') : undefined;
   if (worker) {
     const pool = workerPool(worker, { minThreads: jobs, maxThreads: jobs, idleTimeout: 2000 });
     try {
@@ -221,7 +215,7 @@ export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<st
     const ExcelJS = await excel();
     const wb = new ExcelJS.Workbook();
     wb.creator = 'bangban';
-    wb.created = new Date(Date.UTC(2000, 0, 1));
+    wb.created = FIXED_DATE;
     for (const [name, list] of groups) {
       for (const t of tables(getKind(name), list)) {
         const ws = wb.addWorksheet(t.name);

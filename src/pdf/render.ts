@@ -7,19 +7,18 @@ import { memoiseLayout } from './layoutCache.js';
 import { layOut } from './deferred.js';
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { Block, Cell, DocModel, FontRole, Span, TableBlock } from '../core/model.js';
+import { FORM_TABLE_SIZES, type Block, type Cell, type DocModel, type FontRole, type Span, type TableBlock } from '../core/model.js';
 import type { Kind } from '../core/kind.js';
 import { defaultFonts, type FontConfig } from './fonts.js';
 import { assertGlyphs } from './glyphs.js';
 import { pageGeometry, NATURAL_LINE, type PageGeometry } from './page.js';
 import { blankPieces, runningText } from '../core/blank.js';
+import { FIXED_DATE } from '../core/dates.js';
 
 // Nothing is fetched: no URLs, no local files (fonts reach pdfmake through its virtual file system).
 pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy(() => false);
 
-/** Fixed metadata, so the same data gives byte-identical PDFs. */
-const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
 export interface PdfOptions {
   fonts?: FontConfig;
@@ -42,7 +41,7 @@ export async function modelToPdf(kind: Kind, model: DocModel, opts: PdfOptions =
   if (model.page === 'official') return officialPdf(kind, model, fonts);
   const geo = pageGeometry(model.page, naturalLine(fonts));
   // Forms must stay on one page: shrink the table text until they do.
-  const sizes = model.page === 'form' ? [12, 10.5, 9, 7.5, 6.5] : [geo.tableSize];
+  const sizes = model.page === 'form' ? FORM_TABLE_SIZES : [geo.tableSize];
   for (const tableSize of sizes) {
     const ctx: Ctx = { fonts, kind, geo, tableSize };
     let pages = 0;
