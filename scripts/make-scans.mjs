@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
-import { getKind, renderPdf, documentModel, defaultFonts, creditCodeCheckChar } from '../dist/index.js';
+import { getKind, renderPdf, documentModel, defaultFonts, creditCodeCheckChar, orgCodeCheckChar } from '../dist/index.js';
 import { modelToPdf } from '../dist/pdf/render.js';
 import { findSquares } from '../dist/ocr/geometry.js';
 
@@ -70,9 +70,11 @@ const CODE = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 function name() {
   return pick([...SURNAMES]) + Array.from({ length: int(1, 2) }, () => pick([...GIVEN])).join('');
 }
+/** A credit code shaped like a real one: positions 9–17 an organisation code with its GB 11714 check. */
 function creditCode() {
   let s = pick(['91', '92', '93', '12', '52']) + '4113' + String(int(0, 99)).padStart(2, '0');
   while (s.length < 17) s += pick([...CODE]);
+  s = s.slice(0, 16) + orgCodeCheckChar(s.slice(8, 16));
   return s + creditCodeCheckChar(s);
 }
 function generated(i) {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { findRules, findSquares, inkIn } from '../src/ocr/geometry.js';
 import { markBeside, type OcrPageImage } from '../src/ocr/page.js';
-import { CODE_FORMATS, decodeCode, failedCode, voteCode, type Step } from '../src/ocr/constrained.js';
-import { checkCreditCode, creditCodeCheckChar, idNumberCheckChar } from '../src/core/identifiers.js';
+import { CODE_FORMATS, readCode, failedCode, type Step } from '../src/ocr/constrained.js';
+import { CREDIT_CHARSET, checkCreditCode, creditCodeCheckChar, creditCodeInnerWarning, idNumberCheckChar } from '../src/core/identifiers.js';
 
 // Pen marks in drawn boxes, read from pixels (no models): ticks of any size, one that overruns the
 // box, a cross, a blacked-in box; and empty boxes with dust in them.
@@ -96,19 +96,45 @@ describe('ocr: codes read by their format', () => {
   const code = body + creditCodeCheckChar(body);
   const cc = CODE_FORMATS['credit-code'];
   it('a code read right stays as read', () => {
-    expect(decodeCode(steps(code), cc)?.text).toBe(code);
+    expect(readCode([steps(code)], cc)?.text).toBe(code);
   });
   it('a misread character is put right by the check character, from the runner-up', () => {
     const misread = code.slice(0, 9) + 'R' + code.slice(10); // A → R
     expect(checkCreditCode(misread)).not.toBeNull();
-    expect(decodeCode(steps(misread, { 9: ['A', 0.3] }), cc)?.text).toBe(code);
+    expect(readCode([steps(misread, { 9: ['A', 0.3] })], cc)?.text).toBe(code);
   });
   it('a stray mark read into the code is dropped', () => {
-    expect(decodeCode(steps(code.slice(0, 5) + ')' + code.slice(5)), cc)?.text).toBe(code);
+    expect(readCode([steps(code.slice(0, 5) + ')' + code.slice(5))], cc)?.text).toBe(code);
+  });
+  it('crops of one line are read together: each crop alone prefers another valid number, together they read the real one', () => {
+    const idc = CODE_FORMATS['id-card'];
+    const body = '41130219900101002';
+    const real = body + idNumberCheckChar(body);
+    // crop 1 doubts position 13, crop 2 position 14; each reads a number that passes the check
+    const misread = (i: number) => {
+      const b = body.slice(0, i) + String((Number(body[i]) + 3) % 10) + body.slice(i + 1);
+      return b + idNumberCheckChar(b);
+    };
+    const crops = [12, 13].map((i) => steps(misread(i), { [i]: [real[i], 0.4], 17: [real[17], 0.4] }));
+    crops.forEach((c, k) => expect(readCode([c], idc)?.text).toBe(misread(12 + k)));
+    expect(readCode(crops, idc)?.text).toBe(real);
+  });
+  it('a reading whose organisation code (positions 9–17) fails its GB 11714 check loses to a close one that passes', () => {
+    const real = '91411300MA44ABCD5J';
+    expect(creditCodeInnerWarning(real)).toBeNull();
+    // position 11 and the check character misread so that the outer check still passes, the inner one not
+    const other = [...CREDIT_CHARSET].map((c) => real.slice(0, 10) + c + real.slice(11, 17)).map((b) => b + creditCodeCheckChar(b));
+    const misread = other.find((c) => c !== real && creditCodeInnerWarning(c) !== null)!;
+    expect(checkCreditCode(misread)).toBeNull();
+    const doubt = (p: number) => steps(misread, { 10: [real[10], p], 17: [real[17], p] });
+    // the misreading a little likelier than the real code: the real code
+    expect(readCode([doubt(0.45)], cc)?.text).toBe(real);
+    // far likelier: read as written
+    expect(readCode([doubt(0.0005)], cc)?.text).toBe(misread);
   });
   it('crops of one line vote; lines that read like a code but fail every check are read again', () => {
     const wrong = code.slice(0, 9) + 'R' + code.slice(10);
-    expect(voteCode([steps(wrong, { 9: ['8', 0.3] }), steps(wrong, { 9: ['A', 0.3] }), steps(code)], cc)?.text).toBe(code);
+    expect(readCode([steps(wrong, { 9: ['8', 0.3] }), steps(wrong, { 9: ['A', 0.3] }), steps(code)], cc)?.text).toBe(code);
     expect(failedCode(wrong)).toBe(true);
     expect(failedCode(code)).toBe(false);
     expect(failedCode('南阳市宛城区仲景路 1088 号')).toBe(false);
@@ -116,13 +142,13 @@ describe('ocr: codes read by their format', () => {
   it('a character outside the alphabet (bracket, 号, any Chinese) counts as a blank, even where no blank was read', () => {
     const s = steps(code);
     const stray = (ch: string[]): Step[] => [...s.slice(0, 10), { ch, p: [0.8, 0.2] }, ...s.slice(10)];
-    for (const ch of [[')', '号'], ['号', '路'], ['区', ')']]) expect(decodeCode(stray(ch), cc)?.text).toBe(code);
+    for (const ch of [[')', '号'], ['号', '路'], ['区', ')']]) expect(readCode([stray(ch)], cc)?.text).toBe(code);
     const id = '41130219900101002' + idNumberCheckChar('41130219900101002');
     const idSteps = steps(id);
-    expect(decodeCode([...idSteps.slice(0, 6), { ch: ['号', 'A'], p: [0.7, 0.3] }, ...idSteps.slice(6)], CODE_FORMATS['id-card'])?.text).toBe(id);
+    expect(readCode([[...idSteps.slice(0, 6), { ch: ['号', 'A'], p: [0.7, 0.3] }, ...idSteps.slice(6)]], CODE_FORMATS['id-card'])?.text).toBe(id);
   });
   it('nothing that fits: no reading', () => {
-    expect(decodeCode(steps('9141'), cc)).toBeUndefined();
+    expect(readCode([steps('9141')], cc)).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { getKind } from '../src/kinds/index.js';
-import { skippedChar, toPageData } from '../src/ocr/parse.js';
-import type { OcrLine, OcrPageImage } from '../src/ocr/page.js';
+import { skippedChar, toPageData, withSurname } from '../src/ocr/parse.js';
+import { spacesAtScriptChanges, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
 
 // Option labels on a page without models: one line per option, a drawn box before each, the ticks
 // given. An option printed nowhere must not be "found" in another option's label.
@@ -67,5 +67,54 @@ describe('ocr: a character read as nothing', () => {
     expect(skippedChar(line(at([30, 30, 90, 30, 30])))).toBe(false);
     expect(skippedChar(line(at([30, 30, 200, 30, 30])))).toBe(false);
     expect(skippedChar(line(at([30, 60, 30, 150, 30])))).toBe(false);
+  });
+});
+
+describe('ocr: spaces between Chinese and digits', () => {
+  // 路 then 66: ink blocks in a binary image, the blank between them `gap` px; text height 27 px
+  const W = 300,
+    box: [number, number, number, number] = [10, 0, 200, 40];
+  function spaced(gap: number, heard: number): string {
+    const bin = new Uint8Array(W * 40);
+    const ink = (x0: number, x1: number) => {
+      for (let y = 8; y < 32; y++) for (let x = x0; x < x1; x++) bin[y * W + x] = 1;
+    };
+    ink(12, 40); // 路
+    ink(40 + gap, 80 + gap); // 66
+    const chars = [
+      { ch: '路', p: 0.99, x0: 12, x1: 40, t: 2 },
+      { ch: '6', p: 0.99, x0: 40 + gap, x1: 60 + gap, t: 6 },
+      { ch: '6', p: 0.99, x0: 60 + gap, x1: 80 + gap, t: 8 },
+    ];
+    const steps = Array.from({ length: 10 }, (_, t) => (t === 4 ? { ch: ['', ' '], p: [1 - heard, heard] } : { ch: [''], p: [1] }));
+    const l: OcrLine = { text: '路66', box, confidence: 0.99, chars, steps };
+    spacesAtScriptChanges(l, bin, W);
+    return l.text;
+  }
+  it('a blank of a third of the text height is a space', () => {
+    expect(spaced(10, 0)).toBe('路 66');
+  });
+  it('a little over a quarter of it is a space only where the recogniser saw one too', () => {
+    expect(spaced(8, 0.03)).toBe('路 66');
+    expect(spaced(8, 0.002)).toBe('路66');
+    expect(spaced(4, 0.5)).toBe('路66');
+  });
+});
+
+describe('ocr: a personal name starts with a surname', () => {
+  const line = (text: string, alts: [string, number][]): OcrLine => ({
+    text,
+    box: [0, 0, 60, 30],
+    confidence: 0.5,
+    chars: [...text].map((ch, k) => ({ ch, p: 0.5, x0: k * 30, x1: k * 30 + 28, t: k * 2 })),
+    steps: [...text].flatMap((ch, k) => [k === 0 ? { ch: alts.map((a) => a[0]), p: alts.map((a) => a[1]) } : { ch: [ch], p: [0.99] }, { ch: [''], p: [1] }]),
+  });
+  it('雀英 with 崔 a close second: 崔英', () => {
+    expect(withSurname('雀英', [line('雀英', [['雀', 0.46], ['崔', 0.43], ['催', 0.05]])])).toBe('崔英');
+  });
+  it('a distant surname, or a first character that is a surname: as read', () => {
+    expect(withSurname('雀英', [line('雀英', [['雀', 0.9], ['崔', 0.05]])])).toBe('雀英');
+    expect(withSurname('崔英', [line('崔英', [['崔', 0.5], ['雀', 0.45]])])).toBe('崔英');
+    expect(withSurname('阿依古丽', [line('阿依古丽', [['阿', 0.6], ['何', 0.3]])])).toBe('阿依古丽');
   });
 });

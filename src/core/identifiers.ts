@@ -65,6 +65,22 @@ export function checkCreditCode(s: string): string | null {
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 
 /**
+ * GB 11714 check character of an organisation code's first 8 characters (digits 0–9, letters
+ * A=10 … Z=35): c = 11 − (Σ value × weight mod 11), 10 → 'X', 11 → '0'. In a credit code these are
+ * positions 9–16 and the check is position 17.
+ */
+export function orgCodeCheckChar(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    const ch = body.charAt(i);
+    const v = ch >= '0' && ch <= '9' ? ch.charCodeAt(0) - 48 : ch.charCodeAt(0) - 55;
+    sum += v * ORG_WEIGHTS[i]!;
+  }
+  const c = 11 - (sum % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+
+/**
  * GB 11714 check of the embedded organisation code (positions 9–17).
  * Returns a warning string when the inner check character does not match,
  * `null` when it matches or when `s` is not a well-formed credit code
@@ -72,16 +88,7 @@ const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
  */
 export function creditCodeInnerWarning(s: string): string | null {
   if (!CREDIT_SHAPE.test(s)) return null;
-  const body = s.slice(8, 16);
-  let sum = 0;
-  for (let i = 0; i < 8; i++) {
-    const ch = body.charAt(i);
-    // digits 0–9, letters A=10 … Z=35
-    const v = ch >= '0' && ch <= '9' ? ch.charCodeAt(0) - 48 : ch.charCodeAt(0) - 55;
-    sum += v * ORG_WEIGHTS[i]!;
-  }
-  const c = 11 - (sum % 11);
-  const expected = c === 10 ? 'X' : c === 11 ? '0' : String(c);
+  const expected = orgCodeCheckChar(s.slice(8, 16));
   if (s.charAt(16) !== expected) {
     return `第 17 位（组织机构代码校验码）应为 ${expected}，请核对（仅提示）`;
   }

@@ -137,8 +137,8 @@ export interface Recognised {
   text: string;
   /** Mean probability of the kept characters (1 for an empty result). */
   confidence: number;
-  /** Per character: its probability and horizontal centre as a fraction of the crop's width. */
-  chars: { ch: string; p: number; at: number }[];
+  /** Per character: its probability, horizontal centre as a fraction of the crop's width, and time step. */
+  chars: { ch: string; p: number; at: number; t: number }[];
   /** Per time step, the likeliest classes ('' for the CTC blank) and their probabilities, for reading codes by their format. */
   steps: Step[];
 }
@@ -200,7 +200,7 @@ export async function recognize(crops: Gray[]): Promise<Recognised[]> {
         }
         const best = top[0],
           bp = topP[0];
-        if (best !== 0 && best !== prev) chars.push({ ch: dict[best] ?? '', p: bp, at: ((s + 0.5) / T) * (W / widths[i]) });
+        if (best !== 0 && best !== prev) chars.push({ ch: dict[best] ?? '', p: bp, at: ((s + 0.5) / T) * (W / widths[i]), t: s });
         prev = best;
         const st: Step = { ch: [], p: [] };
         for (let k = 0; k < TOP && top[k] >= 0; k++) {

@@ -15,8 +15,8 @@ import type { Segment } from '../parse/rules.js';
 import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
-import { distance, fixPlaces, stripHint } from './lexicon.js';
-import { CODE_FORMATS, NOT_IN_CODE, decodeCode, voteCode, type CodeFormat } from './constrained.js';
+import { distance, fixPlaces, isSurname, stripHint } from './lexicon.js';
+import { CODE_FORMATS, NOT_IN_CODE, readCode, type CodeFormat } from './constrained.js';
 import { BOXLIKE, HAN, HAN_RANGE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -304,7 +304,9 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     else {
       const hint = hints.get(ptr);
       const schema = kind.schema.at(ptr);
-      const n = normaliseValue(schema, ocrFix(kind, ptr, hint ? stripHint(reading.raw, hint) : reading.raw));
+      let raw = hint ? stripHint(reading.raw, hint) : reading.raw;
+      if (schema?.['x-display'] === 'personName') raw = withSurname(raw, cellLines.get(ptr) ?? []);
+      const n = normaliseValue(schema, ocrFix(kind, ptr, raw));
       if (n.value === '' || n.value === undefined) continue;
       value = n.value;
       factor = n.ok ? 1 : 0.5;
@@ -335,10 +337,28 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
 function byFormat(lines: OcrLine[], format: CodeFormat): { text: string; ratio: number } | undefined {
   if (!lines.length || lines.some((l) => !l.steps)) return undefined;
   const sorted = [...lines].sort((a, b) => (Math.abs(a.box[1] - b.box[1]) > (a.box[3] - a.box[1]) / 2 ? a.box[1] - b.box[1] : a.box[0] - b.box[0]));
-  // one line read from several crops: the reading most agree on; else the lines in order
-  const r = sorted.length === 1 && sorted[0].variants ? voteCode([sorted[0].steps!, ...sorted[0].variants], format) : decodeCode(sorted.flatMap((l) => [...l.steps!, { ch: [''], p: [1] }]), format);
+  // one line read from several crops: all of them together; else the lines in order
+  const r = readCode(sorted.length === 1 && sorted[0].variants ? [sorted[0].steps!, ...sorted[0].variants] : [sorted.flatMap((l) => [...l.steps!, { ch: [''], p: [1] }])], format);
   if (process.env.BANGBAN_OCR_CODES) process.stderr.write(`code ${sorted.map((l) => l.text).join('|')} → ${r?.text} ${r?.ratio.toExponential(2)}\n`);
   return r;
+}
+
+/**
+ * A personal name starts with a surname: a first character that is none (雀) becomes the surname
+ * among the recogniser's alternatives at that place (崔), if one came close (a third of its
+ * probability or more). Names that start otherwise (阿依古丽) keep their reading.
+ */
+export function withSurname(raw: string, lines: OcrLine[]): string {
+  const first = raw.trimStart()[0];
+  if (!first || !HAN.test(first) || isSurname(first)) return raw;
+  for (const l of lines) {
+    const c = l.chars.find((c) => HAN.test(c.ch));
+    if (c?.ch !== first || c.t === undefined || !l.steps) continue;
+    const st = l.steps[c.t];
+    const k = st.ch.findIndex((ch, k) => k > 0 && isSurname(ch) && st.p[k] >= st.p[0] / 3);
+    return k < 0 ? raw : raw.replace(first, st.ch[k]);
+  }
+  return raw;
 }
 
 /** A printed hint such as (此处加盖单位公章), or most of it. */
