@@ -147,6 +147,12 @@ describe('ocr: codes read by their format', () => {
     const idSteps = steps(id);
     expect(readCode([[...idSteps.slice(0, 6), { ch: ['号', 'A'], p: [0.7, 0.3] }, ...idSteps.slice(6)]], CODE_FORMATS['id-card'])?.text).toBe(id);
   });
+  it('an ID number with letters read for digits (O, l, S, B): the digits', () => {
+    const body = '41130219900101002';
+    const id = body + idNumberCheckChar(body);
+    const letters = id.replace(/0/g, 'O').replace(/1/g, 'l').replace(/5/g, 'S').replace(/8/g, 'B');
+    expect(readCode([steps(letters)], CODE_FORMATS['id-card'])?.text).toBe(id);
+  });
   it('nothing that fits: no reading', () => {
     expect(readCode([steps('9141')], cc)).toBeUndefined();
   });

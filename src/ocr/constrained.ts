@@ -36,6 +36,9 @@ const DIGITS = '0123456789';
 /** Letters the credit code's alphabet has not, read for the character they look like. */
 export const NOT_IN_CODE: Readonly<Record<string, string>> = { I: '1', O: '0', Z: '2', S: '5', V: 'U' };
 
+/** Letters an ID number has not (only X, last), read for the digit they look like. */
+const DIGIT_LOOKALIKE: Readonly<Record<string, string>> = { O: '0', D: '0', Q: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', G: '6', B: '8' };
+
 export const CODE_FORMATS: Record<string, CodeFormat> = {
   'credit-code': {
     length: 18,
@@ -55,7 +58,7 @@ export const CODE_FORMATS: Record<string, CodeFormat> = {
     check: idNumberCheckChar,
     fold: (ch) => {
       const c = ch.normalize('NFKC').toUpperCase();
-      return c.length === 1 ? c : '';
+      return c.length !== 1 ? '' : (DIGIT_LOOKALIKE[c] ?? c);
     },
   },
 };
