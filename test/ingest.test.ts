@@ -30,7 +30,7 @@ describe('ingest', () => {
     expect(r.summary).toEqual({ read: 4, valid: 2, invalid: 1, unreadable: 1 });
     const report = problemReport(r);
     expect(report).toHaveLength(2);
-    expect(report.join('\n')).toMatch(/broken\.pdf：无法读取 — 不是 PDF 文件/);
+    expect(report.join('\n')).toMatch(/broken\.pdf：无法读取 — 不是 PDF 文件，也不是可识别的图像/);
     expect(report.join('\n')).toMatch(/c\.pdf：无效 — 经办人联系电话 \(\/handler\/phone\)/);
 
     const out = join(dir, 'out');

@@ -70,7 +70,7 @@ export async function readPdf(bytes: Uint8Array, limits: ReadLimits = {}): Promi
   const lim = { ...DEFAULT_LIMITS, ...limits };
   if (bytes.length > lim.maxBytes) throw new ParseFailure('too-large', `文件过大（${Math.round(bytes.length / 1048576)} MB，上限 ${Math.round(lim.maxBytes / 1048576)} MB）`);
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (!head.includes('%PDF-')) throw new ParseFailure('not-pdf', '不是 PDF 文件');
+  if (!head.includes('%PDF-')) throw new ParseFailure('not-pdf', '不是 PDF 文件，也不是可识别的图像（PNG、JPEG、TIFF、WebP）');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ParseFailure('timeout', `读取超时（超过 ${lim.timeoutMs / 1000} 秒）`)), lim.timeoutMs);
