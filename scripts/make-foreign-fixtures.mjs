@@ -18,6 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getKind, renderDocument } from '../dist/index.js';
 
+/** Print an HTML file to PDF with headless Chromium (a fresh profile, no header or footer). */
+function printWithChromium(html, pdf) {
+  execFileSync('chromium', [
+    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, `file://${html}`,
+  ], { stdio: 'inherit' });
+}
+
 const out = new URL('../fixtures/foreign/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'foreign-'));
 
@@ -51,10 +59,7 @@ const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><sty
 </table></body></html>`;
 writeFileSync(join(tmp, 'application.html'), html);
 copyFileSync(join(tmp, 'application.html'), join(out, 'application-chromium.html'));
-execFileSync('chromium', [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, '--no-pdf-header-footer', `--print-to-pdf=${join(out, 'application-chromium.pdf')}`, `file://${join(tmp, 'application.html')}`,
-], { stdio: 'inherit' });
+printWithChromium(join(tmp, 'application.html'), join(out, 'application-chromium.pdf'));
 const typical = JSON.parse(readFileSync(new URL('../fixtures/application/typical.json', import.meta.url), 'utf8'));
 writeFileSync(join(out, 'application-chromium.expected.json'), JSON.stringify({ ...typical, applicant: { ...typical.applicant, address: '南阳市宛城区仲景路１０８８号（高新技术产业开发区北区）' } }, null, 2) + '\n');
 
@@ -78,10 +83,7 @@ const html2 = html
   .replace('2026-03-02 14时40分', '2026年12月31日 9:05');
 writeFileSync(join(tmp, 'application-2.html'), html2);
 copyFileSync(join(tmp, 'application-2.html'), join(out, 'application-chromium-2.html'));
-execFileSync('chromium', [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-'))}`, '--no-pdf-header-footer', `--print-to-pdf=${join(out, 'application-chromium-2.pdf')}`, `file://${join(tmp, 'application-2.html')}`,
-], { stdio: 'inherit' });
+printWithChromium(join(tmp, 'application-2.html'), join(out, 'application-chromium-2.pdf'));
 writeFileSync(join(out, 'application-chromium-2.expected.json'), JSON.stringify({ ...landline, services: ticked2 }, null, 2) + '\n');
 
 // --- bangban's DOCX exported by LibreOffice -------------------------------------------------
