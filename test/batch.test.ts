@@ -287,7 +287,7 @@ describe('batch validation', () => {
     writeFileSync(join(dir, 'a.jsonl'), JSON.stringify(typical) + '\n{oops\n');
     const r = await batch({ input: join(dir, 'a.jsonl'), output: join(dir, 'out') });
     expect(r.summary.ok).toBe(1);
-    expect(r.problems[0]).toMatch(/^第 2 条（输入第 2 行）：第 2 行: 不是有效的 JSON/);
+    expect(r.problems[0]).toMatch(/^第 2 条（输入第 2 行）：第 2 行: 不是有效的 JSON：第 2 列附近有语法错误/);
   });
 });
 

@@ -32,6 +32,14 @@ describe('bangban validate', () => {
       noStack(r.stderr);
     }
   });
+  it('says in Chinese where a JSON file breaks (line and column), not in English', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'comma.json'), '{\n  "applicant": { "name": "x", },\n}');
+    const r = bangban('validate', 'application', join(dir, 'comma.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/不是有效的 JSON：第 2 行第 31 列附近有语法错误/);
+    expect(r.stderr).not.toMatch(/Expected|Unexpected|position/);
+  });
   it('names the kinds when given an unknown one', () => {
     const r = bangban('validate', 'permit', 'fixtures/application/typical.json');
     expect(r.code).toBe(2);

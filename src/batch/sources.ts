@@ -5,6 +5,7 @@ import type { Kind } from '../core/kind.js';
 import type { Issue } from '../core/errors.js';
 import { UserError } from '../core/errors.js';
 import { setAt } from '../core/pointer.js';
+import { jsonErrorPlace, parseJsonText } from '../core/io.js';
 import { columnPlan, listForHeaders, matchHeaders, type Column, type ColumnPlan, type ListSheet } from './columns.js';
 import { convertCell, plainCell } from './convert.js';
 import { lines, openCsv, openXlsx, type Sheet, type TableRow } from './tables.js';
@@ -78,7 +79,7 @@ async function jsonlSource(input: string, itemFiles: string[]): Promise<Source> 
         try {
           yield { number, row: l.line, record: JSON.parse(l.text) };
         } catch (e) {
-          yield { number, row: l.line, errors: [{ path: '', label: `第 ${l.line} 行`, message: `不是有效的 JSON：${(e as Error).message}` }] };
+          yield { number, row: l.line, errors: [{ path: '', label: `第 ${l.line} 行`, message: `不是有效的 JSON：${jsonErrorPlace(l.text, (e as Error).message)}` }] };
         }
       }
     },
@@ -87,12 +88,7 @@ async function jsonlSource(input: string, itemFiles: string[]): Promise<Source> 
 
 async function jsonSource(input: string, itemFiles: string[]): Promise<Source> {
   noItems(itemFiles);
-  let data: unknown;
-  try {
-    data = JSON.parse((await readFile(input, 'utf8')).replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new UserError(`${input} 不是有效的 JSON：${(e as Error).message}`);
-  }
+  const data = parseJsonText(await readFile(input, 'utf8'), input);
   const list = Array.isArray(data) ? data : [data];
   return {
     total: list.length,
