@@ -1,6 +1,5 @@
-import { parseDate, parseDateTime } from '../core/dates.js';
-import { normalizeDigits } from '../core/identifiers.js';
 import type { JsonSchema } from '../core/schema.js';
+import { dayOf, formatOf } from '../core/formats.js';
 
 /** Separators between items of a list written in one cell. */
 export const LIST_SEPARATORS = /[、;；\n]+/;
@@ -26,21 +25,6 @@ export function plainCell(v: unknown): unknown {
     return s === '' ? undefined : s;
   }
   return v;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** Spreadsheet dates carry the wall-clock time as UTC. */
-function dateText(d: Date, format: string | undefined): string {
-  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  if (format === 'date-minute') return `${day}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  return day;
-}
-
-/** 2026/3/2, 2026.3.2, ２０２６年３月２日 → 2026-03-02; date-minute fields also take a time. */
-function normalizeDate(s: string, format: string): string {
-  const t = normalizeDigits(s);
-  return (format === 'date' ? parseDate(t) : parseDateTime(t)) ?? s;
 }
 
 /** Numbers as people write them (full-width digits, thousands separators) → a number, or the text. */
@@ -75,10 +59,11 @@ export function convertCell(raw: unknown, schema: JsonSchema): unknown {
       return YES.has(s) ? true : NO.has(s) ? false : String(v);
     }
     default: {
-      if (v instanceof Date) return dateText(v, schema.format);
+      // date cells and written dates (2026/3/2, ２０２６年３月２日) by the field's format; a date elsewhere is its day
+      const fromCell = formatOf(schema)?.fromCell;
+      if (v instanceof Date) return fromCell ? fromCell(v) : dayOf(v);
       if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v).toString() : String(v);
-      const s = String(v);
-      return schema.format === 'date' || schema.format === 'date-minute' ? normalizeDate(s, schema.format) : s;
+      return fromCell ? fromCell(String(v)) : String(v);
     }
   }
 }

@@ -4,6 +4,7 @@ import { excel } from '../core/excel.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Kind } from '../core/kind.js';
 import type { JsonSchema } from '../core/schema.js';
+import { formatOf } from '../core/formats.js';
 import { UserError } from '../core/errors.js';
 import { readJsonFile } from '../core/io.js';
 import { fixturesDir } from '../core/paths.js';
@@ -23,20 +24,14 @@ interface TemplateSheet {
   rows: unknown[][];
 }
 
-const FORMAT_NOTES: Record<string, string> = {
-  'credit-code': '18 位统一社会信用代码',
-  'id-card': '18 位公民身份号码',
-  phone: '手机号或带区号的固定电话',
-  date: '日期，如 2026-03-02',
-  'date-minute': '日期和时间，如 2026-03-02 14:40',
-};
 
 function describe(s: JsonSchema, listCell: boolean): string {
   const notes: string[] = [];
   const item = s.type === 'array' ? ((s.items ?? {}) as JsonSchema) : s;
   if (s.type === 'array') notes.push(listCell ? '可填多项，用“、”或“;”分隔' : '每行一项');
   if (item.enum) notes.push(`可选：${item.enum.join('、')}`);
-  if (item.format && FORMAT_NOTES[item.format]) notes.push(FORMAT_NOTES[item.format]);
+  const format = formatOf(item);
+  if (format) notes.push(format.note);
   if (item.type === 'integer') notes.push('整数');
   if (item.type === 'number') notes.push('数字');
   if (item.type === 'boolean') notes.push('是 / 否');

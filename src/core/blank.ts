@@ -1,5 +1,6 @@
 import type { Blank, Span } from './model.js';
 import type { JsonSchema } from './schema.js';
+import { formatOf } from './formats.js';
 
 /**
  * Fill-in lines of blank forms. A value left empty on a blank form is a span with a `blank` shape
@@ -11,22 +12,13 @@ import type { JsonSchema } from './schema.js';
 /** The character a fill-in line is made of (before underlining): the ideographic space, one character wide. */
 export const FILL = '\u3000';
 
-/** Widths in characters, by format; other strings by their maximum length. */
-const BY_FORMAT: Record<string, Blank> = {
-  'credit-code': [18],
-  'id-card': [18],
-  phone: [9],
-  date: [2, '年', 1, '月', 1, '日'],
-  'date-minute': [2, '年', 1, '月', 1, '日', 1, '时', 1, '分'],
-};
-
 /**
- * The fill-in line for a field: codes and ID numbers 18 characters, phones 9, dates 　　年　月　日 (a blank
- * for each number), names (personName, or up to 30 characters) 8; longer text 18 (up to 100
- * characters), 22 (up to 150, about a line), or 36 (beyond: over two lines).
+ * The fill-in line for a field: its format's (core/formats.ts: codes 18 characters, dates 　　年　月　日 …);
+ * names (personName, or up to 30 characters) 8; longer text 18 (up to 100 characters), 22 (up to
+ * 150, about a line), or 36 (beyond: over two lines).
  */
 export function blankFor(schema: JsonSchema | undefined): Blank {
-  const byFormat = schema?.format ? BY_FORMAT[schema.format] : undefined;
+  const byFormat = formatOf(schema)?.blank;
   if (byFormat) return byFormat;
   if (schema?.['x-display'] === 'personName') return [8];
   if (schema?.type === 'integer' || schema?.type === 'number') return [4];

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemasDir } from './paths.js';
 import { parsePointer, toPointer } from './pointer.js';
-import { chineseDate, chineseDateTime, spacedName } from './dates.js';
+import { spacedName } from './dates.js';
+import { formatOf } from './formats.js';
 
 export interface JsonSchema {
   title?: string;
@@ -57,8 +58,8 @@ export class KindSchema {
     if (value === undefined || value === null) return '';
     const s = this.at(pointer);
     const text = String(value);
-    if (s?.format === 'date') return chineseDate(text);
-    if (s?.format === 'date-minute') return chineseDateTime(text);
+    const print = formatOf(s)?.print;
+    if (print) return print(text);
     if (s?.['x-display'] === 'personName') return spacedName(text);
     return text;
   }

@@ -1,21 +1,12 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { KindSchema } from './schema.js';
 import type { Issue } from './errors.js';
-import { checkCreditCode, checkDate, checkDateTime, checkIdNumber, checkPhone } from './identifiers.js';
+import { FORMATS } from './formats.js';
 import { getAt, toPointer, parsePointer } from './pointer.js';
-
-/** Format checkers by schema `format` name; each returns a Chinese reason or null. */
-export const formatCheckers: Record<string, (s: string) => string | null> = {
-  'credit-code': checkCreditCode,
-  'id-card': (s) => checkIdNumber(s),
-  phone: checkPhone,
-  date: checkDate,
-  'date-minute': checkDateTime,
-};
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
 ajv.addKeyword({ keyword: 'x-display', schemaType: 'string' });
-for (const [name, check] of Object.entries(formatCheckers)) ajv.addFormat(name, { type: 'string', validate: (s: string) => check(s) === null });
+for (const [name, f] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => f.check(s) === null });
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -48,7 +39,7 @@ function toIssue(schema: KindSchema, record: unknown, e: ErrorObject): Issue {
       return { path, label: String(p.additionalProperty), message: '不认识的字段，请检查拼写' };
     case 'format': {
       const value = getAt(record, path);
-      message = formatCheckers[String(p.format)]?.(String(value)) ?? '格式不正确';
+      message = FORMATS[String(p.format)]?.check(String(value)) ?? '格式不正确';
       break;
     }
     case 'minLength':

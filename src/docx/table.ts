@@ -1,3 +1,4 @@
+import { formatOf } from '../core/formats.js';
 import type { Cell, TableBlock } from '../core/model.js';
 import { flatten, group, type Flat, type UnitInfo } from './loops.js';
 import { paragraph, run, twips, type ParaStyle, type RunStyle } from './xml.js';
@@ -9,8 +10,8 @@ import { ALIGN, cellInfo, inline, literal, type BodyContext } from './inline.js'
 /** Digits and letters of identifiers, as official documents print them. */
 export const LATIN_FONT = 'Times New Roman';
 
-/** Identifiers stay on one line: the longest value of each format, in ems. */
-const UNBROKEN_EMS: Record<string, number> = { 'credit-code': 18 * 0.6, 'id-card': 18 * 0.6, phone: 12 * 0.6 };
+/** Width of a Latin digit or capital, in ems: an identifier's longest value is this many ems per character. */
+const LATIN_EM = 0.6;
 
 /** A cell in its grid position; `merged` marks the places a row-span covers below its cell. */
 interface Placed {
@@ -119,8 +120,8 @@ function cellXml(bc: BodyContext, p: Placed, width: number, size: number, ctx: s
 /** The size that keeps an identifier on one line, or undefined when the cell holds none. */
 function unbrokenSize(bc: BodyContext, c: Cell, size: number, width: number): number | undefined {
   const field = c.spans?.length === 1 ? c.spans[0].field : undefined;
-  const format = field ? bc.kind.schema.at(field)?.format : undefined;
-  const ems = format ? UNBROKEN_EMS[format] : undefined;
+  const chars = field ? formatOf(bc.kind.schema.at(field))?.unbroken : undefined;
+  const ems = chars ? chars * LATIN_EM : undefined;
   if (!ems) return undefined;
   return ems * size <= width ? size : Math.max(6, Math.floor((2 * width) / ems) / 2);
 }

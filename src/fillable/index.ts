@@ -11,6 +11,7 @@
 import { PDFDocument, PDFHexString, PDFName, PDFString, type PDFRef, type PDFTextField } from 'pdf-lib';
 import type { Kind } from '../core/kind.js';
 import { UserError } from '../core/errors.js';
+import { formatOf } from '../core/formats.js';
 import { assertValid } from '../core/records.js';
 import { getAt, pointerToDotted } from '../core/pointer.js';
 import { modelToPdf, type PdfOptions } from '../pdf/render.js';
@@ -20,7 +21,6 @@ import { templateOf, matchKey } from '../parse/template.js';
 import type { TextItem } from '../parse/pdf.js';
 
 const FONT = 'STSong';
-const ONE_LINE = new Set(['credit-code', 'id-card', 'phone', 'date', 'date-minute']);
 
 /** Render a kind's form with fillable fields; a record pre-fills them (after validation). */
 export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfOptions = {}): Promise<Uint8Array> {
@@ -63,7 +63,7 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
     for (const pointer of v.slot.fields) {
       const rect = fieldRect(v);
       // codes, phones and dates stay on one line (auto-sized when typed); other text wraps in tall cells
-      const oneLine = ONE_LINE.has(kind.schema.at(pointer)?.format ?? '');
+      const oneLine = formatOf(kind.schema.at(pointer)) !== undefined;
       const multiline = !oneLine && rect.height > 30;
       const value = record ? kind.schema.display(pointer, getAt(record, pointer)) : '';
       const ems = [...value].reduce((a, c) => a + em(c), 0);

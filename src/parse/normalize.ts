@@ -5,18 +5,10 @@
  * converted is kept as read, so validation reports it.
  */
 import type { JsonSchema } from '../core/schema.js';
-import { formatCheckers } from '../core/validate.js';
 import { normalizeDigits } from '../core/identifiers.js';
-import { parseDate, parseDateTime } from '../core/dates.js';
+import { formatOf, type Normalised } from '../core/formats.js';
 
-export interface Normalised {
-  value: unknown;
-  /** The text had to be changed beyond trimming to fit the format. */
-  repaired: boolean;
-  /** The value satisfies its format (or has none). */
-  ok: boolean;
-}
-
+export type { Normalised } from '../core/formats.js';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -41,40 +33,15 @@ export function personName(s: string): string {
 /** A text value from the page into the field's schema type and format. */
 export function normaliseValue(schema: JsonSchema | undefined, raw: string): Normalised {
   const text = raw.trim();
-  const format = schema?.format;
-  const check = format ? formatCheckers[format] : undefined;
-  const ok = (v: string) => !check || check(v) === null;
   if (schema?.['x-display'] === 'personName') {
     const v = personName(text);
     return { value: v, repaired: v.replace(/\s/g, '') !== text.replace(/[\s\u3000]/g, ''), ok: true };
   }
-  switch (format) {
-    case 'date': {
-      const d = parseDate(normalizeDigits(text));
-      return d ? { value: d, repaired: false, ok: ok(d) } : { value: text, repaired: false, ok: false };
-    }
-    case 'date-minute': {
-      const d = parseDateTime(normalizeDigits(text));
-      return d ? { value: d, repaired: false, ok: ok(d) } : { value: text, repaired: false, ok: false };
-    }
-    case 'credit-code':
-    case 'id-card': {
-      const folded = normalizeDigits(text).replace(/\s+/g, '');
-      if (ok(folded)) return { value: folded, repaired: folded !== text, ok: true };
-      const upper = folded.toUpperCase();
-      if (ok(upper)) return { value: upper, repaired: true, ok: true };
-      return { value: folded, repaired: folded !== text, ok: false };
-    }
-    case 'phone': {
-      const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
-      for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (ok(v)) return { value: v, repaired: v !== text, ok: true };
-      return { value: folded, repaired: folded !== text, ok: false };
-    }
-  }
+  const format = formatOf(schema);
+  if (format) return format.read(text);
   if (schema?.type === 'integer' || schema?.type === 'number') {
     const n = Number(normalizeDigits(text).replace(/[,\s]/g, ''));
     if (text && Number.isFinite(n)) return { value: n, repaired: false, ok: true };
   }
-  if (check) return { value: text, repaired: false, ok: ok(text) };
   return { value: text, repaired: false, ok: true };
 }

@@ -6,6 +6,7 @@
 import type { Kind } from '../core/kind.js';
 import type { Block, Cell, Span, TableBlock } from '../core/model.js';
 import type { JsonSchema } from '../core/schema.js';
+import { formatOf } from '../core/formats.js';
 
 export interface LabelSlot {
   text: string;
@@ -80,8 +81,7 @@ export function sampleRecord(s: JsonSchema | undefined): unknown {
   if (s.enum) return s.enum[0];
   if (s.type === 'integer' || s.type === 'number') return 1;
   if (s.type === 'boolean') return true;
-  const byFormat: Record<string, string> = { date: '2026-01-02', 'date-minute': '2026-01-02T03:04', 'credit-code': '91411300MA44ABCD5J', 'id-card': '11010519491231002X', phone: '13800000000' };
-  return byFormat[s.format ?? ''] ?? '样例';
+  return formatOf(s)?.sample ?? '样例';
 }
 
 function build(kind: Kind): Template {

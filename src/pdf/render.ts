@@ -14,6 +14,7 @@ import { assertGlyphs } from './glyphs.js';
 import { pageGeometry, NATURAL_LINE, type PageGeometry } from './page.js';
 import { blankPieces, runningText } from '../core/blank.js';
 import { FIXED_DATE } from '../core/dates.js';
+import { formatOf } from '../core/formats.js';
 
 // Nothing is fetched: no URLs, no local files (fonts reach pdfmake through its virtual file system).
 pdfmake.setUrlAccessPolicy(() => false);
@@ -333,11 +334,9 @@ function table(ctx: Ctx, t: TableBlock): Content {
 }
 
 /** Identifiers (codes, phone numbers) stay on one line: shrink the text until it fits the cell. */
-const UNBROKEN = new Set(['credit-code', 'id-card', 'phone']);
 function unbrokenSize(ctx: Ctx, c: Cell, size: number, width: number): number {
   const field = c.spans?.length === 1 ? c.spans[0].field : undefined;
-  const format = field ? ctx.kind.schema.at(field)?.format : undefined;
-  if (!format || !UNBROKEN.has(format)) return size;
+  if (!field || !formatOf(ctx.kind.schema.at(field))?.unbroken) return size;
   const w = textWidth(fontFor(ctx.fonts.body.file), c.spans![0].text, size);
   return w <= width - 1 ? size : Math.max(6, (size * (width - 1)) / w);
 }

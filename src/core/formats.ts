@@ -1,0 +1,118 @@
+/**
+ * The field formats a schema can name (`"format": "credit-code"`), each declared once: how a value
+ * is checked, printed, left blank on a form, described in a spreadsheet template, and read back
+ * from a page or a spreadsheet cell. The validator, the renderers, the parser and the batch reader
+ * ask here; none of them knows a format by name. A new format is one entry below.
+ */
+import type { Blank } from './model.js';
+import type { JsonSchema } from './schema.js';
+import { checkCreditCode, checkDate, checkDateTime, checkIdNumber, checkPhone, normalizeDigits } from './identifiers.js';
+import { chineseDate, chineseDateTime, parseDate, parseDateTime } from './dates.js';
+
+/** A value read from text into a format, as the parser scores it. */
+export interface Normalised {
+  value: unknown;
+  /** The text had to be changed beyond trimming to fit the format. */
+  repaired: boolean;
+  /** The value satisfies its format (or has none). */
+  ok: boolean;
+}
+
+export interface FieldFormat {
+  /** A Chinese reason the text is not of this format, or null. */
+  check(s: string): string | null;
+  /** What a spreadsheet template's column note says the column takes. */
+  note: string;
+  /** The fill-in line on a blank form. */
+  blank: Blank;
+  /** A value of the format, for laying out a form without a record. */
+  sample: string;
+  /**
+   * Identifiers: characters in the longest value. Such a value stays on one line, the text made
+   * smaller if the cell is narrow (PDF, DOCX).
+   */
+  unbroken?: number;
+  /** How a stored value prints (dates as 2026年3月2日); as stored when absent. */
+  print?(s: string): string;
+  /** Trimmed text read from a page into the stored form (full-width digits, spaces, 年月日 …). */
+  read(text: string): Normalised;
+  /** How a spreadsheet cell becomes a value: date cells and written dates; other formats take the text as it is. */
+  fromCell?(v: Date | string): string;
+}
+
+/** Codes and ID numbers: full-width characters folded and spaces dropped; letters upper-cased if that makes it valid. */
+function readCode(check: FieldFormat['check']) {
+  return (text: string): Normalised => {
+    const folded = normalizeDigits(text).replace(/\s+/g, '');
+    if (check(folded) === null) return { value: folded, repaired: folded !== text, ok: true };
+    const upper = folded.toUpperCase();
+    if (check(upper) === null) return { value: upper, repaired: true, ok: true };
+    return { value: folded, repaired: folded !== text, ok: false };
+  };
+}
+
+/** Dates written 2026年3月2日, 2026/3/2, ２０２６.３.２ (and a time for date-minute) → ISO. */
+function readDate(parse: (s: string) => string | undefined, check: FieldFormat['check']) {
+  return (text: string): Normalised => {
+    const d = parse(normalizeDigits(text));
+    return d ? { value: d, repaired: false, ok: check(d) === null } : { value: text, repaired: false, ok: false };
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Spreadsheet dates carry the wall-clock time as UTC. */
+export const dayOf = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+
+export const FORMATS: Readonly<Record<string, FieldFormat>> = {
+  'credit-code': {
+    check: checkCreditCode,
+    note: '18 位统一社会信用代码',
+    blank: [18],
+    sample: '91411300MA44ABCD5J',
+    unbroken: 18,
+    read: readCode(checkCreditCode),
+  },
+  'id-card': {
+    check: (s) => checkIdNumber(s),
+    note: '18 位公民身份号码',
+    blank: [18],
+    sample: '11010519491231002X',
+    unbroken: 18,
+    read: readCode((s) => checkIdNumber(s)),
+  },
+  phone: {
+    check: checkPhone,
+    note: '手机号或带区号的固定电话',
+    blank: [9],
+    sample: '13800000000',
+    unbroken: 12,
+    read: (text) => {
+      const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
+      for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
+      return { value: folded, repaired: folded !== text, ok: false };
+    },
+  },
+  date: {
+    check: checkDate,
+    note: '日期，如 2026-03-02',
+    blank: [2, '年', 1, '月', 1, '日'],
+    sample: '2026-01-02',
+    print: chineseDate,
+    read: readDate(parseDate, checkDate),
+    fromCell: (v) => (v instanceof Date ? dayOf(v) : (parseDate(normalizeDigits(v)) ?? v)),
+  },
+  'date-minute': {
+    check: checkDateTime,
+    note: '日期和时间，如 2026-03-02 14:40',
+    blank: [2, '年', 1, '月', 1, '日', 1, '时', 1, '分'],
+    sample: '2026-01-02T03:04',
+    print: chineseDateTime,
+    read: readDate(parseDateTime, checkDateTime),
+    fromCell: (v) => (v instanceof Date ? `${dayOf(v)}T${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : (parseDateTime(normalizeDigits(v)) ?? v)),
+  },
+};
+
+/** The format a field's schema names, if it is one of ours. */
+export function formatOf(schema: JsonSchema | undefined): FieldFormat | undefined {
+  return schema?.format ? FORMATS[schema.format] : undefined;
+}
