@@ -130,7 +130,7 @@ describe('application → 授权委托书', () => {
     expect(nan.stderr).toMatch(/不是数字/);
     const noPrefill = await bangban('render', 'notice', '--from-application', 'fixtures/application/typical.json', '-o', out);
     expect(noPrefill.code).toBe(2);
-    expect(noPrefill.stderr).toMatch(/不能从申请表预填/);
+    expect(noPrefill.stderr).toMatch(/不能从.*申请表预填（--from-application）/);
   });
 
   it('--set changes a field of a data file (a list field takes items separated by ；)', async () => {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { allKinds, getKind } from '../kinds/index.js';
 import { readJsonFile } from '../core/io.js';
 import { UserError } from '../core/errors.js';
@@ -9,8 +9,19 @@ import { loadFontConfig } from '../pdf/fonts.js';
 import { formatFor, renderDocument } from '../render.js';
 import { out } from './shared.js';
 
+/** Source kinds that some kind can be prefilled from, each an option `--from-<source> <file>`. */
+function prefillOptions(): { source: string; option: Option }[] {
+  const sources = [...new Set(allKinds().flatMap((k) => Object.keys(k.def.prefill ?? {})))];
+  return sources.map((source) => {
+    const targets = allKinds().filter((k) => k.def.prefill?.[source]).map((k) => k.title);
+    return { source, option: new Option(`--from-${source} <file.json>`, `用${getKind(source).title}的数据预填${targets.join('、')}`) };
+  });
+}
+
 export function register(p: Command): void {
-  p.command('render')
+  const prefills = prefillOptions();
+  const cmd = p
+    .command('render')
     .description('生成文书；先校验，无效时列出错误、不写文件')
     .argument('<kind>', `文书类型：${allKinds().map((k) => k.name).join(' | ')}`)
     .argument('[data]', 'JSON 数据文件；可生成空白表的文书省略时生成空白表')
@@ -20,34 +31,48 @@ export function register(p: Command): void {
     .option('--template <file.docx>', 'DOCX：用自己编辑过的 Word 模板（标记见 docs/docx-templates.md）')
     .option('--wording <file.hbs>', `用自己编辑过的文字模板（Handlebars，见 docs/document-templates.md）代替 templates/ 中的；用于${allKinds().filter((k) => k.def.wording).map((k) => k.name).join('、')}，PDF 与 DOCX 均可`)
     .option('--fillable', 'PDF：可填写的表单（AcroForm），表单域按字段路径命名，如 applicant.name、services.事前辅导')
-    .option('--from-application <app.json>', '用申请表数据预填（如授权委托书：委托单位、经办人、事项）')
-    .option('--set <path=value>', '设置字段，可重复，如 --set trustee.idNumber=411302199001011236', (v: string, all: string[]) => [...all, v], [] as string[])
-    .action(async (kindName: string, data: string | undefined, o: { output: string; format?: string; fonts?: string; fromApplication?: string; set: string[]; template?: string; wording?: string; fillable?: boolean }) => {
-      const kind = getKind(kindName);
-      const format = formatFor(o.output, o.format);
-      if (o.wording && !kind.def.wording) {
-        const kinds = allKinds().filter((k) => k.def.wording).map((k) => `${k.title}（${k.name}）`);
-        throw new UserError(`${kind.title}的文字不来自文字模板，--wording 只用于${kinds.join('、')}`);
-      }
-      const record = buildRecord(kind, data, o);
-      const bytes = await renderDocument(kind, record, format, { template: o.template, wording: o.wording, fonts: loadFontConfig(o.fonts), fillable: o.fillable });
-      writeFileAtomicSync(o.output, bytes);
-      out(`已生成 ${o.output}`);
-    });
+    .option('--set <path=value>', '设置字段，可重复，如 --set trustee.idNumber=411302199001011236', (v: string, all: string[]) => [...all, v], [] as string[]);
+  for (const { option } of prefills) cmd.addOption(option);
+  cmd.action(async (kindName: string, data: string | undefined, o: RenderFlags) => {
+    const kind = getKind(kindName);
+    const format = formatFor(o.output, o.format);
+    if (o.wording && !kind.def.wording) {
+      const kinds = allKinds().filter((k) => k.def.wording).map((k) => `${k.title}（${k.name}）`);
+      throw new UserError(`${kind.title}的文字不来自文字模板，--wording 只用于${kinds.join('、')}`);
+    }
+    const from = prefills.filter(({ option }) => o[option.attributeName()] !== undefined).map(({ source, option }) => ({ source, file: String(o[option.attributeName()]) }));
+    const record = buildRecord(kind, data, from, o.set);
+    const bytes = await renderDocument(kind, record, format, { template: o.template, wording: o.wording, fonts: loadFontConfig(o.fonts), fillable: o.fillable });
+    writeFileAtomicSync(o.output, bytes);
+    out(`已生成 ${o.output}`);
+  });
 }
 
-/** The record from the data file, or prefilled from an application; then each --set applied. */
-function buildRecord(kind: Kind, data: string | undefined, o: { fromApplication?: string; set: string[] }): unknown {
+interface RenderFlags {
+  output: string;
+  format?: string;
+  fonts?: string;
+  set: string[];
+  template?: string;
+  wording?: string;
+  fillable?: boolean;
+  /** --from-<source> files, by commander's attribute name (fromApplication). */
+  [from: string]: unknown;
+}
+
+/** The record from the data file, or prefilled from another kind's record (the kind's `prefill`); then each --set applied. */
+function buildRecord(kind: Kind, data: string | undefined, from: { source: string; file: string }[], set: string[]): unknown {
   let record: unknown = data === undefined ? null : readJsonFile(data);
-  if (o.fromApplication) {
-    const prefill = kind.def.prefill?.application;
-    if (!prefill) throw new UserError(`${kind.title}不能从申请表预填（--from-application）`);
-    if (record !== null) throw new UserError('数据文件与 --from-application 只能用一个');
-    record = prefill(readJsonFile(o.fromApplication));
+  if (from.length > 1) throw new UserError(`${from.map((f) => `--from-${f.source}`).join(' 与 ')} 只能用一个`);
+  for (const { source, file } of from) {
+    const prefill = kind.def.prefill?.[source];
+    if (!prefill) throw new UserError(`${kind.title}不能从${getKind(source).title}预填（--from-${source}）`);
+    if (record !== null) throw new UserError(`数据文件与 --from-${source} 只能用一个`);
+    record = prefill(readJsonFile(file));
   }
-  if (!o.set.length) return record;
+  if (!set.length) return record;
   if (record === null) record = {};
   if (typeof record !== 'object' || Array.isArray(record)) throw new UserError('数据文件应为 JSON 对象，才能用 --set 设置字段');
-  for (const a of o.set) assignField(record as Record<string, unknown>, kind.schema, a);
+  for (const a of set) assignField(record as Record<string, unknown>, kind.schema, a);
   return record;
 }
