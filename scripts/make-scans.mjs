@@ -17,7 +17,8 @@
 //                thin or thick) and empty boxes get specks of dust; noise 10, JPEG 65–85
 //   150-marks    the same at 150 dpi (not in the default set)
 //   pdf-200      an image-only PDF holding a 200 dpi JPEG scan
-//   small-hand, small-turned, small-pdf: 150 dpi, little noise — the committed test fixtures
+//   200-photo    a phone photo of the printed form: 200 dpi, perspective warp (each corner moved ±6%), ±3°, on a grey desk, uneven light, JPEG 70–85
+//   small-hand, small-turned, small-pdf, small-photo: 150 dpi, little noise — the committed test fixtures
 //                (node scripts/make-scans.mjs --out out/fixture-scans --records 7 --conditions small-hand,small-turned,small-pdf)
 // Writes <out>/<condition>/<name>.{jpg,pdf} and <name>.truth.json (the record).
 import { execFileSync } from 'node:child_process';
@@ -38,7 +39,7 @@ const opt = (name, dflt) => {
 };
 const OUT = opt('out', 'out/scans');
 const N = Number(opt('records', 10));
-const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-turned,200-hand,pdf-200,200-marks').split(',');
+const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-turned,200-hand,pdf-200,200-marks,200-photo').split(',');
 let seed = Number(opt('seed', 7));
 const only = opt('only'); // comma-separated record names
 
@@ -53,6 +54,20 @@ function rand() {
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const int = (a, b) => a + Math.floor(rand() * (b - a + 1));
 const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+/**
+ * A second, independent mulberry32 stream for the photo condition, so that adding it to a run leaves
+ * the draws (and so the images) of every other condition unchanged.
+ */
+function mulberry32(s) {
+  return () => {
+    s |= 0;
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const photoRand = mulberry32(Number(opt('seed', 7)) ^ 0x50484f54);
 
 const kind = getKind('application');
 // The 代办内容 options, from the application schema.
@@ -311,6 +326,108 @@ async function degrade(img, { angle = 0, quarter = 0, noise = 0, blur = 0, quali
   return out.jpeg({ quality, chromaSubsampling: '4:2:0' }).withMetadata({ density: dpi }).toBuffer();
 }
 
+/** Solves the n×n system A x = b (Gaussian elimination with partial pivoting). */
+function solve(A, b) {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
+    if (Math.abs(M[p][c]) < 1e-12) throw new Error('homography: singular system');
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r][c] / M[c][c];
+      for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+    }
+  }
+  const x = new Array(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let v = M[r][n];
+    for (let k = r + 1; k < n; k++) v -= M[r][k] * x[k];
+    x[r] = v / M[r][r];
+  }
+  return x;
+}
+/** The homography [h0…h8] (h8 = 1) taking the 4 points `from` to the 4 points `to`. */
+function homography(from, to) {
+  const A = [], b = [];
+  for (let i = 0; i < 4; i++) {
+    const [x, y] = from[i], [u, v] = to[i];
+    A.push([x, y, 1, 0, 0, 0, -u * x, -u * y]), b.push(u);
+    A.push([0, 0, 0, x, y, 1, -v * x, -v * y]), b.push(v);
+  }
+  return [...solve(A, b), 1];
+}
+/** The inverse of a 3×3 matrix (row-major), by its adjugate. */
+function invert3([a, b, c, d, e, f, g, h, i]) {
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det);
+}
+const project = (H, x, y) => {
+  const w = H[6] * x + H[7] * y + H[8];
+  return [(H[0] * x + H[1] * y + H[2]) / w, (H[3] * x + H[4] * y + H[5]) / w];
+};
+
+/**
+ * A phone photo of the printed page: the page's corners each moved independently by up to
+ * ±PHOTO_SHIFT of its width (x) and height (y), the whole turned by up to ±3°, laid on a grey desk
+ * with a margin all round, under light falling off across the page; then sensor noise, a little
+ * blur and JPEG. Draws only from photoRand.
+ */
+const PHOTO_SHIFT = 0.06;
+async function photo(img, dpi) {
+  const R = photoRand;
+  const g = () => Math.sqrt(-2 * Math.log(R() + 1e-12)) * Math.cos(2 * Math.PI * R());
+  const { width: W, height: H, data: src } = img;
+  const corners = [[0, 0], [W, 0], [W, H], [0, H]];
+  const angle = ((R() * 2 - 1) * 3 * Math.PI) / 180;
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  let quad = corners.map(([x, y]) => {
+    const px = x + (R() * 2 - 1) * PHOTO_SHIFT * W - W / 2, py = y + (R() * 2 - 1) * PHOTO_SHIFT * H - H / 2;
+    return [px * cos - py * sin, px * sin + py * cos];
+  });
+  // The frame: the page's bounding box plus 5–9% of the page on each side (not centred exactly).
+  const xs = quad.map((q) => q[0]), ys = quad.map((q) => q[1]);
+  const ml = W * (0.05 + R() * 0.04), mr = W * (0.05 + R() * 0.04), mt = H * (0.05 + R() * 0.04), mb = H * (0.05 + R() * 0.04);
+  const x0 = Math.min(...xs) - ml, y0 = Math.min(...ys) - mt;
+  const OW = Math.round(Math.max(...xs) - x0 + mr), OH = Math.round(Math.max(...ys) - y0 + mb);
+  quad = quad.map(([x, y]) => [x - x0, y - y0]);
+  const Hf = homography(corners, quad); // page → photo
+  const Hi = invert3(Hf); // photo → page
+  const desk = 90 + R() * 30;
+  // Light: a linear fall-off from hi to lo across the page, in a random direction.
+  const dir = R() * 2 * Math.PI, lx = Math.cos(dir), ly = Math.sin(dir);
+  const hi = 0.96 + R() * 0.04, lo = 0.75 + R() * 0.07;
+  const proj = quad.map(([x, y]) => x * lx + y * ly);
+  const p0 = Math.min(...proj), p1 = Math.max(...proj);
+  const noise = 6 + R() * 4, blur = 0.6 + R() * 0.5, quality = 70 + Math.floor(R() * 16);
+  const out = new Uint8Array(OW * OH);
+  const at = (x, y) => (x < 0 || y < 0 || x >= W || y >= H ? desk : src[y * W + x]);
+  for (let y = 0; y < OH; y++)
+    for (let x = 0; x < OW; x++) {
+      // pixel centres: photo (x+½, y+½) → page (u, v) → page pixel grid (u−½, v−½)
+      const [u, v] = project(Hi, x + 0.5, y + 0.5);
+      const fx = u - 0.5, fy = v - 0.5;
+      const ix = Math.floor(fx), iy = Math.floor(fy), ax = fx - ix, ay = fy - iy;
+      let val;
+      if (ix >= 0 && iy >= 0 && ix + 1 < W && iy + 1 < H) {
+        const k = iy * W + ix;
+        val = (src[k] * (1 - ax) + src[k + 1] * ax) * (1 - ay) + (src[k + W] * (1 - ax) + src[k + W + 1] * ax) * ay;
+      } else if (ix < -1 || iy < -1 || ix > W || iy > H) val = desk;
+      else val = (at(ix, iy) * (1 - ax) + at(ix + 1, iy) * ax) * (1 - ay) + (at(ix, iy + 1) * (1 - ax) + at(ix + 1, iy + 1) * ax) * ay;
+      const t = Math.max(0, Math.min(1, (x * lx + y * ly - p0) / (p1 - p0)));
+      val = val * (hi + (lo - hi) * t) + g() * noise;
+      out[y * OW + x] = val < 0 ? 0 : val > 255 ? 255 : Math.round(val);
+    }
+  return sharp(Buffer.from(out.buffer), { raw: { width: OW, height: OH, channels: 1 } })
+    .toColourspace('srgb')
+    .blur(blur)
+    .jpeg({ quality, chromaSubsampling: '4:2:0' })
+    .withMetadata({ density: dpi })
+    .toBuffer();
+}
+
 const COND = {
   '300': () => ({ dpi: 300, angle: (rand() * 2 - 1) * 2, noise: 5, quality: 90 }),
   '200-noisy': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 2, noise: 14, blur: 0.6, quality: int(60, 90) }),
@@ -320,9 +437,12 @@ const COND = {
   '200-marks': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 10, quality: int(65, 85), hand: true, marks: true }),
   '150-marks': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 10, quality: int(65, 85), hand: true, marks: true }),
   'pdf-200': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 75, pdf: true }),
+  // Draws nothing from rand(): its randomness is photoRand's, in photo().
+  '200-photo': () => ({ dpi: 200, photo: true }),
   // Small files for the committed test fixtures (fixtures/scans/): 150 dpi, little noise.
   'small-hand': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, hand: true }),
   'small-turned': () => ({ dpi: 150, angle: (rand() * 2 - 1), quarter: 180, noise: 3, quality: 70 }),
+  'small-photo': () => ({ dpi: 150, photo: true }),
   'small-pdf': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, pdf: true }),
 };
 
@@ -340,7 +460,7 @@ for (const cond of CONDITIONS) {
       // seal centred on the applicant's name cell (from the layout: first value cell, upper left of the table)
       svg = overlay(img.width, img.height, c.dpi, img.ticks, [img.width * 0.38, img.height * 0.27], c.marks ? { empty: img.empty } : undefined);
     } else img = await raster(await renderPdf(kind, rec), c.dpi, 'P');
-    const jpg = await degrade(img, { ...c, svg });
+    const jpg = c.photo ? await photo(img, c.dpi) : await degrade(img, { ...c, svg });
     if (c.pdf) {
       const doc = await PDFDocument.create();
       const j = await doc.embedJpg(jpg);

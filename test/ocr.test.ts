@@ -99,6 +99,14 @@ describe('ocr: scanned application forms into records', () => {
     expect(fieldAccuracy(truth, r.record).share).toBeGreaterThanOrEqual(0.85);
   }, SLOW);
 
+  it('a phone photo taken at an angle, on a desk, under uneven light: the table made a rectangle and read', async () => {
+    const { bytes, truth } = load('application-photo.jpg');
+    const r = await parseScan(bytes);
+    expect(r.kind).toBe('application');
+    expect(r.record.services).toEqual(truth.services);
+    expect(fieldAccuracy(truth, r.record).share).toBeGreaterThanOrEqual(0.9);
+  }, SLOW);
+
   it('handwriting, hand-drawn ticks and a red seal: boxes exact, doubtful fields sent to review', async () => {
     const { bytes, truth } = load('application-hand-seal.jpg');
     const r = await parseScan(bytes, { threshold: 0.9 });

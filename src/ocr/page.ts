@@ -6,6 +6,7 @@ import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } f
 import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
 import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
+import { clearBackground, flattenTable } from './perspective.js';
 
 export type { Box } from './engine.js';
 export type { Rule } from './geometry.js';
@@ -99,6 +100,9 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   let q = opts.rotation !== undefined ? opts.rotation / 90 : 0;
   if (q) g = rotate90(g, q);
   let bin = binarize(g);
+  // A photo: the desk around the page becomes paper.
+  const paper = clearBackground(g);
+  if (paper) bin = binarize((g = paper));
   // Deskew first: ruled lines and text rows are straight in every quarter turn alike.
   let skew = 0;
   if (!opts.noDeskew) {
@@ -106,6 +110,10 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     if (Math.abs(skew) >= 0.05) g = rotateSmall(g, skew);
   }
   lap('deskew');
+  // A photo taken at an angle: the table made a rectangle again.
+  const flat = flattenTable(g, binarize(g));
+  if (flat) g = flat;
+  lap('perspective');
   const side = opts.detSide ?? DET_SIDE;
   let boxes = (await detect(g, side)).map((d) => d.box);
   lap('detect');

@@ -1,0 +1,124 @@
+import { describe, it, expect } from 'vitest';
+import { homography, flattenTable, clearBackground } from '../src/ocr/perspective.js';
+import { binarize, type Gray } from '../src/ocr/image.js';
+
+// A page with a ruled table (4 × 3 cells) drawn through a projective transform: the photo of a form
+// taken at an angle. Model-free.
+const W = 800,
+  H = 1000;
+const TABLE = { x0: 100, y0: 150, x1: 700, y1: 850 };
+function page(to: [number, number][], desk = false): Gray {
+  const data = new Uint8Array(W * H).fill(desk ? 100 : 235);
+  const m = homography(
+    [
+      [TABLE.x0, TABLE.y0],
+      [TABLE.x1, TABLE.y0],
+      [TABLE.x1, TABLE.y1],
+      [TABLE.x0, TABLE.y1],
+    ],
+    to,
+  );
+  const map = (x: number, y: number) => {
+    const w = m[6] * x + m[7] * y + 1;
+    return [(m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w];
+  };
+  // the paper (a quadrilateral a little larger than the table), then the rules
+  const ink = (x: number, y: number, v: number) => {
+    const [u, w] = map(x, y).map(Math.round);
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (u + dx >= 0 && u + dx < W && w + dy >= 0 && w + dy < H) data[(w + dy) * W + u + dx] = v;
+  };
+  if (desk) for (let y = 60; y <= 940; y += 0.5) for (let x = 40; x <= 760; x += 0.5) ink(x, y, 235);
+  for (let t = 0; t <= 1; t += 0.0005) {
+    for (const y of [0, 0.25, 0.5, 0.75, 1]) ink(TABLE.x0 + (TABLE.x1 - TABLE.x0) * t, TABLE.y0 + (TABLE.y1 - TABLE.y0) * y, 20);
+    for (const x of [0, 0.4, 1]) ink(TABLE.x0 + (TABLE.x1 - TABLE.x0) * x, TABLE.y0 + (TABLE.y1 - TABLE.y0) * t, 20);
+  }
+  return { width: W, height: H, data };
+}
+
+/** The corners of the largest ruled grid after flattening. */
+function corners(g: Gray): number[][] {
+  const bin = binarize(g);
+  let tl = [W, H],
+    br = [0, 0],
+    tr = [0, H],
+    bl = [W, 0];
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      if (!bin[y * W + x]) continue;
+      if (x + y < tl[0] + tl[1]) tl = [x, y];
+      if (x + y > br[0] + br[1]) br = [x, y];
+      if (x - y > tr[0] - tr[1]) tr = [x, y];
+      if (y - x > bl[1] - bl[0]) bl = [x, y];
+    }
+  return [tl, tr, br, bl];
+}
+
+describe('ocr: photos taken at an angle', () => {
+  it('the homography maps the four points where asked', () => {
+    const m = homography(
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ],
+      [
+        [10, 20],
+        [110, 30],
+        [120, 140],
+        [5, 130],
+      ],
+    );
+    const at = (x: number, y: number) => {
+      const w = m[6] * x + m[7] * y + 1;
+      return [(m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w];
+    };
+    expect(at(1, 1)[0]).toBeCloseTo(120, 6);
+    expect(at(1, 1)[1]).toBeCloseTo(140, 6);
+    expect(at(0, 1)[0]).toBeCloseTo(5, 6);
+  });
+  it('a table photographed from below and to the left is a rectangle again', () => {
+    const g = page([
+      [130, 170],
+      [660, 140],
+      [720, 880],
+      [80, 840],
+    ]);
+    const [tl, tr, br, bl] = corners(g);
+    expect(Math.abs(tl[1] - tr[1])).toBeGreaterThan(20);
+    const flat = flattenTable(g, binarize(g));
+    expect(flat).toBeDefined();
+    const [a, b, c, d] = corners(flat!);
+    expect(Math.abs(a[1] - b[1])).toBeLessThanOrEqual(3); // top edge level
+    expect(Math.abs(d[1] - c[1])).toBeLessThanOrEqual(3); // bottom edge level
+    expect(Math.abs(a[0] - d[0])).toBeLessThanOrEqual(3); // left edge upright
+    expect(Math.abs(b[0] - c[0])).toBeLessThanOrEqual(3); // right edge upright
+    void bl;
+    void br;
+  });
+  it('a scan (a rectangle already) is left alone, and so is a page with no desk', () => {
+    const g = page([
+      [TABLE.x0, TABLE.y0],
+      [TABLE.x1, TABLE.y0],
+      [TABLE.x1, TABLE.y1],
+      [TABLE.x0, TABLE.y1],
+    ]);
+    expect(flattenTable(g, binarize(g))).toBeUndefined();
+    expect(clearBackground(g)).toBeUndefined();
+  });
+  it('the desk around the page becomes paper; the table stays', () => {
+    const g = page(
+      [
+        [130, 170],
+        [660, 140],
+        [720, 880],
+        [80, 840],
+      ],
+      true,
+    );
+    const cleared = clearBackground(g)!;
+    expect(cleared).toBeDefined();
+    expect(cleared.data[5 * W + 5]).toBe(255);
+    expect(flattenTable(cleared, binarize(cleared))).toBeDefined();
+  });
+});
