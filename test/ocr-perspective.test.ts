@@ -7,6 +7,13 @@ import { binarize, type Gray } from '../src/ocr/image.js';
 const W = 800,
   H = 1000;
 const TABLE = { x0: 100, y0: 150, x1: 700, y1: 850 };
+/** Where the photo shows the table's corners: from below and to the left. */
+const TILTED: [number, number][] = [
+  [130, 170],
+  [660, 140],
+  [720, 880],
+  [80, 840],
+];
 function page(to: [number, number][], desk = false): Gray {
   const data = new Uint8Array(W * H).fill(desk ? 100 : 235);
   const m = homography(
@@ -78,12 +85,7 @@ describe('ocr: photos taken at an angle', () => {
     expect(at(0, 1)[0]).toBeCloseTo(5, 6);
   });
   it('a table photographed from below and to the left is a rectangle again', () => {
-    const g = page([
-      [130, 170],
-      [660, 140],
-      [720, 880],
-      [80, 840],
-    ]);
+    const g = page(TILTED);
     const [tl, tr, br, bl] = corners(g);
     expect(Math.abs(tl[1] - tr[1])).toBeGreaterThan(20);
     const flat = flattenTable(g, binarize(g));
@@ -107,15 +109,7 @@ describe('ocr: photos taken at an angle', () => {
     expect(clearBackground(g)).toBeUndefined();
   });
   it('the desk around the page becomes paper; the table stays', () => {
-    const g = page(
-      [
-        [130, 170],
-        [660, 140],
-        [720, 880],
-        [80, 840],
-      ],
-      true,
-    );
+    const g = page(TILTED, true);
     const cleared = clearBackground(g)!;
     expect(cleared).toBeDefined();
     expect(cleared.data[5 * W + 5]).toBe(255);

@@ -137,7 +137,7 @@ export function rotate90(g: Gray, quarter: number): Gray {
 /** Rotate by a small angle (degrees, counter-clockwise positive) about the centre; same size, white fill. */
 export function rotateSmall(g: Gray, deg: number): Gray {
   if (Math.abs(deg) < 0.02) return g;
-  const { width: w, height: h, data } = g;
+  const { width: w, height: h } = g;
   const out = new Uint8Array(w * h).fill(255);
   const a = (deg * Math.PI) / 180;
   const cos = Math.cos(a),
@@ -150,18 +150,25 @@ export function rotateSmall(g: Gray, deg: number): Gray {
     let sx = cos * -cx - sin * dy + cx;
     let sy = sin * -cx + cos * dy + cy;
     for (let x = 0; x < w; x++, sx += cos, sy += sin) {
-      const x0 = Math.floor(sx),
-        y0 = Math.floor(sy);
-      if (x0 < 0 || y0 < 0 || x0 >= w - 1 || y0 >= h - 1) continue;
-      const fx = sx - x0,
-        fy = sy - y0;
-      const i = y0 * w + x0;
-      const top = data[i] + (data[i + 1] - data[i]) * fx;
-      const bot = data[i + w] + (data[i + w + 1] - data[i + w]) * fx;
-      out[y * w + x] = top + (bot - top) * fy;
+      const v = bilinear(g, sx, sy);
+      if (v >= 0) out[y * w + x] = v;
     }
   }
   return { width: w, height: h, data: out };
+}
+
+/** The grey value at a fractional position, interpolated between its four pixels; -1 outside the image. */
+export function bilinear(g: Gray, sx: number, sy: number): number {
+  const { width: w, height: h, data } = g;
+  const x0 = Math.floor(sx),
+    y0 = Math.floor(sy);
+  if (x0 < 0 || y0 < 0 || x0 >= w - 1 || y0 >= h - 1) return -1;
+  const fx = sx - x0,
+    fy = sy - y0;
+  const i = y0 * w + x0;
+  const top = data[i] + (data[i + 1] - data[i]) * fx;
+  const bot = data[i + w] + (data[i + w + 1] - data[i + w]) * fx;
+  return top + (bot - top) * fy;
 }
 
 /** Area-average downscale by an integer-free factor (scale < 1), or bilinear when enlarging. */

@@ -4,7 +4,7 @@
  * transform (homography) that takes its four corners there. Scans, whose table is already a
  * rectangle, are left as they are.
  */
-import type { Gray } from './image.js';
+import { bilinear, type Gray } from './image.js';
 
 type Pt = [number, number];
 
@@ -100,23 +100,14 @@ export function homography(from: Pt[], to: Pt[]): number[] {
 
 /** Resample: each output pixel from the source point the homography `back` maps it to (bilinear; paper outside). */
 function warp(g: Gray, back: number[]): Gray {
-  const { width: W, height: H, data } = g;
+  const { width: W, height: H } = g;
   const out = new Uint8Array(W * H).fill(255);
   const [a, b, c, d, e, f, p, q] = back;
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const w = p * x + q * y + 1;
-      const sx = (a * x + b * y + c) / w,
-        sy = (d * x + e * y + f) / w;
-      const x0 = Math.floor(sx),
-        y0 = Math.floor(sy);
-      if (x0 < 0 || y0 < 0 || x0 >= W - 1 || y0 >= H - 1) continue;
-      const tx = sx - x0,
-        ty = sy - y0;
-      const i = y0 * W + x0;
-      const top = data[i] + (data[i + 1] - data[i]) * tx;
-      const bottom = data[i + W] + (data[i + W + 1] - data[i + W]) * tx;
-      out[y * W + x] = top + (bottom - top) * ty;
+      const v = bilinear(g, (a * x + b * y + c) / w, (d * x + e * y + f) / w);
+      if (v >= 0) out[y * W + x] = v;
     }
   return { width: W, height: H, data: out };
 }
