@@ -116,5 +116,7 @@ describe('ocr: a personal name starts with a surname', () => {
     expect(withSurname('雀英', [line('雀英', [['雀', 0.9], ['崔', 0.05]])])).toBe('雀英');
     expect(withSurname('崔英', [line('崔英', [['崔', 0.5], ['雀', 0.45]])])).toBe('崔英');
     expect(withSurname('阿依古丽', [line('阿依古丽', [['阿', 0.6], ['何', 0.3]])])).toBe('阿依古丽');
+    // a rare surname not on the list, read with confidence
+    expect(withSurname('缑明', [line('缑明', [['缑', 0.72], ['侯', 0.26]])])).toBe('缑明');
   });
 });

@@ -108,6 +108,36 @@ describe('ocr: photos taken at an angle', () => {
     expect(flattenTable(g, binarize(g))).toBeUndefined();
     expect(clearBackground(g)).toBeUndefined();
   });
+  it('a scan with a signature crossing its frame near a corner, or a stamp on a corner, is left alone', () => {
+    const g = page([
+      [TABLE.x0, TABLE.y0],
+      [TABLE.x1, TABLE.y0],
+      [TABLE.x1, TABLE.y1],
+      [TABLE.x0, TABLE.y1],
+    ]);
+    const ink = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) g.data[y * W + x] = 20;
+    };
+    ink(TABLE.x1 - 12, TABLE.y1 - 30, TABLE.x1 - 9, TABLE.y1 + 25); // a stroke through the bottom frame
+    ink(TABLE.x0 - 20, TABLE.y0 - 20, TABLE.x0 + 2, TABLE.y0 + 2); // a blot on the top-left corner
+    expect(flattenTable(g, binarize(g))).toBeUndefined();
+  });
+  it('a dark scanner border that a rule touches is cleared; the table is kept', () => {
+    const g = page([
+      [TABLE.x0, TABLE.y0],
+      [TABLE.x1, TABLE.y0],
+      [TABLE.x1, TABLE.y1],
+      [TABLE.x0, TABLE.y1],
+    ]);
+    const inkBefore = binarize(g).reduce((a, v) => a + v, 0);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (x < 60 || x >= W - 60 || y < 60 || y >= H - 60) g.data[y * W + x] = 15;
+    for (let x = 55; x <= TABLE.x0; x++) for (let y = 500; y < 503; y++) g.data[y * W + x] = 20; // a rule running into the border
+    const cleared = clearBackground(g)!;
+    expect(cleared).toBeDefined();
+    expect(cleared.data[10 * W + 10]).toBe(255);
+    const inkAfter = binarize(cleared).reduce((a, v) => a + v, 0);
+    expect(inkAfter).toBeGreaterThan(inkBefore * 0.95);
+  });
   it('the desk around the page becomes paper; the table stays', () => {
     const g = page(TILTED, true);
     const cleared = clearBackground(g)!;

@@ -133,7 +133,7 @@ export function readCode(readings: Step[][], format: CodeFormat, width = 128): {
   let r = loose;
   if (loose && inner && inner.check(loose.text) !== loose.text[inner.at]) {
     const strict = search(tables, format, width, true);
-    if (strict && strict.logRatio + Math.log(INNER_ODDS) >= loose.logRatio) r = strict;
+    if (strict && strict.logRatio >= Math.log(MIN_RATIO) && strict.logRatio + Math.log(INNER_ODDS) >= loose.logRatio) r = strict;
   }
   return r && r.logRatio >= Math.log(MIN_RATIO) ? { text: r.text, ratio: Math.min(1, Math.exp(r.logRatio)) } : undefined;
 }

@@ -344,9 +344,10 @@ function byFormat(lines: OcrLine[], format: CodeFormat): { text: string; ratio: 
 }
 
 /**
- * A personal name starts with a surname: a first character that is none (雀) becomes the surname
- * among the recogniser's alternatives at that place (崔), if one came close (a third of its
- * probability or more). Names that start otherwise (阿依古丽) keep their reading.
+ * A personal name starts with a surname: a first character that is none (雀), read with doubt
+ * (under 0.7), becomes the surname among the recogniser's alternatives at that place (崔), if one
+ * came close (a third of its probability or more). Names that start otherwise (阿依古丽), or a
+ * rare surname read with confidence, keep their reading.
  */
 export function withSurname(raw: string, lines: OcrLine[]): string {
   const first = raw.trimStart()[0];
@@ -355,6 +356,7 @@ export function withSurname(raw: string, lines: OcrLine[]): string {
     const c = l.chars.find((c) => HAN.test(c.ch));
     if (c?.ch !== first || c.t === undefined || !l.steps) continue;
     const st = l.steps[c.t];
+    if (st.p[0] >= 0.7) return raw;
     const k = st.ch.findIndex((ch, k) => k > 0 && isSurname(ch) && st.p[k] >= st.p[0] / 3);
     return k < 0 ? raw : raw.replace(first, st.ch[k]);
   }

@@ -18,28 +18,16 @@ interface Component {
   border: boolean;
   /** Its pixels on the image's edge. */
   edge: number;
-  /** Extreme points: least x+y, greatest x−y, greatest x+y, greatest y−x (corners of a grid). */
-  corners: Pt[];
 }
 
-/** Connected ink (4-neighbours) with size, bounds and corner points; `label` gets each pixel's component number + 1. */
+/** Connected ink (4-neighbours) with size and bounds; `label` gets each pixel's component number + 1. */
 function components(bin: Uint8Array, W: number, H: number, label: Int32Array): Component[] {
   const out: Component[] = [];
   const stack = new Int32Array(W * H);
   for (let start = 0; start < W * H; start++) {
     if (!bin[start] || label[start]) continue;
     const id = out.length + 1;
-    const c: Component = { seed: start, count: 0, x0: W, y0: H, x1: 0, y1: 0, border: false, edge: 0, corners: [] };
-    let tl = Infinity,
-      tr = -Infinity,
-      br = -Infinity,
-      bl = -Infinity;
-    const best: Pt[] = [
-      [0, 0],
-      [0, 0],
-      [0, 0],
-      [0, 0],
-    ];
+    const c: Component = { seed: start, count: 0, x0: W, y0: H, x1: 0, y1: 0, border: false, edge: 0 };
     let n = 0;
     stack[n++] = start;
     label[start] = id;
@@ -53,17 +41,12 @@ function components(bin: Uint8Array, W: number, H: number, label: Int32Array): C
       if (x > c.x1) c.x1 = x;
       if (y < c.y0) c.y0 = y;
       if (y > c.y1) c.y1 = y;
-      if (x + y < tl) (tl = x + y), (best[0] = [x, y]);
-      if (x - y > tr) (tr = x - y), (best[1] = [x, y]);
-      if (x + y > br) (br = x + y), (best[2] = [x, y]);
-      if (y - x > bl) (bl = y - x), (best[3] = [x, y]);
       if (x > 0 && bin[p - 1] && !label[p - 1]) (label[p - 1] = id), (stack[n++] = p - 1);
       if (x < W - 1 && bin[p + 1] && !label[p + 1]) (label[p + 1] = id), (stack[n++] = p + 1);
       if (y > 0 && bin[p - W] && !label[p - W]) (label[p - W] = id), (stack[n++] = p - W);
       if (y < H - 1 && bin[p + W] && !label[p + W]) (label[p + W] = id), (stack[n++] = p + W);
     }
     c.border = c.x0 === 0 || c.y0 === 0 || c.x1 === W - 1 || c.y1 === H - 1;
-    c.corners = best;
     out.push(c);
   }
   return out;
@@ -137,21 +120,130 @@ export function clearBackground(g: Gray): Gray | undefined {
   if (edge <= (W + H) * 2 * 0.5) return undefined;
   const dark = new Uint8Array(W * H);
   for (let i = 0; i < dark.length; i++) dark[i] = data[i] < limit ? 1 : 0;
+  // Opened first: a rule or a stroke that touches the background does not join it (and is kept).
+  const k = 2 * Math.round(Math.min(W, H) / 400) + 1;
+  const solid = erode(dark, W, H, k);
   const label = new Int32Array(W * H);
   const ids = new Set<number>();
-  components(dark, W, H, label).forEach((c, i) => isBackground(c, W, H) && ids.add(i + 1));
+  components(solid, W, H, label).forEach((c, i) => isBackground(c, W, H) && ids.add(i + 1));
   if (!ids.size) return undefined;
+  const background = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) background[p] = ids.has(label[p]) ? 1 : 0;
+  const near = dilate(background, W, H, k + 2);
   const out = new Uint8Array(data);
-  for (let p = 0; p < W * H; p++) if (ids.has(label[p])) out[p] = 255;
+  for (let p = 0; p < W * H; p++) if (dark[p] && near[p]) out[p] = 255;
   return { width: W, height: H, data: out };
+}
+
+/** Summed-area table of a mask: sum[(y)(W+1) + x] counts the set pixels above and left of (x, y). */
+function areaSums(mask: Uint8Array, W: number, H: number): Int32Array {
+  const sum = new Int32Array((W + 1) * (H + 1));
+  for (let y = 0; y < H; y++) {
+    let row = 0;
+    for (let x = 0; x < W; x++) {
+      row += mask[y * W + x];
+      sum[(y + 1) * (W + 1) + x + 1] = sum[y * (W + 1) + x + 1] + row;
+    }
+  }
+  return sum;
+}
+
+/** Set pixels in each k×k window (clamped at the image's edge) around every pixel. */
+function windowCounts(mask: Uint8Array, W: number, H: number, k: number, each: (p: number, count: number, area: number) => void): void {
+  const sum = areaSums(mask, W, H);
+  const r = k >> 1;
+  for (let y = 0; y < H; y++) {
+    const y0 = Math.max(0, y - r),
+      y1 = Math.min(H, y + r + 1);
+    for (let x = 0; x < W; x++) {
+      const x0 = Math.max(0, x - r),
+        x1 = Math.min(W, x + r + 1);
+      const n = sum[y1 * (W + 1) + x1] - sum[y0 * (W + 1) + x1] - sum[y1 * (W + 1) + x0] + sum[y0 * (W + 1) + x0];
+      each(y * W + x, n, (y1 - y0) * (x1 - x0));
+    }
+  }
+}
+
+/** Pixels whose whole k×k window is set (erosion). */
+function erode(mask: Uint8Array, W: number, H: number, k: number): Uint8Array {
+  const out = new Uint8Array(W * H);
+  windowCounts(mask, W, H, k, (p, n, area) => (out[p] = n === area ? 1 : 0));
+  return out;
+}
+
+/** Pixels with any set pixel in their k×k window (dilation). */
+function dilate(mask: Uint8Array, W: number, H: number, k: number): Uint8Array {
+  const out = new Uint8Array(W * H);
+  windowCounts(mask, W, H, k, (p, n) => (out[p] = n > 0 ? 1 : 0));
+  return out;
+}
+
+/** A straight line v = a + b·t (t is x for the top and bottom sides, y for the left and right). */
+interface Line {
+  a: number;
+  b: number;
+}
+
+/**
+ * The line through most of the points: least squares, then again without the points far off it
+ * (a tick or a signature crossing the frame, a stamp on a corner), twice.
+ */
+function fitLine(pts: Pt[]): Line | undefined {
+  let keep = pts;
+  let line: Line | undefined;
+  for (let round = 0; round < 3; round++) {
+    if (keep.length < 10) return line;
+    let st = 0,
+      sv = 0,
+      stt = 0,
+      stv = 0;
+    for (const [t, v] of keep) (st += t), (sv += v), (stt += t * t), (stv += t * v);
+    const n = keep.length;
+    const b = (n * stv - st * sv) / (n * stt - st * st);
+    line = { a: (sv - b * st) / n, b };
+    const off = keep.map(([t, v]) => Math.abs(v - line!.a - line!.b * t));
+    const limit = Math.max(1.5, 3 * [...off].sort((x, y) => x - y)[off.length >> 1]);
+    keep = keep.filter((_, i) => off[i] <= limit);
+  }
+  return line;
+}
+
+/** Where a side running along x (y = a + b·x) meets one running along y (x = a + b·y). */
+function meet(h: Line, v: Line): Pt {
+  const x = (v.a + v.b * h.a) / (1 - v.b * h.b);
+  return [x, h.a + h.b * x];
+}
+
+/**
+ * The four sides of a component's outline, each as the line through its outermost pixels (the
+ * table's frame), over the middle 90 % of its width or height.
+ */
+function sides(label: Int32Array, id: number, c: Component, W: number): Line[] | undefined {
+  const top: Pt[] = [],
+    bottom: Pt[] = [],
+    left: Pt[] = [],
+    right: Pt[] = [];
+  const mx = Math.round((c.x1 - c.x0) * 0.05),
+    my = Math.round((c.y1 - c.y0) * 0.05);
+  for (let x = c.x0 + mx; x <= c.x1 - mx; x++) {
+    for (let y = c.y0; y <= c.y1; y++) if (label[y * W + x] === id) { top.push([x, y]); break; }
+    for (let y = c.y1; y >= c.y0; y--) if (label[y * W + x] === id) { bottom.push([x, y]); break; }
+  }
+  for (let y = c.y0 + my; y <= c.y1 - my; y++) {
+    for (let x = c.x0; x <= c.x1; x++) if (label[y * W + x] === id) { left.push([y, x]); break; }
+    for (let x = c.x1; x >= c.x0; x--) if (label[y * W + x] === id) { right.push([y, x]); break; }
+  }
+  const lines = [top, right, bottom, left].map(fitLine);
+  return lines.every((l) => l) ? (lines as Line[]) : undefined;
 }
 
 /**
  * The page with its table made a rectangle, when its corners are not one (a photo taken at an
- * angle); undefined otherwise. `bin` is `g` binarised, upright and deskewed.
+ * angle); undefined otherwise. `bin` is `g` binarised, upright and deskewed. The corners are where
+ * the lines fitted to the table's four sides meet, so ink crossing the frame moves none of them.
  */
 export function flattenTable(g: Gray, bin: Uint8Array): Gray | undefined {
-  // Found at half the resolution (a quarter of the work; corners to 2 px), then scaled back.
+  // Found at half the resolution (a quarter of the work), then scaled back.
   const W = g.width >> 1,
     H = g.height >> 1;
   const half = new Uint8Array(W * H);
@@ -160,17 +252,23 @@ export function flattenTable(g: Gray, bin: Uint8Array): Gray | undefined {
       const i = 2 * y * g.width + 2 * x;
       half[y * W + x] = bin[i] | bin[i + 1] | bin[i + g.width] | bin[i + g.width + 1];
     }
-  const table = components(half, W, H, new Int32Array(W * H))
-    .filter((c) => !c.border && c.x1 - c.x0 > W * 0.4 && c.y1 - c.y0 > H * 0.2)
-    .sort((a, b) => b.count - a.count)[0];
-  if (!table) return undefined;
-  const [tl, tr, br, bl] = table.corners.map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
+  const label = new Int32Array(W * H);
+  const comps = components(half, W, H, label);
+  let id = 0;
+  comps.forEach((c, i) => {
+    if (!c.border && c.x1 - c.x0 > W * 0.4 && c.y1 - c.y0 > H * 0.2 && (!id || c.count > comps[id - 1].count)) id = i + 1;
+  });
+  if (!id) return undefined;
+  const s = sides(label, id, comps[id - 1], W);
+  if (!s) return undefined;
+  const [top, right, bottom, left] = s;
+  const quad = [meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)].map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
+  const [tl, tr, br, bl] = quad;
   // the rectangle: its top-left at the table's, as wide and high as the table's longer sides
   const width = Math.max(tr[0] - tl[0], br[0] - bl[0]),
     height = Math.max(bl[1] - tl[1], br[1] - tr[1]);
   const rect: Pt[] = [tl, [tl[0] + width, tl[1]], [tl[0] + width, tl[1] + height], [tl[0], tl[1] + height]];
-  const quad = [tl, tr, br, bl];
   const off = Math.max(...quad.map((p, k) => Math.hypot(p[0] - rect[k][0], p[1] - rect[k][1])));
-  if (process.env.BANGBAN_OCR_TIMING) process.stderr.write(`table corners ${JSON.stringify(quad)} off ${(off / width).toFixed(4)}\n`);
+  if (process.env.BANGBAN_OCR_TIMING) process.stderr.write(`table corners ${JSON.stringify(quad.map((p) => p.map(Math.round)))} off ${(off / width).toFixed(4)}\n`);
   return off < width * OFF_RECTANGLE ? undefined : warp(g, homography(rect, quad));
 }
