@@ -7,6 +7,13 @@ import { binarize, type Gray } from '../src/ocr/image.js';
 const W = 800,
   H = 1000;
 const TABLE = { x0: 100, y0: 150, x1: 700, y1: 850 };
+/** The table's corners on a scan. */
+const UPRIGHT: [number, number][] = [
+  [TABLE.x0, TABLE.y0],
+  [TABLE.x1, TABLE.y0],
+  [TABLE.x1, TABLE.y1],
+  [TABLE.x0, TABLE.y1],
+];
 /** Where the photo shows the table's corners: from below and to the left. */
 const TILTED: [number, number][] = [
   [130, 170],
@@ -16,15 +23,7 @@ const TILTED: [number, number][] = [
 ];
 function page(to: [number, number][], desk = false): Gray {
   const data = new Uint8Array(W * H).fill(desk ? 100 : 235);
-  const m = homography(
-    [
-      [TABLE.x0, TABLE.y0],
-      [TABLE.x1, TABLE.y0],
-      [TABLE.x1, TABLE.y1],
-      [TABLE.x0, TABLE.y1],
-    ],
-    to,
-  );
+  const m = homography(UPRIGHT, to);
   const map = (x: number, y: number) => {
     const w = m[6] * x + m[7] * y + 1;
     return [(m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w];
@@ -99,22 +98,12 @@ describe('ocr: photos taken at an angle', () => {
     void br;
   });
   it('a scan (a rectangle already) is left alone, and so is a page with no desk', () => {
-    const g = page([
-      [TABLE.x0, TABLE.y0],
-      [TABLE.x1, TABLE.y0],
-      [TABLE.x1, TABLE.y1],
-      [TABLE.x0, TABLE.y1],
-    ]);
+    const g = page(UPRIGHT);
     expect(flattenTable(g, binarize(g))).toBeUndefined();
     expect(clearBackground(g)).toBeUndefined();
   });
   it('a scan with a signature crossing its frame near a corner, or a stamp on a corner, is left alone', () => {
-    const g = page([
-      [TABLE.x0, TABLE.y0],
-      [TABLE.x1, TABLE.y0],
-      [TABLE.x1, TABLE.y1],
-      [TABLE.x0, TABLE.y1],
-    ]);
+    const g = page(UPRIGHT);
     const ink = (x0: number, y0: number, x1: number, y1: number) => {
       for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) g.data[y * W + x] = 20;
     };
@@ -123,12 +112,7 @@ describe('ocr: photos taken at an angle', () => {
     expect(flattenTable(g, binarize(g))).toBeUndefined();
   });
   it('a dark scanner border that a rule touches is cleared; the table is kept', () => {
-    const g = page([
-      [TABLE.x0, TABLE.y0],
-      [TABLE.x1, TABLE.y0],
-      [TABLE.x1, TABLE.y1],
-      [TABLE.x0, TABLE.y1],
-    ]);
+    const g = page(UPRIGHT);
     const inkBefore = binarize(g).reduce((a, v) => a + v, 0);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (x < 60 || x >= W - 60 || y < 60 || y >= H - 60) g.data[y * W + x] = 15;
     for (let x = 55; x <= TABLE.x0; x++) for (let y = 500; y < 503; y++) g.data[y * W + x] = 20; // a rule running into the border
