@@ -10,6 +10,10 @@ const definitions: KindDefinition[] = [roster, application, authorization, notic
 
 const kinds = new Map(definitions.map((d) => [d.name, new Kind(d)]));
 
+// `prefill` names the kinds a kind starts from (and so the `render --from-<kind>` options): a
+// declaration mistake, caught when the registry loads rather than when the CLI starts.
+for (const d of definitions) for (const source of Object.keys(d.prefill ?? {})) if (!kinds.has(source)) throw new Error(`kind ${d.name}: prefill from "${source}", which is no kind`);
+
 export function allKinds(): Kind[] {
   return [...kinds.values()];
 }
