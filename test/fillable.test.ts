@@ -21,11 +21,11 @@ describe('fillable application form', () => {
     for (const n of ['applicant.name', 'applicant.address', 'applicant.legalRepresentative', 'applicant.creditCode', 'handler.name', 'handler.phone', 'serviceItem', 'guidanceItem', 'applicationDate', 'proxy.name', 'proxy.receivedAt'])
       expect(names).toContain(n);
     for (const o of SERVICE_OPTIONS) expect(names).toContain(`services.${o}`);
-    // Chinese appearances: the form's default resources carry STSong-Light with UniGB-UCS2-H
+    // Chinese: the form's default resources carry the embedded CJK font (test/fillable-font.test.ts)
     const dr = doc.getForm().acroForm.dict.lookup(PDFName.of('DR'), PDFDict);
-    const font = dr.lookup(PDFName.of('Font'), PDFDict).lookup(PDFName.of('STSong'), PDFDict);
-    expect(font.get(PDFName.of('Encoding'))).toBe(PDFName.of('UniGB-UCS2-H'));
-    expect(doc.getForm().getTextField('applicant.name').acroField.getDefaultAppearance()).toMatch(/\/STSong/);
+    const font = dr.lookup(PDFName.of('Font'), PDFDict).lookup(PDFName.of('NotoSansSC'), PDFDict);
+    expect(font.get(PDFName.of('Encoding'))).toBe(PDFName.of('Identity-H'));
+    expect(doc.getForm().getTextField('applicant.name').acroField.getDefaultAppearance()).toMatch(/\/NotoSansSC/);
   });
 
   it('filled with pdf-lib (not bangban), parses back from the fields', async () => {

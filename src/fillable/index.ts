@@ -5,10 +5,10 @@
  *
  * Positions come from the printed blank form itself, found the way the parser finds them (labels,
  * then the ruled cell to their right), so the fields follow the layout whatever the fonts and sizes.
- * Text uses the non-embedded Adobe font STSong-Light (UniGB-UCS2-H), which every common reader
- * supplies for Chinese; prefilled values get their own appearance streams in that font.
+ * Text fields use an embedded CJK font (formFont.ts) named in the form's /DR and every field's /DA,
+ * and every text field has an appearance written in advance (appearance.ts), empty or filled.
  */
-import { PDFDocument, PDFHexString, PDFName, PDFString, type PDFRef, type PDFTextField } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import type { Kind } from '../core/kind.js';
 import { UserError } from '../core/errors.js';
 import { formatOf } from '../core/formats.js';
@@ -19,8 +19,11 @@ import { readPdf } from '../parse/pdf.js';
 import { preparePages, locateValues, type LocatedValue } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import type { TextItem } from '../parse/pdf.js';
+import { formFont } from './formFont.js';
+import { fitText, setAppearance } from './appearance.js';
 
-const FONT = 'STSong';
+/** The form font's resource name in /DR, named by each text field's /DA. */
+const FONT = 'NotoSansSC';
 
 /** Render a kind's form with fillable fields; a record pre-fills them (after validation). */
 export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfOptions = {}): Promise<Uint8Array> {
@@ -32,17 +35,25 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
   const { located } = locateValues(templateOf(kind), prepared);
   if (!located.length) throw new UserError(`${kind.title}没有可填写的表格栏目，不能生成可填写表单`);
 
+  // each text field's value: the prefilled record's, as printed ('' on a blank form)
+  const value = (pointer: string) => (record ? kind.schema.display(pointer, getAt(record, pointer)) : '');
+  const font = formFont(
+    located.filter((v) => !v.slot.checkboxes && v.slot.fields.length).map((v) => ({ text: value(v.slot.fields[0]), field: v.slot.fields[0] })),
+    (p) => kind.label(p),
+  );
+
   const doc = await PDFDocument.load(blank, { updateMetadata: false });
-  const font = cjkFont(doc);
+  const fontRef = font.embed(doc);
   const form = doc.getForm();
   // ZaDb and Helv too: readers that regenerate appearances look for them (checkboxes, Latin text)
   const zadb = doc.context.register(doc.context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'ZapfDingbats' }));
   const helv = doc.context.register(doc.context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica', Encoding: 'WinAnsiEncoding' }));
-  form.acroForm.dict.set(PDFName.of('DR'), doc.context.obj({ Font: { [FONT]: font, ZaDb: zadb, Helv: helv } }));
+  form.acroForm.dict.set(PDFName.of('DR'), doc.context.obj({ Font: { [FONT]: fontRef, ZaDb: zadb, Helv: helv } }));
   form.acroForm.dict.set(PDFName.of('DA'), PDFString.of(`/${FONT} 0 Tf 0 g`));
-  // Blank fields have nothing to draw; prefilled ones carry their own appearance. Readers draw what
-  // users type with the DA font (STSong-Light), so appearances need not be regenerated.
-  form.acroForm.dict.set(PDFName.of('NeedAppearances'), doc.context.obj(record === null));
+  // Every field has its appearance, for readers that draw only what is there. NeedAppearances still
+  // asks readers that can to draw values again: pdftk (its iText draws only single-byte fonts) writes
+  // unreadable appearances for Chinese values and keeps this flag, so viewers redraw them from /V.
+  form.acroForm.dict.set(PDFName.of('NeedAppearances'), doc.context.obj(true));
   const pages = doc.getPages();
   const rawRules = pdf.pages;
 
@@ -55,27 +66,29 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
         if (!at) continue;
         const cb = form.createCheckBox(`${pointerToDotted(field)}.${option}`);
         cb.addToPage(page, { ...at, borderWidth: 0, backgroundColor: undefined, borderColor: undefined });
+        cb.acroField.setDefaultAppearance('/ZaDb 0 Tf 0 g');
         const list = record ? getAt(record, field) : undefined;
         if (Array.isArray(list) && list.includes(option)) cb.check();
       }
       continue;
     }
-    for (const pointer of v.slot.fields) {
-      const rect = fieldRect(v);
-      // codes, phones and dates stay on one line (auto-sized when typed); other text wraps in tall cells
-      const oneLine = formatOf(kind.schema.at(pointer)) !== undefined;
-      const multiline = !oneLine && rect.height > 30;
-      const value = record ? kind.schema.display(pointer, getAt(record, pointer)) : '';
-      const ems = [...value].reduce((a, c) => a + em(c), 0);
-      let size = multiline ? Math.min(10.5, v.page.size) : Math.min(10.5, Math.max(6, rect.height * 0.62));
-      if (oneLine && ems) size = Math.max(5, Math.min(size, (rect.width - 5) / ems));
-      const tf = form.createTextField(pointerToDotted(pointer));
-      if (multiline) tf.enableMultiline();
-      tf.addToPage(page, { ...rect, borderWidth: 0, backgroundColor: undefined, borderColor: undefined });
-      tf.acroField.setDefaultAppearance(`/${FONT} ${oneLine ? 0 : size.toFixed(1)} Tf 0 g`);
-      if (value) prefill(doc, tf, value, rect, size, multiline, font);
-      break; // one field per value cell
-    }
+    const pointer = v.slot.fields[0];
+    if (pointer === undefined) continue;
+    const rect = fieldRect(v);
+    // codes, phones and dates stay on one line (auto-sized when typed); other text wraps in tall cells
+    const oneLine = formatOf(kind.schema.at(pointer)) !== undefined;
+    const multiline = !oneLine && rect.height > 30;
+    const text = value(pointer);
+    const size = multiline ? Math.min(10.5, v.page.size) : Math.min(10.5, Math.max(6, rect.height * 0.62));
+    const tf = form.createTextField(pointerToDotted(pointer));
+    if (multiline) tf.enableMultiline();
+    tf.addToPage(page, { ...rect, borderWidth: 0, backgroundColor: undefined, borderColor: undefined });
+    // Size of what readers draw: wrapped text auto-sized (0) to fit its cell; one line a fixed size
+    // that fits the value and its format's sample (auto grows one line to the cell's height in poppler)
+    const sample = oneLine ? kind.schema.display(pointer, formatOf(kind.schema.at(pointer))!.sample) : '';
+    const daSize = multiline ? 0 : fitText(font, font.width(sample, 1) > font.width(text, 1) ? sample : text, rect, size, false).size;
+    tf.acroField.setDefaultAppearance(`/${FONT} ${daSize.toFixed(1)} Tf 0 g`);
+    setAppearance(doc, tf, font, fontRef, FONT, text, rect, size, multiline);
   }
   return doc.save({ updateFieldAppearances: false });
 }
@@ -118,65 +131,4 @@ function optionBox(v: LocatedValue, option: string, rules: { h: { x1: number; x2
   }
   const side = size * 0.9;
   return { x: start.x - side - 4, y: start.y - size * 0.1, width: side, height: side };
-}
-
-/** Type0 font STSong-Light with the predefined CMap UniGB-UCS2-H: nothing embedded. */
-function cjkFont(doc: PDFDocument): PDFRef {
-  const ctx = doc.context;
-  const descriptor = ctx.register(
-    ctx.obj({ Type: 'FontDescriptor', FontName: 'STSong-Light', Flags: 6, FontBBox: [-25, -254, 1000, 880], ItalicAngle: 0, Ascent: 880, Descent: -120, CapHeight: 880, StemV: 93 }),
-  );
-  const cid = ctx.register(
-    ctx.obj({
-      Type: 'Font',
-      Subtype: 'CIDFontType0',
-      BaseFont: 'STSong-Light',
-      CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('GB1'), Supplement: 2 },
-      FontDescriptor: descriptor,
-      DW: 1000,
-      // Adobe-GB1 CIDs 1–95 are the proportional (half-width) ASCII set
-      W: [1, 95, 500],
-    }),
-  );
-  return ctx.register(ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: 'STSong-Light-UniGB-UCS2-H', Encoding: 'UniGB-UCS2-H', DescendantFonts: [cid] }));
-}
-
-const em = (ch: string) => (ch.charCodeAt(0) < 0x7f ? 0.5 : 1);
-
-function wrap(text: string, size: number, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  let w = 0;
-  for (const ch of text) {
-    const cw = em(ch) * size;
-    if (w + cw > width && line) {
-      out.push(line);
-      line = '';
-      w = 0;
-    }
-    line += ch;
-    w += cw;
-  }
-  if (line) out.push(line);
-  return out;
-}
-
-const ucs2 = (s: string) => [...s].map((c) => (c.codePointAt(0)! > 0xffff ? 0x3000 : c.codePointAt(0)!).toString(16).padStart(4, '0')).join('');
-
-/** Set the value and draw it in STSong-Light (pdf-lib's own appearances cannot encode Chinese). */
-function prefill(doc: PDFDocument, tf: PDFTextField, value: string, rect: { width: number; height: number }, size: number, multiline: boolean, font: PDFRef): void {
-  tf.acroField.dict.set(PDFName.of('V'), PDFHexString.fromText(value));
-  const lines = multiline ? wrap(value, size, rect.width - 4) : [value];
-  const lead = size * 1.2;
-  const top = multiline ? rect.height - 2 - size * 0.88 : (rect.height - size * 0.76) / 2;
-  const body = lines.map((l, i) => `1 0 0 1 2 ${(top - i * lead).toFixed(2)} Tm <${ucs2(l)}> Tj`).join('\n');
-  const content = `/Tx BMC\nq\nBT\n/${FONT} ${size.toFixed(1)} Tf 0 g\n${body}\nET\nQ\nEMC`;
-  const stream = doc.context.stream(content, {
-    Type: 'XObject',
-    Subtype: 'Form',
-    BBox: [0, 0, rect.width, rect.height],
-    Resources: { Font: { [FONT]: font } },
-  });
-  const ref = doc.context.register(stream);
-  for (const w of tf.acroField.getWidgets()) w.dict.set(PDFName.of('AP'), doc.context.obj({ N: ref }));
 }

@@ -14,7 +14,7 @@ export interface RoleFont {
 }
 export type FontConfig = Record<FontRole, RoleFont>;
 
-function bundled(pkg: string, weight: string, file: string): string {
+export function bundled(pkg: string, weight: string, file: string): string {
   return resolve(dirname(require.resolve(`${pkg}/package.json`)), weight, file);
 }
 
