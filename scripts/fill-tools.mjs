@@ -46,12 +46,13 @@ export function fdf({ text, checked }) {
   return `%FDF-1.2\n1 0 obj\n<< /FDF << /Fields [\n${fields.join('\n')}\n] >> >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`;
 }
 
-/** `pdftk form fill_form data.xfdf|data.fdf output out [need_appearances]`. */
-export function fillWithPdftk(form, out, values, { needAppearances = false, format = 'xfdf' } = {}) {
+/** `pdftk form fill_form data.xfdf|data.fdf output out [need_appearances] [replacement_font font.ttf]`. */
+export function fillWithPdftk(form, out, values, { needAppearances = false, format = 'xfdf', replacementFont } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pdftk-'));
   const data = join(dir, `data.${format}`);
   writeFileSync(data, format === 'fdf' ? fdf(values) : xfdf(values));
-  execFileSync('pdftk', [form, 'fill_form', data, 'output', out, ...(needAppearances ? ['need_appearances'] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const options = [...(needAppearances ? ['need_appearances'] : []), ...(replacementFont ? ['replacement_font', replacementFont] : [])];
+  execFileSync('pdftk', [form, 'fill_form', data, 'output', out, ...options], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 /**
