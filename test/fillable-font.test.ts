@@ -90,7 +90,8 @@ describe('fillable form font: GB 2312 and what people type', () => {
       const drawn = [...content.matchAll(/<([0-9a-f]+)> Tj/g)].map((m) => (m[1].match(/..../g) ?? []).map((h) => toUnicode.get(parseInt(h, 16))).join('')).join('');
       expect(drawn).toBe(form.getTextField(name).getText());
     }
-    expect(doc.catalog.lookup(PDFName.of('AcroForm'), PDFDict).get(PDFName.of('NeedAppearances'))?.toString()).toBe('true');
+    // drawn already: readers show these appearances rather than redraw them (PDFium would use a system font)
+    expect(doc.catalog.lookup(PDFName.of('AcroForm'), PDFDict).get(PDFName.of('NeedAppearances'))?.toString()).toBe('false');
   });
 
   it('characters outside GB 2312 in a prefilled value are added; one the font lacks is refused naming the field', async () => {

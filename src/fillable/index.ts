@@ -50,10 +50,10 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
   const helv = doc.context.register(doc.context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica', Encoding: 'WinAnsiEncoding' }));
   form.acroForm.dict.set(PDFName.of('DR'), doc.context.obj({ Font: { [FONT]: fontRef, ZaDb: zadb, Helv: helv } }));
   form.acroForm.dict.set(PDFName.of('DA'), PDFString.of(`/${FONT} 0 Tf 0 g`));
-  // Every field has its appearance, for readers that draw only what is there. NeedAppearances still
-  // asks readers that can to draw values again: pdftk (its iText draws only single-byte fonts) writes
-  // unreadable appearances for Chinese values and keeps this flag, so viewers redraw them from /V.
-  form.acroForm.dict.set(PDFName.of('NeedAppearances'), doc.context.obj(true));
+  // Every field has its appearance, so NeedAppearances is false: with it, PDFium (Chromium) and
+  // poppler would redraw even bangban's own values, Chinese in a system font if there is one. Tools
+  // that set values without drawing them (pypdf, pdftk's need_appearances) set it themselves.
+  form.acroForm.dict.set(PDFName.of('NeedAppearances'), doc.context.obj(false));
   const pages = doc.getPages();
   const rawRules = pdf.pages;
 
