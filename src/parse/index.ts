@@ -11,6 +11,7 @@ import { validateRecord } from '../core/records.js';
 import { dottedToPointer, setAt } from '../core/pointer.js';
 import { allKinds, getKind } from '../kinds/index.js';
 import { normaliseValue } from './normalize.js';
+import { foldText } from '../core/normalizeText.js';
 import { ParseFailure, readPdf, DEFAULT_LIMITS, type PdfData, type ReadLimits } from './pdf.js';
 import { preparePages, readTemplate, type Reading } from './read.js';
 import { templateOf } from './template.js';
@@ -104,7 +105,7 @@ function readFields(pdf: PdfData, forced?: Kind): { kind: Kind; values: Map<stri
       const s = kind.schema.at(pointer);
       if (s && typeof f.value === 'string') {
         hits++;
-        if (f.value.trim()) values.set(pointer, { raw: f.value, confidence: 1, page: f.page });
+        if (f.value.trim()) values.set(pointer, { raw: foldText(f.value), confidence: 1, page: f.page });
         continue;
       }
       // a checkbox for one option of a list: services.事前辅导

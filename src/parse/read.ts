@@ -6,6 +6,7 @@
  */
 import { boxAt, center, inside, joinLines, joinSeparator, lines, lineText, preparePage, type Box, type Line, type Page } from './geometry.js';
 import type { PageData, TextItem } from './pdf.js';
+import { foldText, spellingsOf } from '../core/normalizeText.js';
 import { matchKey, type EachTable, type LabelSlot, type Template, type ValueSlot } from './template.js';
 
 export interface Reading {
@@ -39,6 +40,9 @@ export interface PreparedPages {
 
 /** Group each page's text into ruled cells once; every kind's template reads the same grouping. */
 export function preparePages(data: PageData[]): PreparedPages {
+  // every path (text layer, OCR) is folded here, before anything is matched; in place, so callers
+  // that keep data beside their items (OCR confidences) still find them
+  for (const d of data) for (const it of d.items) it.str = foldText(it.str);
   const pages = data.map(preparePage);
   const cells: Cell[] = [];
   const flow: PreparedPages['flow'] = [];
@@ -211,7 +215,7 @@ function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, c
 
 function removeHint(text: string, hint: string): string {
   // the hint may wrap too, and another producer may print its brackets full-width
-  const pattern = [...matchKey(hint)].map((c) => (c >= '!' && c <= '~' ? `[${escape(c)}${String.fromCharCode(c.charCodeAt(0) + 0xfee0)}]` : escape(c))).join('[\\s\\u3000]*');
+  const pattern = [...matchKey(hint)].map((c) => `(?:${spellingsOf(c).map(escape).join('|')})`).join('[\\s\\u3000]*');
   const m = new RegExp(pattern).exec(text);
   return m ? (text.slice(0, m.index) + text.slice(m.index + m[0].length)).trim() : text;
 }

@@ -7,6 +7,7 @@ import type { Kind } from '../core/kind.js';
 import type { Block, Cell, Span, TableBlock } from '../core/model.js';
 import type { JsonSchema } from '../core/schema.js';
 import { formatOf } from '../core/formats.js';
+import { matchKey } from '../core/normalizeText.js';
 
 export interface LabelSlot {
   text: string;
@@ -50,10 +51,7 @@ export interface Template {
   anchors: string[];
 }
 
-/** Labels compare without spaces and with full-width forms folded (（盖章） = (盖章)). */
-export function matchKey(s: string): string {
-  return s.normalize('NFKC').replace(/[\s\u3000]+/g, '').replace(/[“”"]/g, '"');
-}
+export { matchKey } from '../core/normalizeText.js';
 
 const cache = new WeakMap<Kind, Template>();
 
