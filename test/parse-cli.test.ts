@@ -21,7 +21,7 @@ describe('bangban parse / ingest / render --fillable', () => {
     const r = bangban('parse', pdf);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['file', 'kind', 'source', 'record', 'valid', 'errors', 'warnings', 'fields']);
+    expect(Object.keys(j)).toEqual(['file', 'kind', 'source', 'record', 'valid', 'errors', 'warnings', 'fields', 'needsReview']);
     expect(j.record).toEqual(JSON.parse(readFileSync('fixtures/application/typical.json', 'utf8')));
     expect(j.fields['/applicant/name']).toEqual({ confidence: 1, page: 1 });
   });

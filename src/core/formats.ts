@@ -16,6 +16,11 @@ export interface Normalised {
   repaired: boolean;
   /** The value satisfies its format (or has none). */
   ok: boolean;
+  /**
+   * Why staff should look at it, in Chinese: the check it fails, or the correction that made it pass
+   * (a letter O read or typed for 0). Folding full-width digits or spaces is no correction.
+   */
+  reason?: string;
 }
 
 export interface FieldFormat {
@@ -40,14 +45,30 @@ export interface FieldFormat {
   fromCell?(v: Date | string): string;
 }
 
-/** Codes and ID numbers: full-width characters folded and spaces dropped; letters upper-cased if that makes it valid. */
-function readCode(check: FieldFormat['check']) {
+/** Letters that look like the digits a code has there: a code's alphabet has no I, O, Z, S. */
+const LOOKS_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', Z: '2', S: '5', B: '8', G: '6' };
+
+/**
+ * Codes and ID numbers: full-width characters folded and spaces dropped; letters upper-cased if that
+ * makes it valid; else letters that look like digits (O for 0) replaced where the code wants a
+ * digit, if that makes the check character agree — a correction, so the value carries a reason.
+ */
+function readCode(check: FieldFormat['check'], digitsAt: (i: number, len: number, c: string) => boolean) {
   return (text: string): Normalised => {
-    const folded = normalizeDigits(text).replace(/\s+/g, '');
+    const folded = normalizeDigits(text).replace(/[\s\-_.·]+/g, '');
     if (check(folded) === null) return { value: folded, repaired: folded !== text, ok: true };
     const upper = folded.toUpperCase();
-    if (check(upper) === null) return { value: upper, repaired: true, ok: true };
-    return { value: folded, repaired: folded !== text, ok: false };
+    if (check(upper) === null) return { value: upper, repaired: true, ok: true, reason: '小写字母已改为大写' };
+    const swapped: string[] = [];
+    const fixed = [...upper].map((c, i, all) => {
+      const d = LOOKS_DIGIT[c];
+      if (!d || !digitsAt(i, all.length, c)) return c;
+      swapped.push(`${c}→${d}`);
+      return d;
+    });
+    const digits = fixed.join('');
+    if (swapped.length && check(digits) === null) return { value: digits, repaired: true, ok: true, reason: `已按校验位更正：${swapped.join('、')}` };
+    return { value: folded, repaired: folded !== text, ok: false, reason: check(folded) ?? undefined };
   };
 }
 
@@ -55,7 +76,9 @@ function readCode(check: FieldFormat['check']) {
 function readDate(parse: (s: string) => string | undefined, check: FieldFormat['check']) {
   return (text: string): Normalised => {
     const d = parse(normalizeDigits(text));
-    return d ? { value: d, repaired: false, ok: check(d) === null } : { value: text, repaired: false, ok: false };
+    if (!d) return { value: text, repaired: false, ok: false, reason: check(text) ?? undefined };
+    const reason = check(d);
+    return { value: d, repaired: false, ok: reason === null, ...(reason ? { reason } : {}) };
   };
 }
 
@@ -70,7 +93,8 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [18],
     sample: '91411300MA44ABCD5J',
     unbroken: 18,
-    read: readCode(checkCreditCode),
+    // I O Z S are not in the code's alphabet; Q D L B G are, but not in the region code (places 3–8)
+    read: readCode(checkCreditCode, (i, _n, c) => 'IOZS'.includes(c) || (i >= 2 && i < 8)),
   },
   'id-card': {
     check: (s) => checkIdNumber(s),
@@ -78,7 +102,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [18],
     sample: '11010519491231002X',
     unbroken: 18,
-    read: readCode((s) => checkIdNumber(s)),
+    read: readCode((s) => checkIdNumber(s), (i, n) => i < n - 1),
   },
   phone: {
     check: checkPhone,
@@ -89,7 +113,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     read: (text) => {
       const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
       for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
-      return { value: folded, repaired: folded !== text, ok: false };
+      return { value: folded, repaired: folded !== text, ok: false, reason: checkPhone(folded) ?? undefined };
     },
   },
   date: {

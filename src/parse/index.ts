@@ -22,8 +22,10 @@ export interface FieldInfo {
   confidence: number;
   /** 1-based page number. */
   page: number;
-  /** OCR: below the review threshold, staff should check it. */
+  /** Staff should check it: it fails its format's check, was corrected to pass it, or (OCR) was read with doubt. */
   needsReview?: boolean;
+  /** Why it needs review, in Chinese. */
+  reason?: string;
 }
 
 export interface ParseResult {
@@ -35,7 +37,7 @@ export interface ParseResult {
   errors: Issue[];
   warnings: Issue[];
   fields: Record<string, FieldInfo>;
-  /** OCR (scans): pointers of the fields staff should check. */
+  /** Pointers of the fields staff should check (each with `fields[pointer].reason`). */
   needsReview?: string[];
 }
 
@@ -145,9 +147,12 @@ function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text',
     if (n.value === '' || n.value === undefined) continue;
     setAt(record, pointer, n.value);
     fields[pointer] = { confidence: round(r.confidence * (n.repaired ? 0.9 : 1) * (n.ok ? 1 : 0.5)), page: r.page + 1 };
+    // failing its check, or changed to pass it: for staff to look at
+    if (!n.ok || n.reason) Object.assign(fields[pointer], { needsReview: true, reason: n.reason ?? '格式不正确' });
   }
   const v = validateRecord(kind, record);
-  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields } as ParseResult;
+  const needsReview = Object.keys(fields).filter((p) => fields[p].needsReview).sort();
+  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview } as ParseResult;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -6,7 +6,11 @@
  */
 import { boxAt, center, inside, joinLines, joinSeparator, lines, lineText, preparePage, type Box, type Line, type Page } from './geometry.js';
 import type { PageData, TextItem } from './pdf.js';
+import { distance as levenshtein } from 'fastest-levenshtein';
 import { foldText, spellingsOf } from '../core/normalizeText.js';
+import { drawnBoxes, ticked } from './boxes.js';
+
+export { ticked } from './boxes.js';
 import { matchKey, type EachTable, type LabelSlot, type Template, type ValueSlot } from './template.js';
 
 export interface Reading {
@@ -42,7 +46,10 @@ export interface PreparedPages {
 export function preparePages(data: PageData[]): PreparedPages {
   // every path (text layer, OCR) is folded here, before anything is matched; in place, so callers
   // that keep data beside their items (OCR confidences) still find them
-  for (const d of data) for (const it of d.items) it.str = foldText(it.str);
+  for (const d of data) {
+    for (const it of d.items) it.str = foldText(it.str);
+    d.items.push(...drawnBoxes(d));
+  }
   const pages = data.map(preparePage);
   const cells: Cell[] = [];
   const flow: PreparedPages['flow'] = [];
@@ -71,32 +78,53 @@ export function preparePages(data: PageData[]): PreparedPages {
   return { pages, cells, flow };
 }
 
-const strip = (k: string) => k.replace(/\([^)]*\)/g, '');
+/** A label without its bracketed notes, required-field stars and colons: 申请单位名称(盖章)： → 申请单位名称. */
+const strip = (k: string) => k.replace(/\([^)]*\)?/g, '').replace(/[:*※]/g, '');
 
-/** Match every label of the template to a cell: exact text first, then without bracketed notes, then containment. */
+/**
+ * How well a cell's text names a label (0 = not at all): exactly, without notes, with a note or a
+ * colon added, then approximately (a character missing or misread — OCR, an odd font), never for a
+ * short label that differs (经办人 ≠ 代办人).
+ */
+export function labelScore(cell: string, key: string): number {
+  if (cell === key) return 1;
+  const c = strip(cell);
+  const k = strip(key);
+  if (!c || !k) return 0;
+  if (c === k) return 0.95;
+  if (k.length >= 3 && c.startsWith(k) && c.length <= k.length * 2) return 0.7;
+  if (k.length >= 3 && c.includes(k) && c.length <= k.length * 2) return 0.65;
+  if (k.length < 4 || Math.abs(c.length - k.length) > Math.max(1, k.length / 4)) return 0;
+  const sim = 1 - levenshtein(c, k) / Math.max(c.length, k.length);
+  return sim >= 0.75 ? 0.85 * sim : 0;
+}
+
+/** Every label of the template on a cell: the best pairs first, each label and each cell used once. */
 function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell; confidence: number }> {
+  const pairs: { l: LabelSlot; cell: Cell; score: number; len: number }[] = [];
+  for (const cell of p.cells) {
+    if (!cell.key) continue;
+    for (const l of t.labels) {
+      let best = 0;
+      let len = 0;
+      // the layout's own label counts a little more than a synonym scoring the same
+      for (const [k, key] of [l.key, ...l.alternatives].entries()) {
+        const s = labelScore(cell.key, key) * (k === 0 ? 1 : 0.98);
+        if (s > best) [best, len] = [s, key.length];
+      }
+      if (best > 0) pairs.push({ l, cell, score: best, len });
+    }
+  }
+  pairs.sort((a, b) => b.score - a.score || b.len - a.len);
   const found = new Map<LabelSlot, { cell: Cell; confidence: number }>();
   const used = new Set<Cell>();
-  const tiers: [(cell: string, label: string) => boolean, number][] = [
-    [(c, l) => c === l, 1],
-    [(c, l) => strip(c) === strip(l) && strip(l).length > 0, 0.9],
-    [(c, l) => strip(l).length >= 3 && (strip(c).startsWith(strip(l)) || (c.includes(strip(l)) && c.length <= strip(l).length * 2)), 0.7],
-  ];
-  for (const [test, confidence] of tiers) {
-    for (const l of t.labels) {
-      if (found.has(l)) continue;
-      const cell = p.cells.find((c) => !used.has(c) && test(c.key, l.key));
-      if (cell) {
-        found.set(l, { cell, confidence });
-        used.add(cell);
-      }
-    }
+  for (const { l, cell, score } of pairs) {
+    if (found.has(l) || used.has(cell)) continue;
+    found.set(l, { cell, confidence: Math.min(1, Math.round(score * 100) / 100) });
+    used.add(cell);
   }
   return found;
 }
-
-/** Marks of a ticked box: √ ✓ ☑ ■ …, and Word symbol-font boxes (Wingdings þ, Wingdings 2 R/S) as private-use characters. */
-const TICK = /[√✓✔☑☒■▣●◉✗✘×xX\uF0FE\uF0FD\uF052\uF053]/;
 
 /** A value cell found on the page: the cell to the right of its label. */
 export interface LocatedValue {
@@ -117,15 +145,25 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
     const { cell } = l;
     const ys = cell.items.map((i) => center(i)[1]);
     const y = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : (cell.box.y0 + cell.box.y1) / 2;
-    // the box just right of the label (stepping over the gap of a double border)
-    let box = boxAt(cell.page, cell.box.x1 + 1.5, y);
-    for (let k = 0; k < 3 && box.closed && box.x1 - box.x0 < 4; k++) box = boxAt(cell.page, box.x1 + 1.5, y);
-    if (!box.closed || box.key === cell.box.key) continue;
-    const target = p.cells.find((c) => c.page === cell.page && c.box.key === box.key);
-    if (target && labelCells.has(target)) continue;
+    // the box just right of the label (stepping over the gap of a double border), else the one below
+    const right = next(cell.page, cell.box, (b) => boxAt(cell.page, b.x1 + 1.5, y), (b) => b.x1 - b.x0);
+    const cx = (cell.box.x0 + cell.box.x1) / 2;
+    const below = next(cell.page, cell.box, (b) => boxAt(cell.page, cx, b.y0 - 1.5), (b) => b.y1 - b.y0);
+    const cellOf = (b: Box | undefined) => (b ? p.cells.find((c) => c.page === cell.page && c.box.key === b.key) : undefined);
+    const usable = (b: Box | undefined): b is Box => !!b && !labelCells.has(cellOf(b)!);
+    const box = usable(right) ? right : usable(below) ? below : undefined;
+    if (!box) continue;
+    const target = cellOf(box);
     located.push({ slot, page: cell.page, box, items: target?.items ?? [], confidence: l.confidence });
   }
   return { located, labelsFound: labels.size };
+}
+
+/** The neighbouring cell of a box in one direction, stepping over the thin gap of a double border. */
+function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => number): Box | undefined {
+  let box = step(from);
+  for (let k = 0; k < 3 && box.closed && size(box) < 4; k++) box = step(box);
+  return box.closed && box.key !== from.key ? box : undefined;
 }
 
 export function readTemplate(t: Template, p: PreparedPages): ReadResult {
@@ -201,7 +239,7 @@ function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, c
   let text = joinLines(ls, right);
   if (slot.hint) text = removeHint(text, slot.hint);
   if (slot.checkboxes) {
-    out.set(slot.checkboxes.field, { raw: ticked(text, slot.checkboxes.options), confidence, page });
+    out.set(slot.checkboxes.field, { raw: ticked(ls.map(lineText).join('\n'), slot.checkboxes.options), confidence, page });
     return;
   }
   const fields = slot.spans.filter((s) => s.field);
@@ -221,35 +259,6 @@ function removeHint(text: string, hint: string): string {
 }
 
 const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The options ticked in a checkbox cell: a mark (√ ☑ ■ …) between the previous option and this one. */
-export function ticked(text: string, options: string[]): string[] {
-  const flat = matchKey(text);
-  const full = options.map(matchKey);
-  // an option whose text wraps inside a narrow column is interrupted by its neighbours' text: then
-  // its longest beginning that no other option shares stands for it
-  const keys = full.map((k, i) => {
-    if (flat.includes(k)) return k;
-    for (let n = k.length - 1; n >= 4; n--) {
-      const head = k.slice(0, n);
-      if (flat.includes(head) && !full.some((o, j) => j !== i && o.startsWith(head))) return head;
-    }
-    return k;
-  });
-  const positions = keys.map((k) => flat.indexOf(k));
-  const out: string[] = [];
-  options.forEach((o, i) => {
-    const at = positions[i];
-    if (at < 0) return;
-    // the marks region: from the end of the closest option before this one
-    let from = 0;
-    positions.forEach((p, j) => {
-      if (j !== i && p >= 0 && p < at) from = Math.max(from, p + keys[j].length);
-    });
-    if (TICK.test(flat.slice(from, at))) out.push(o);
-  });
-  return out;
-}
 
 function splitByAnchors(spans: { text: string; field?: string }[], text: string): [string, string][] {
   const out: [string, string][] = [];
