@@ -13,7 +13,8 @@
  * typed; codes, phones and dates are folded).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { PDFDocument, degrees } from 'pdf-lib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getKind, renderDocument, creditCodeCheckChar } from '../dist/index.js';
@@ -30,6 +31,11 @@ function printWithChromium(html, pdf) {
 const out = new URL('../fixtures/foreign/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'foreign-'));
 
+/** `node scripts/make-foreign-fixtures.mjs [bangban|own|bad]`: one part only (default: all). */
+const part = process.argv[2];
+const want = (name) => !part || part === name;
+
+if (want('bangban')) {
 // --- HTML printed by Chromium -------------------------------------------------------------
 const box = (on) => (on ? '☑' : '☐');
 const services = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
@@ -98,6 +104,7 @@ const auth = JSON.parse(readFileSync(new URL('../fixtures/authorization/custom-p
 writeFileSync(join(tmp, 'authorization-libreoffice.docx'), await renderDocument(getKind('authorization'), auth, 'docx'));
 execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`, '--convert-to', 'pdf', '--outdir', out, join(tmp, 'authorization-libreoffice.docx')], { stdio: 'inherit' });
 writeFileSync(join(out, 'authorization-libreoffice.expected.json'), JSON.stringify(auth, null, 2) + '\n');
+}
 
 // --- forms bangban did not lay out (scripts/foreign-forms.mjs), each with its own values ----------
 const code = (first17) => first17 + creditCodeCheckChar(first17);
@@ -127,6 +134,7 @@ const chromiumForm = (name, rec, opts) => {
   printWithChromium(file, join(out, `${name}.pdf`));
   writeExpected(name, rec);
 };
+if (want('own')) {
 chromiumForm('application-chromium-noto-tickbox', R.noto1, { notation: 'tickBox' });
 chromiumForm('application-chromium-noto-boxtick', R.noto2, { notation: 'boxTickAfter', layout: 'four', font: 'Noto Serif CJK SC', perLine: true });
 chromiumForm('application-chromium-noto-brackets', R.noto3, { notation: 'brackets', labels: { name: '单位名称（盖章）', phone: '联系电话' } });
@@ -147,4 +155,39 @@ writeExpected('application-libreoffice-word', R.word);
 // a non-embedded CID font (STSong-Light, UniGB-UCS2-H), check boxes drawn as squares
 writeFileSync(join(out, 'application-cid-stsong.pdf'), cidPdf(R.cid));
 writeExpected('application-cid-stsong', R.cid);
+}
+
+// --- turned pages: /Rotate set (qpdf), and content drawn turned (pdf-lib), read upright -------------
+if (want('own')) {
+  const src = await PDFDocument.load(readFileSync(join(out, 'application-chromium-noto-brackets.pdf')));
+  for (const [name, turn] of [['application-rotated-content90', 90], ['application-rotated-content180', 180]]) {
+    const doc = await PDFDocument.create();
+    const [page] = await doc.embedPdf(src, [0]);
+    const { width: w, height: h } = page;
+    const p = turn === 90 ? doc.addPage([h, w]) : doc.addPage([w, h]);
+    p.drawPage(page, turn === 90 ? { x: h, y: 0, rotate: degrees(90) } : { x: w, y: h, rotate: degrees(180) });
+    writeFileSync(join(out, `${name}.pdf`), await doc.save({ useObjectStreams: false }));
+    writeExpected(name, JSON.parse(readFileSync(join(out, 'application-chromium-noto-brackets.expected.json'), 'utf8')));
+  }
+  execFileSync('qpdf', ['--rotate=+90', join(out, 'application-cid-stsong.pdf'), join(out, 'application-rotated-page90.pdf')]);
+  writeExpected('application-rotated-page90', R.cid);
+}
+
+// --- bad input: what must be refused or recognised as what it is (fixtures/foreign/bad/) ------------
+if (want('bad')) {
+  const bad = join(out, 'bad');
+  mkdirSync(bad, { recursive: true });
+  const empty = { applicant: { name: '', address: '', legalRepresentative: '', creditCode: '' }, handler: { name: '', phone: '' }, serviceItem: '', services: [], applicationDate: '' };
+  writeFileSync(join(tmp, 'blank.html'), htmlForm(empty, { notation: 'square', printed: { date: '　　年　　月　　日', received: '　　年　　月　　日　　时　　分' } }));
+  printWithChromium(join(tmp, 'blank.html'), join(bad, 'blank-form.pdf'));
+  writeFileSync(join(bad, 'blank-form.expect.json'), JSON.stringify({ failure: 'blank' }) + '\n');
+  writeFileSync(join(tmp, 'letter.html'), `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body style="font-family:'Noto Serif CJK SC'"><h2 style="text-align:center">关于开展2026年度环境保护宣传月活动的通知</h2><p>各县（市、区）生态环境分局、局机关各科室：</p><p>为进一步增强全社会生态环境保护意识，经研究，决定于2026年6月在全市开展环境保护宣传月活动。现将有关事项通知如下：</p><p>一、活动时间：2026年6月1日至6月30日。</p><p>二、活动内容：开展环保知识进社区、进企业、进学校活动，组织生态环境开放日。</p><p>三、工作要求：各单位要高度重视，精心组织，确保活动取得实效。</p><p style="text-align:right">南阳市生态环境局<br>2026年5月20日</p></body></html>`);
+  printWithChromium(join(tmp, 'letter.html'), join(bad, 'other-document.pdf'));
+  writeFileSync(join(bad, 'other-document.expect.json'), JSON.stringify({ failure: 'not-a-form' }) + '\n');
+  // an authorization letter read as what it is, and refused when the caller says it is an application
+  copyFileSync(join(out, 'authorization-libreoffice.pdf'), join(bad, 'authorization-as-application.pdf'));
+  writeFileSync(join(bad, 'authorization-as-application.expect.json'), JSON.stringify({ kind: 'application', failure: 'not-a-form' }) + '\n');
+  copyFileSync(join(out, 'authorization-libreoffice.pdf'), join(bad, 'authorization-detected.pdf'));
+  writeFileSync(join(bad, 'authorization-detected.expect.json'), JSON.stringify({ detected: 'authorization' }) + '\n');
+}
 console.log('fixtures written to', out);

@@ -7,6 +7,7 @@
 import type { JsonSchema } from '../core/schema.js';
 import { normalizeDigits } from '../core/identifiers.js';
 import { formatOf, type Normalised } from '../core/formats.js';
+import { blankFor } from '../core/blank.js';
 
 export type { Normalised } from '../core/formats.js';
 
@@ -44,4 +45,10 @@ export function normaliseValue(schema: JsonSchema | undefined, raw: string): Nor
     if (text && Number.isFinite(n)) return { value: n, repaired: false, ok: true };
   }
   return { value: text, repaired: false, ok: true };
+}
+
+/** Text that is only a blank form's fill-in skeleton (　年　月　日, ＿＿＿): nothing was filled in. */
+export function isUnfilled(schema: JsonSchema | undefined, raw: string): boolean {
+  const literal = blankFor(schema).filter((p): p is string => typeof p === 'string').join('');
+  return ![...raw].some((c) => !/[\s\u3000_＿—–-]/.test(c) && !literal.includes(c));
 }
