@@ -84,9 +84,25 @@ export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto
       `<tr>${lb('代办人')}${td(esc(p.proxy))}${lb(L.received)}${td(esc(p.received))}</tr>`,
     ];
   }
+  if (layout === 'lines') {
+    // no table at all: label：value on lines of text, two to a line where they are short
+    const pair = (a, b) => `<p>${a}${b ? `<span style="display:inline-block;width:3em"></span>${b}` : ''}</p>`;
+    const f = (l, v) => `${l}：${esc(v)}`;
+    rows = [
+      pair(f(L.name, p.name)),
+      pair(f(L.code, p.code), f('法人或主要负责人', p.legal)),
+      pair(f('申请单位地址', p.address)),
+      pair(f('经办人', p.handler), f(L.phone, p.phone)),
+      pair(f('申请办理政务服务事项名称', r.serviceItem)),
+      pair(f('全程辅导事项名称（选填）', r.guidanceItem ?? '')),
+      pair(`代办内容：${services}`),
+      pair(f('申请日期', p.date)),
+      pair(f('代办人', p.proxy), f(L.received, p.received)),
+    ];
+  }
   const cols = layout === 'seven' ? [8, 11, 24, 9, 18, 12, 18] : [20, 32, 18, 30];
   const table = (rs) => `<table><colgroup>${cols.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>${rs.join('\n')}</table>`;
-  const body = split ? `${table(rows.slice(0, split))}<div style="page-break-before: always"></div>${table(rows.slice(split))}` : table(rows);
+  const body = layout === 'lines' ? rows.join('\n') : split ? `${table(rows.slice(0, split))}<div style="page-break-before: always"></div>${table(rows.slice(split))}` : table(rows);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
   @page { size: A4; margin: 20mm 18mm; }
   body { font-family: "${font}", sans-serif; font-size: 10.5pt; }

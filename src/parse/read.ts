@@ -159,6 +159,57 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
   return { located, labelsFound: labels.size };
 }
 
+/**
+ * Fallback where no grid holds a label: on a line of text outside cells, a label standing at the
+ * line's start or after a gap, followed by a colon or a gap, governs the text up to the next label
+ * on the line (申请日期：2026年5月18日    经办人：陈月明). Returns how many labels were found so.
+ */
+function readLoose(t: Template, p: PreparedPages, done: Set<LabelSlot>, out: Map<string, Reading>): number {
+  const slots = t.values.filter((v) => !done.has(v.label) && !v.fields.some((f) => out.has(f)));
+  if (!slots.length) return 0;
+  const names = (l: LabelSlot) => [l.key, ...l.alternatives].map(strip).filter((k) => k.length >= 2).sort((a, b) => b.length - a.length);
+  const allLabels = [...new Set(t.labels.flatMap(names))];
+  const found = new Set<LabelSlot>();
+  for (const f of p.flow)
+    for (const line of lines(f.items)) {
+      const ink = line.glyphs.filter((g) => g.ch.trim());
+      const key = ink.map((g) => matchKey(g.ch)).join('');
+      if (key.length !== ink.length) continue;
+      const gapBefore = (i: number) => i === 0 || ink[i].x - (ink[i - 1].x + ink[i - 1].w) > line.size * 0.8;
+      /** Where a label stands at i..end, with a colon or a gap after it: the value's first glyph. */
+      const standsAt = (i: number, k: string) => {
+        if (!gapBefore(i) || key.slice(i, i + k.length) !== k) return -1;
+        let end = i + k.length;
+        // a note after the label: 申请单位名称（盖章）：
+        const close = key[end] === '(' ? key.indexOf(')', end) : -1;
+        if (close > 0 && close - end <= 8) end = close + 1;
+        if (key[end] === ':') return end + 1;
+        return end === ink.length || gapBefore(end) ? end : -1;
+      };
+      const starts: { at: number; value: number; slot?: ValueSlot }[] = [];
+      for (let i = 0; i < ink.length; i++)
+        for (const k of allLabels) {
+          const v = standsAt(i, k);
+          if (v < 0) continue;
+          const slot = slots.find((s) => names(s.label).includes(k));
+          starts.push({ at: i, value: v, slot });
+          i = v - 1;
+          break;
+        }
+      starts.forEach((s, j) => {
+        if (!s.slot || found.has(s.slot.label)) return;
+        const end = j + 1 < starts.length ? starts[j + 1].at : ink.length;
+        const glyphs = ink.slice(s.value, end);
+        const items = glyphs.map((g) => ({ str: g.ch, x: g.x, y: line.bottom + line.size * 0.2, w: g.w, size: line.size }));
+        const last = glyphs[glyphs.length - 1];
+        const box = { x0: glyphs[0]?.x ?? 0, x1: last ? last.x + last.w : 0, y0: line.bottom, y1: line.top, closed: false, key: '' };
+        found.add(s.slot.label);
+        readValue(s.slot, items, box, f.page.index, 0.8, out);
+      });
+    }
+  return found.size;
+}
+
 /** The neighbouring cell of a box in one direction, stepping over the thin gap of a double border. */
 function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => number): Box | undefined {
   let box = step(from);
@@ -168,8 +219,10 @@ function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => nu
 
 export function readTemplate(t: Template, p: PreparedPages): ReadResult {
   const values = new Map<string, Reading>();
-  const { located, labelsFound } = locateValues(t, p);
+  const { located, labelsFound: inCells } = locateValues(t, p);
   for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values);
+  // labels without a ruled cell: label and value side by side on a line of text
+  const labelsFound = inCells + readLoose(t, p, new Set(located.map((v) => v.slot.label)), values);
   readFlow(t, p, values);
   for (const e of t.eachTables) readEach(e, t, p, values);
   const anchors = t.anchors.length ? anchorHits(t, p) : 0;
