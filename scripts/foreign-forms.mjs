@@ -21,6 +21,14 @@ export const NOTATIONS = {
   tickAfter: (on, o) => `${o}${on ? '✓' : ''}`,
 };
 
+const WORD_DIGITS = '〇一二三四五六七八九';
+/** 2026-10-21 → 二〇二六年十月二十一日, as office forms print dates in words. */
+export function dateInWords(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const n = (x) => (x < 10 ? WORD_DIGITS[x] : `${x >= 20 ? WORD_DIGITS[Math.floor(x / 10)] : ''}十${x % 10 ? WORD_DIGITS[x % 10] : ''}`);
+  return `${[...String(y)].map((c) => WORD_DIGITS[c]).join('')}年${n(m)}月${n(d)}日`;
+}
+
 /** Printed dates and times, as a person would type them. */
 const cnDate = (iso) => {
   const [y, m, d] = iso.split('-');
@@ -100,7 +108,23 @@ export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto
       pair(f('代办人', p.proxy), f(L.received, p.received)),
     ];
   }
-  const cols = layout === 'seven' ? [8, 11, 24, 9, 18, 12, 18] : [20, 32, 18, 30];
+  if (layout === 'inline') {
+    // label and value in one cell (label：value), the options each in a cell of its own beside its box
+    const c = (l, v, span) => `<td colspan="${span}">${l}：${esc(v)}</td>`;
+    const opts = SERVICES.map((o) => `<td class="l">${r.services.includes(o) ? '■' : '□'}</td><td>${o}</td>`).join('');
+    rows = [
+      `<tr>${c(L.name, p.name, 11)}</tr>`,
+      `<tr>${c(L.code, p.code, 6)}${c('法定代表人', p.legal, 5)}</tr>`,
+      `<tr>${c('单位地址', p.address, 11)}</tr>`,
+      `<tr>${c('经办人', p.handler, 6)}${c(L.phone, p.phone, 5)}</tr>`,
+      `<tr>${c('申请事项', r.serviceItem, 11)}</tr>`,
+      `<tr>${c('辅导事项', r.guidanceItem ?? '', 11)}</tr>`,
+      `<tr><td class="l">代办内容</td>${opts}</tr>`,
+      `<tr>${c('申请日期', p.date, 11)}</tr>`,
+      `<tr>${c('代办人', p.proxy + '（签字）', 6)}${c(L.received, p.received, 5)}</tr>`,
+    ];
+  }
+  const cols = layout === 'inline' ? [12, 3, 14, 3, 14, 3, 14, 3, 14, 3, 17] : layout === 'seven' ? [8, 11, 24, 9, 18, 12, 18] : [20, 32, 18, 30];
   const table = (rs) => `<table><colgroup>${cols.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>${rs.join('\n')}</table>`;
   const body = layout === 'lines' ? rows.join('\n') : split ? `${table(rows.slice(0, split))}<div style="page-break-before: always"></div>${table(rows.slice(split))}` : table(rows);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>

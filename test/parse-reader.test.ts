@@ -77,6 +77,15 @@ describe('values checked by their format', () => {
     expect(normaliseValue(s('/handler/phone'), '1383771234')).toMatchObject({ ok: false, reason: expect.stringMatching(/电话/) });
     expect(normaliseValue(s('/applicationDate'), '2026年2月30日')).toMatchObject({ value: '2026-02-30', ok: false, reason: expect.stringMatching(/不存在/) });
   });
+  it('dates and times in words, as office forms write them', () => {
+    expect(normaliseValue(s('/applicationDate'), '二〇二六年五月十八日')).toMatchObject({ value: '2026-05-18', ok: true });
+    expect(normaliseValue(s('/applicationDate'), '2026年12月3号')).toMatchObject({ value: '2026-12-03', ok: true });
+    expect(normaliseValue(s('/proxy/receivedAt'), '2026年5月18日 下午2时40分')).toMatchObject({ value: '2026-05-18T14:40', ok: true });
+    expect(normaliseValue(s('/proxy/receivedAt'), '二〇二六年十月二十一日 上午九时五分')).toMatchObject({ value: '2026-10-21T09:05', ok: true });
+  });
+  it('a printed note beside a name is no part of it', () => {
+    expect(normaliseValue(s('/handler/name'), '陈 月明（签字）').value).toBe('陈月明');
+  });
   it('full-width digits are folded without a reason', () => {
     expect(normaliseValue(s('/handler/phone'), '１３８３７７１２３４５')).toEqual({ value: '13837712345', repaired: true, ok: true });
   });

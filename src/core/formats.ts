@@ -72,10 +72,28 @@ function readCode(check: FieldFormat['check'], digitsAt: (i: number, len: number
   };
 }
 
-/** Dates written 2026年3月2日, 2026/3/2, ２０２６.３.２ (and a time for date-minute) → ISO. */
+const CN_DIGIT: Record<string, number> = { 〇: 0, 零: 0, O: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/**
+ * Dates and times written in words, as office forms often are: 二〇二六年五月十八日 → 2026年5月18日,
+ * 下午2时40分 → 14时40分 (上午 and 早上 just dropped).
+ */
+export function dateInDigits(s: string): string {
+  const out = s.replace(/[〇零一二两三四五六七八九十]+(?=\s*[年月日号时點点分])/g, (run) => {
+    if (!run.includes('十')) return [...run].map((c) => CN_DIGIT[c]).join('');
+    const [tens, ones] = run.split('十');
+    return String((tens ? CN_DIGIT[tens] : 1) * 10 + (ones ? CN_DIGIT[ones] : 0));
+  });
+  return out
+    .replace(/(?:上午|早上|凌晨)\s*/g, '')
+    .replace(/(?:下午|晚上|傍晚)\s*(\d{1,2})/g, (_, h: string) => String(Number(h) < 12 ? Number(h) + 12 : Number(h)))
+    .replace(/(\d)\s*号/g, '$1日');
+}
+
+/** Dates written 2026年3月2日, 2026/3/2, ２０２６.３.２, 二〇二六年三月二日 (and a time for date-minute) → ISO. */
 function readDate(parse: (s: string) => string | undefined, check: FieldFormat['check']) {
   return (text: string): Normalised => {
-    const d = parse(normalizeDigits(text));
+    const d = parse(dateInDigits(normalizeDigits(text)));
     if (!d) return { value: text, repaired: false, ok: false, reason: check(text) ?? undefined };
     const reason = check(d);
     return { value: d, repaired: false, ok: reason === null, ...(reason ? { reason } : {}) };

@@ -35,7 +35,8 @@ export function personName(s: string): string {
 export function normaliseValue(schema: JsonSchema | undefined, raw: string): Normalised {
   const text = raw.trim();
   if (schema?.['x-display'] === 'personName') {
-    const v = personName(text);
+    // a name has no brackets: what stands in them is a printed note (（签字）, (本人手签))
+    const v = personName(text.replace(/[（(〔【[][^）)〕】\]]{0,12}[）)〕】\]]/g, ''));
     return { value: v, repaired: v.replace(/\s/g, '') !== text.replace(/[\s\u3000]/g, ''), ok: true };
   }
   const format = formatOf(schema);

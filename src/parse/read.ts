@@ -92,6 +92,8 @@ export function labelScore(cell: string, key: string): number {
   const k = strip(key);
   if (!c || !k) return 0;
   if (c === k) return 0.95;
+  // 申请日期：2026年5月18日 is a label with its value in one cell, not a label cell
+  if (/:./.test(cell)) return 0;
   if (k.length >= 3 && c.startsWith(k) && c.length <= k.length * 2) return 0.7;
   if (k.length >= 3 && c.includes(k) && c.length <= k.length * 2) return 0.65;
   if (k.length < 4 || Math.abs(c.length - k.length) > Math.max(1, k.length / 4)) return 0;
@@ -132,10 +134,12 @@ export interface LocatedValue {
   page: Page;
   box: Box;
   items: TextItem[];
+  /** Options standing in cells of their own along the label's row: each cell's items, left to right. */
+  parts?: TextItem[][];
   confidence: number;
 }
 
-export function locateValues(t: Template, p: PreparedPages): { located: LocatedValue[]; labelsFound: number } {
+export function locateValues(t: Template, p: PreparedPages): { located: LocatedValue[]; labelsFound: number; labelCells: Set<Cell> } {
   const labels = findLabels(t, p);
   const labelCells = new Set([...labels.values()].map((l) => l.cell));
   const located: LocatedValue[] = [];
@@ -154,9 +158,13 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
     const box = usable(right) ? right : usable(below) ? below : undefined;
     if (!box) continue;
     const target = cellOf(box);
-    located.push({ slot, page: cell.page, box, items: target?.items ?? [], confidence: l.confidence });
+    const items = target?.items ?? [];
+    // options may stand in cells of their own along the label's row (☐ | 大厅综合窗口受理 | ☑ | …)
+    const row = slot.checkboxes ? rowRight(cell, labelCells, p) : [];
+    const parts = row.length > 1 ? row.map((c) => c.items) : undefined;
+    located.push({ slot, page: cell.page, box, items: parts ? parts.flat() : items, parts, confidence: l.confidence });
   }
-  return { located, labelsFound: labels.size };
+  return { located, labelsFound: labels.size, labelCells };
 }
 
 /**
@@ -164,13 +172,13 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
  * line's start or after a gap, followed by a colon or a gap, governs the text up to the next label
  * on the line (申请日期：2026年5月18日    经办人：陈月明). Returns how many labels were found so.
  */
-function readLoose(t: Template, p: PreparedPages, done: Set<LabelSlot>, out: Map<string, Reading>): number {
+function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], done: Set<LabelSlot>, out: Map<string, Reading>): number {
   const slots = t.values.filter((v) => !done.has(v.label) && !v.fields.some((f) => out.has(f)));
   if (!slots.length) return 0;
   const names = (l: LabelSlot) => [l.key, ...l.alternatives].map(strip).filter((k) => k.length >= 2).sort((a, b) => b.length - a.length);
   const allLabels = [...new Set(t.labels.flatMap(names))];
   const found = new Set<LabelSlot>();
-  for (const f of p.flow)
+  for (const f of groups)
     for (const line of lines(f.items)) {
       const ink = line.glyphs.filter((g) => g.ch.trim());
       const key = ink.map((g) => matchKey(g.ch)).join('');
@@ -210,6 +218,14 @@ function readLoose(t: Template, p: PreparedPages, done: Set<LabelSlot>, out: Map
   return found.size;
 }
 
+/** The cells right of a label cell within its row, up to the next label cell, left to right. */
+function rowRight(cell: Cell, labelCells: Set<Cell>, p: PreparedPages): Cell[] {
+  const { y0, y1, x1 } = cell.box;
+  const inBand = (c: Cell) => c.page === cell.page && c.box.x0 >= x1 - 1 && (c.box.y0 + c.box.y1) / 2 > y0 && (c.box.y0 + c.box.y1) / 2 < y1;
+  const stop = Math.min(...[...labelCells].filter((c) => c !== cell && inBand(c)).map((c) => c.box.x0));
+  return p.cells.filter((c) => inBand(c) && c.box.x1 <= stop + 1 && !labelCells.has(c)).sort((a, b) => a.box.x0 - b.box.x0);
+}
+
 /** The neighbouring cell of a box in one direction, stepping over the thin gap of a double border. */
 function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => number): Box | undefined {
   let box = step(from);
@@ -219,10 +235,14 @@ function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => nu
 
 export function readTemplate(t: Template, p: PreparedPages): ReadResult {
   const values = new Map<string, Reading>();
-  const { located, labelsFound: inCells } = locateValues(t, p);
-  for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values);
-  // labels without a ruled cell: label and value side by side on a line of text
-  const labelsFound = inCells + readLoose(t, p, new Set(located.map((v) => v.slot.label)), values);
+  const { located, labelsFound: inCells, labelCells } = locateValues(t, p);
+  for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values, v.parts);
+  // labels without a cell of their own: label and value side by side on a line of text, outside the
+  // grid or inside one cell (申请日期：2026年5月18日)
+  const used = new Set<string>([...labelCells].map((c) => `${c.page.index}:${c.box.key}`));
+  for (const v of located) used.add(`${v.page.index}:${v.box.key}`);
+  const groups = [...p.flow, ...p.cells.filter((c) => !used.has(`${c.page.index}:${c.box.key}`))];
+  const labelsFound = inCells + readLoose(t, groups, new Set(located.map((v) => v.slot.label)), values);
   readFlow(t, p, values);
   for (const e of t.eachTables) readEach(e, t, p, values);
   const anchors = t.anchors.length ? anchorHits(t, p) : 0;
@@ -285,14 +305,15 @@ function readEach(e: EachTable, t: Template, p: PreparedPages, out: Map<string, 
   }
 }
 
-function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>): void {
+function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>, parts?: TextItem[][]): void {
   const ls = lines(items);
   const minX = Math.min(...items.map((i) => i.x));
   const right = items.length ? box.x1 - (minX - box.x0) : box.x1;
   let text = joinLines(ls, right);
   if (slot.hint) text = removeHint(text, slot.hint);
   if (slot.checkboxes) {
-    out.set(slot.checkboxes.field, { raw: ticked(ls.map(lineText).join('\n'), slot.checkboxes.options), confidence, page });
+    const text = (parts ?? [items]).map((part) => lines(part).map(lineText).join('\n')).join('\n');
+    out.set(slot.checkboxes.field, { raw: ticked(text, slot.checkboxes.options), confidence, page });
     return;
   }
   const fields = slot.spans.filter((s) => s.field);
