@@ -124,7 +124,28 @@ export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto
       `<tr>${c('代办人', p.proxy + '（签字）', 6)}${c(L.received, p.received, 5)}</tr>`,
     ];
   }
-  const cols = layout === 'inline' ? [12, 3, 14, 3, 14, 3, 14, 3, 14, 3, 17] : layout === 'seven' ? [8, 11, 24, 9, 18, 12, 18] : [20, 32, 18, 30];
+  if (layout === 'stacked') {
+    // labels above their values, three to a row (a spreadsheet-like layout)
+    const head = (...ls) => `<tr>${ls.map(([l, span = 1]) => lb(l, ` colspan="${span}"`)).join('')}</tr>`;
+    const vals = (...vs) => `<tr>${vs.map(([v, span = 1]) => td(v, ` colspan="${span}"`)).join('')}</tr>`;
+    rows = [
+      head([L.name, 2], ['法人或主要负责人']),
+      vals([esc(p.name), 2], [esc(p.legal)]),
+      head([L.code], ['申请单位地址', 2]),
+      vals([esc(p.code)], [esc(p.address), 2]),
+      head(['经办人'], [L.phone], ['申请日期']),
+      vals([esc(p.handler)], [esc(p.phone)], [esc(p.date)]),
+      head(['申请办理政务服务事项名称', 3]),
+      vals([esc(r.serviceItem), 3]),
+      head(['全程辅导事项名称（选填）', 3]),
+      vals([esc(r.guidanceItem ?? ''), 3]),
+      head(['代办内容', 3]),
+      vals([services, 3]),
+      head(['代办人'], [L.received, 2]),
+      vals([esc(p.proxy)], [esc(p.received), 2]),
+    ];
+  }
+  const cols = layout === 'stacked' ? [34, 33, 33] : layout === 'inline' ? [12, 3, 14, 3, 14, 3, 14, 3, 14, 3, 17] : layout === 'seven' ? [8, 11, 24, 9, 18, 12, 18] : [20, 32, 18, 30];
   const table = (rs) => `<table><colgroup>${cols.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>${rs.join('\n')}</table>`;
   const body = layout === 'lines' ? rows.join('\n') : split ? `${table(rows.slice(0, split))}<div style="page-break-before: always"></div>${table(rows.slice(split))}` : table(rows);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>

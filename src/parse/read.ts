@@ -178,11 +178,14 @@ function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], don
   const names = (l: LabelSlot) => [l.key, ...l.alternatives].map(strip).filter((k) => k.length >= 2).sort((a, b) => b.length - a.length);
   const allLabels = [...new Set(t.labels.flatMap(names))];
   const found = new Set<LabelSlot>();
-  for (const f of groups)
-    for (const line of lines(f.items)) {
+  for (const f of groups) {
+    const ls = lines(f.items).map((line) => {
       const ink = line.glyphs.filter((g) => g.ch.trim());
-      const key = ink.map((g) => matchKey(g.ch)).join('');
-      if (key.length !== ink.length) continue;
+      return { line, ink, key: ink.map((g) => matchKey(g.ch)).join('') };
+    });
+    const rightEdge = Math.max(...ls.map((l) => (l.ink.length ? l.ink[l.ink.length - 1].x + l.ink[l.ink.length - 1].w : -Infinity)));
+    const labelsOn = (l: (typeof ls)[number]) => {
+      const { line, ink, key } = l;
       const gapBefore = (i: number) => i === 0 || ink[i].x - (ink[i - 1].x + ink[i - 1].w) > line.size * 0.8;
       /** Where a label stands at i..end, with a colon or a gap after it: the value's first glyph. */
       const standsAt = (i: number, k: string) => {
@@ -195,26 +198,39 @@ function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], don
         return end === ink.length || gapBefore(end) ? end : -1;
       };
       const starts: { at: number; value: number; slot?: ValueSlot }[] = [];
+      if (key.length !== ink.length) return starts;
       for (let i = 0; i < ink.length; i++)
         for (const k of allLabels) {
           const v = standsAt(i, k);
           if (v < 0) continue;
-          const slot = slots.find((s) => names(s.label).includes(k));
-          starts.push({ at: i, value: v, slot });
+          starts.push({ at: i, value: v, slot: slots.find((s) => names(s.label).includes(k)) });
           i = v - 1;
           break;
         }
-      starts.forEach((s, j) => {
+      return starts;
+    };
+    const starts = ls.map(labelsOn);
+    ls.forEach((l, li) => {
+      starts[li].forEach((s, j) => {
         if (!s.slot || found.has(s.slot.label)) return;
-        const end = j + 1 < starts.length ? starts[j + 1].at : ink.length;
-        const glyphs = ink.slice(s.value, end);
-        const items = glyphs.map((g) => ({ str: g.ch, x: g.x, y: line.bottom + line.size * 0.2, w: g.w, size: line.size }));
-        const last = glyphs[glyphs.length - 1];
-        const box = { x0: glyphs[0]?.x ?? 0, x1: last ? last.x + last.w : 0, y0: line.bottom, y1: line.top, closed: false, key: '' };
+        const last = j + 1 === starts[li].length;
+        const asItems = (x: (typeof ls)[number], from: number, to: number) => x.ink.slice(from, to).map((g) => ({ str: g.ch, x: g.x, y: x.line.bottom + x.line.size * 0.2, w: g.w, size: x.line.size }));
+        const items = asItems(l, s.value, last ? l.ink.length : starts[li][j + 1].at);
+        // the value ends its line, which is full: it wraps onto the lines below until a label starts one
+        for (let k = li; last && k + 1 < ls.length; k++) {
+          const cur = ls[k];
+          const nxt = ls[k + 1];
+          const end = cur.ink[cur.ink.length - 1];
+          if (!end || end.x + end.w < rightEdge - cur.line.size * 2 || cur.line.bottom - nxt.line.top > cur.line.size * 0.8 || starts[k + 1].length) break;
+          items.push(...asItems(nxt, 0, nxt.ink.length));
+        }
+        if (!items.length) return;
+        const box = { x0: Math.min(...items.map((i) => i.x)), x1: rightEdge, y0: Math.min(...items.map((i) => i.y)), y1: l.line.top, closed: false, key: '' };
         found.add(s.slot.label);
         readValue(s.slot, items, box, f.page.index, 0.8, out);
       });
-    }
+    });
+  }
   return found.size;
 }
 
