@@ -83,8 +83,9 @@ describe('values checked by their format', () => {
     expect(normaliseValue(s('/proxy/receivedAt'), '2026年5月18日 下午2时40分')).toMatchObject({ value: '2026-05-18T14:40', ok: true });
     expect(normaliseValue(s('/proxy/receivedAt'), '二〇二六年十月二十一日 上午九时五分')).toMatchObject({ value: '2026-10-21T09:05', ok: true });
   });
-  it('a printed note beside a name is no part of it', () => {
+  it('a printed note beside a name, or the fill-in line under a value, is no part of it', () => {
     expect(normaliseValue(s('/handler/name'), '陈 月明（签字）').value).toBe('陈月明');
+    expect(normaliseValue(s('/serviceItem'), '＿＿排污许可证变更＿＿').value).toBe('排污许可证变更');
   });
   it('full-width digits are folded without a reason', () => {
     expect(normaliseValue(s('/handler/phone'), '１３８３７７１２３４５')).toEqual({ value: '13837712345', repaired: true, ok: true });

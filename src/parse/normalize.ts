@@ -33,7 +33,8 @@ export function personName(s: string): string {
 
 /** A text value from the page into the field's schema type and format. */
 export function normaliseValue(schema: JsonSchema | undefined, raw: string): Normalised {
-  const text = raw.trim();
+  // the fill-in line a value was written on (＿＿陈月明＿＿) is no part of it
+  const text = raw.trim().replace(/^[_＿]+|[_＿]+$/g, '').trim();
   if (schema?.['x-display'] === 'personName') {
     // a name has no brackets: what stands in them is a printed note (（签字）, (本人手签))
     const v = personName(text.replace(/[（(〔【[][^）)〕】\]]{0,12}[）)〕】\]]/g, ''));
