@@ -57,10 +57,8 @@ describe('fillable application form', () => {
     expect(r.record).toEqual(typical);
   });
 
-  it('a blank form parses as an empty, invalid record', async () => {
-    const r = await parseForm(await renderDocument(kind, null, 'pdf', { fillable: true }));
-    expect(r.valid).toBe(false);
-    expect(r.errors.length).toBeGreaterThan(0);
+  it('a blank form is refused as blank, never read as a record', async () => {
+    await expect(parseForm(await renderDocument(kind, null, 'pdf', { fillable: true }))).rejects.toMatchObject({ code: 'blank', message: expect.stringMatching(/空白/) });
   });
 });
 

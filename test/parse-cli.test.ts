@@ -21,7 +21,7 @@ describe('bangban parse / ingest / render --fillable', () => {
     const r = bangban('parse', pdf);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['file', 'kind', 'source', 'record', 'valid', 'errors', 'warnings', 'fields']);
+    expect(Object.keys(j)).toEqual(['file', 'kind', 'source', 'record', 'valid', 'errors', 'warnings', 'fields', 'needsReview']);
     expect(j.record).toEqual(JSON.parse(readFileSync('fixtures/application/typical.json', 'utf8')));
     expect(j.fields['/applicant/name']).toEqual({ confidence: 1, page: 1 });
   });
@@ -57,8 +57,10 @@ describe('bangban parse / ingest / render --fillable', () => {
   it('ingest: summary, problem report, outputs', () => {
     const out = join(dir, 'out');
     const r = bangban('ingest', dir, '-o', join(out, 'records.jsonl'), '--csv', join(out, 'r.csv'), '--xlsx', join(out, 'r.xlsx'), '-j', '1');
-    expect(r.stdout).toMatch(/读取 \d+ 个文件：有效 1，无效 \d+，无法读取 1/);
+    // junk.pdf, and form.pdf: the fillable form left blank is no record
+    expect(r.stdout).toMatch(/读取 \d+ 个文件：有效 1，无效 \d+，无法读取 2/);
     expect(r.stdout).toContain('junk.pdf');
+    expect(r.stdout).toMatch(/form\.pdf：无法读取 — 这是一份空白的/);
     expect(r.code).toBe(1);
     for (const f of ['records.jsonl', 'r.csv', 'r.xlsx']) expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);

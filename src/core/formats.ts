@@ -16,6 +16,11 @@ export interface Normalised {
   repaired: boolean;
   /** The value satisfies its format (or has none). */
   ok: boolean;
+  /**
+   * Why staff should look at it, in Chinese: the check it fails, or the correction that made it pass
+   * (a letter O read or typed for 0). Folding full-width digits or spaces is no correction.
+   */
+  reason?: string;
 }
 
 export interface FieldFormat {
@@ -40,22 +45,58 @@ export interface FieldFormat {
   fromCell?(v: Date | string): string;
 }
 
-/** Codes and ID numbers: full-width characters folded and spaces dropped; letters upper-cased if that makes it valid. */
-function readCode(check: FieldFormat['check']) {
+/** Letters that look like the digits a code has there: a code's alphabet has no I, O, Z, S. */
+const LOOKS_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L: '1', Z: '2', S: '5', B: '8', G: '6' };
+
+/**
+ * Codes and ID numbers: full-width characters folded and spaces dropped; letters upper-cased if that
+ * makes it valid; else letters that look like digits (O for 0) replaced where the code wants a
+ * digit, if that makes the check character agree — a correction, so the value carries a reason.
+ */
+function readCode(check: FieldFormat['check'], digitsAt: (i: number, len: number, c: string) => boolean) {
   return (text: string): Normalised => {
-    const folded = normalizeDigits(text).replace(/\s+/g, '');
+    const folded = normalizeDigits(text).replace(/[\s\-_.·]+/g, '');
     if (check(folded) === null) return { value: folded, repaired: folded !== text, ok: true };
     const upper = folded.toUpperCase();
-    if (check(upper) === null) return { value: upper, repaired: true, ok: true };
-    return { value: folded, repaired: folded !== text, ok: false };
+    if (check(upper) === null) return { value: upper, repaired: true, ok: true, reason: '小写字母已改为大写' };
+    const swapped: string[] = [];
+    const fixed = [...upper].map((c, i, all) => {
+      const d = LOOKS_DIGIT[c];
+      if (!d || !digitsAt(i, all.length, c)) return c;
+      swapped.push(`${c}→${d}`);
+      return d;
+    });
+    const digits = fixed.join('');
+    if (swapped.length && check(digits) === null) return { value: digits, repaired: true, ok: true, reason: `已按校验位更正：${swapped.join('、')}` };
+    return { value: folded, repaired: folded !== text, ok: false, reason: check(folded) ?? undefined };
   };
 }
 
-/** Dates written 2026年3月2日, 2026/3/2, ２０２６.３.２ (and a time for date-minute) → ISO. */
+const CN_DIGIT: Record<string, number> = { 〇: 0, 零: 0, O: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/**
+ * Dates and times written in words, as office forms often are: 二〇二六年五月十八日 → 2026年5月18日,
+ * 下午2时40分 → 14时40分 (上午 and 早上 just dropped).
+ */
+export function dateInDigits(s: string): string {
+  const out = s.replace(/[〇零一二两三四五六七八九十]+(?=\s*[年月日号时點点分])/g, (run) => {
+    if (!run.includes('十')) return [...run].map((c) => CN_DIGIT[c]).join('');
+    const [tens, ones] = run.split('十');
+    return String((tens ? CN_DIGIT[tens] : 1) * 10 + (ones ? CN_DIGIT[ones] : 0));
+  });
+  return out
+    .replace(/(?:上午|早上|凌晨)\s*/g, '')
+    .replace(/(?:下午|晚上|傍晚)\s*(\d{1,2})/g, (_, h: string) => String(Number(h) < 12 ? Number(h) + 12 : Number(h)))
+    .replace(/(\d)\s*号/g, '$1日');
+}
+
+/** Dates written 2026年3月2日, 2026/3/2, ２０２６.３.２, 二〇二六年三月二日 (and a time for date-minute) → ISO. */
 function readDate(parse: (s: string) => string | undefined, check: FieldFormat['check']) {
   return (text: string): Normalised => {
-    const d = parse(normalizeDigits(text));
-    return d ? { value: d, repaired: false, ok: check(d) === null } : { value: text, repaired: false, ok: false };
+    const d = parse(dateInDigits(normalizeDigits(text)));
+    if (!d) return { value: text, repaired: false, ok: false, reason: check(text) ?? undefined };
+    const reason = check(d);
+    return { value: d, repaired: false, ok: reason === null, ...(reason ? { reason } : {}) };
   };
 }
 
@@ -70,7 +111,8 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [18],
     sample: '91411300MA44ABCD5J',
     unbroken: 18,
-    read: readCode(checkCreditCode),
+    // I O Z S are not in the code's alphabet; Q D L B G are, but not in the region code (places 3–8)
+    read: readCode(checkCreditCode, (i, _n, c) => 'IOZS'.includes(c) || (i >= 2 && i < 8)),
   },
   'id-card': {
     check: (s) => checkIdNumber(s),
@@ -78,7 +120,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [18],
     sample: '11010519491231002X',
     unbroken: 18,
-    read: readCode((s) => checkIdNumber(s)),
+    read: readCode((s) => checkIdNumber(s), (i, n) => i < n - 1),
   },
   phone: {
     check: checkPhone,
@@ -89,7 +131,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     read: (text) => {
       const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
       for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
-      return { value: folded, repaired: folded !== text, ok: false };
+      return { value: folded, repaired: folded !== text, ok: false, reason: checkPhone(folded) ?? undefined };
     },
   },
   date: {

@@ -17,6 +17,8 @@ export interface JsonSchema {
   minItems?: number;
   /** How a value is printed: personName spaces two-character names to three. */
   'x-display'?: 'personName';
+  /** Other labels forms print for this field (单位名称, 企业名称 …): the parser recognises them as well as the title. */
+  'x-labels'?: string[];
   [key: string]: unknown;
 }
 

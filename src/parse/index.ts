@@ -10,7 +10,8 @@ import type { Issue } from '../core/errors.js';
 import { validateRecord } from '../core/records.js';
 import { dottedToPointer, setAt } from '../core/pointer.js';
 import { allKinds, getKind } from '../kinds/index.js';
-import { normaliseValue } from './normalize.js';
+import { isUnfilled, normaliseValue } from './normalize.js';
+import { foldText } from '../core/normalizeText.js';
 import { ParseFailure, readPdf, DEFAULT_LIMITS, type PdfData, type ReadLimits } from './pdf.js';
 import { preparePages, readTemplate, type Reading } from './read.js';
 import { templateOf } from './template.js';
@@ -21,8 +22,10 @@ export interface FieldInfo {
   confidence: number;
   /** 1-based page number. */
   page: number;
-  /** OCR: below the review threshold, staff should check it. */
+  /** Staff should check it: it fails its format's check, was corrected to pass it, or (OCR) was read with doubt. */
   needsReview?: boolean;
+  /** Why it needs review, in Chinese. */
+  reason?: string;
 }
 
 export interface ParseResult {
@@ -34,7 +37,7 @@ export interface ParseResult {
   errors: Issue[];
   warnings: Issue[];
   fields: Record<string, FieldInfo>;
-  /** OCR (scans): pointers of the fields staff should check. */
+  /** Pointers of the fields staff should check (each with `fields[pointer].reason`). */
   needsReview?: string[];
 }
 
@@ -54,20 +57,40 @@ export async function parseForm(bytes: Uint8Array, opts: ParseOptions = {}): Pro
   const pdf = await readPdf(bytes, opts.limits);
   const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
   const fromFields = readFields(pdf, forced);
-  if (fromFields) return finish(opts.file, fromFields.kind, 'fields', fromFields.values);
+  if (fromFields) {
+    refuseBlank(fromFields.kind, fromFields.values);
+    return finish(opts.file, fromFields.kind, 'fields', fromFields.values);
+  }
   if (!pdf.pages.some((p) => p.items.some((i) => i.str.trim()))) return ocr();
   const prepared = preparePages(pdf.pages);
   const candidates = forced ? [forced] : allKinds();
-  let best: { kind: Kind; values: Map<string, Reading>; score: number } | undefined;
+  let best: { kind: Kind; values: Map<string, Reading>; score: number; labelsFound: number } | undefined;
   for (const kind of candidates) {
     const r = readTemplate(templateOf(kind), prepared);
-    if (!best || r.score > best.score) best = { kind, values: r.values, score: r.score };
+    if (!best || r.score > best.score) best = { kind, values: r.values, score: r.score, labelsFound: r.labelsFound };
   }
-  if (!best || (!forced && best.score < 0.5)) {
-    const text = pdf.pages.some((p) => p.items.some((i) => i.str.trim()));
-    throw new ParseFailure('not-a-form', text ? `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）` : '页面上没有文字（可能是扫描件），无法识别表单');
+  // a page of another document, or of another kind than the caller named: refused, never read into a record
+  if (!best || best.score < (forced ? 0.3 : 0.5)) {
+    if (forced) throw new ParseFailure('not-a-form', `不是${forced.title}（只找到 ${best?.labelsFound ?? 0} 个栏目）${otherKind(prepared, forced)}`);
+    throw new ParseFailure('not-a-form', `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）`);
   }
+  refuseBlank(best.kind, best.values);
   return finish(opts.file, best.kind, 'text', best.values);
+}
+
+/** A form with nothing filled in is no record. */
+function refuseBlank(kind: Kind, values: Map<string, Reading>): void {
+  const filled = [...values].some(([p, r]) => (Array.isArray(r.raw) ? r.raw.length > 0 : !isUnfilled(kind.schema.at(p), r.raw)));
+  if (!filled) throw new ParseFailure('blank', `这是一份空白的${kind.title}，没有填写任何内容`);
+}
+
+/** What the pages are instead, when another kind fits them: `，而是授权委托书`. */
+function otherKind(prepared: ReturnType<typeof preparePages>, except: Kind): string {
+  const other = allKinds()
+    .filter((k) => k.name !== except.name)
+    .map((k) => ({ k, score: readTemplate(templateOf(k), prepared).score }))
+    .sort((a, b) => b.score - a.score)[0];
+  return other && other.score >= 0.5 ? `，而是${other.k.title}` : '';
 }
 
 /** PNG, JPEG, TIFF or WebP, by magic number. */
@@ -104,7 +127,7 @@ function readFields(pdf: PdfData, forced?: Kind): { kind: Kind; values: Map<stri
       const s = kind.schema.at(pointer);
       if (s && typeof f.value === 'string') {
         hits++;
-        if (f.value.trim()) values.set(pointer, { raw: f.value, confidence: 1, page: f.page });
+        if (f.value.trim()) values.set(pointer, { raw: foldText(f.value), confidence: 1, page: f.page });
         continue;
       }
       // a checkbox for one option of a list: services.事前辅导
@@ -140,13 +163,17 @@ function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text',
       fields[pointer] = { confidence: round(r.confidence), page: r.page + 1 };
       continue;
     }
+    if (isUnfilled(kind.schema.at(pointer), r.raw)) continue;
     const n = normaliseValue(kind.schema.at(pointer), r.raw);
     if (n.value === '' || n.value === undefined) continue;
     setAt(record, pointer, n.value);
     fields[pointer] = { confidence: round(r.confidence * (n.repaired ? 0.9 : 1) * (n.ok ? 1 : 0.5)), page: r.page + 1 };
+    // failing its check, or changed to pass it: for staff to look at
+    if (!n.ok || n.reason) Object.assign(fields[pointer], { needsReview: true, reason: n.reason ?? '格式不正确' });
   }
   const v = validateRecord(kind, record);
-  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields } as ParseResult;
+  const needsReview = Object.keys(fields).filter((p) => fields[p].needsReview).sort();
+  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview } as ParseResult;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -110,8 +110,12 @@ export function problemReport(r: IngestResult): string[] {
   for (const o of r.outcomes) {
     if (!o.ok) lines.push(`${o.file}：无法读取 — ${o.error}`);
     else if (!o.result.valid) lines.push(`${o.result.file}：无效 — ${o.result.errors.map(formatIssue).join('；')}`);
-    // OCR: fields read with low confidence, for staff to check against the scan
-    if (o.ok && o.result.needsReview?.length) lines.push(`${o.result.file}：需人工核对 — ${o.result.needsReview.map((p) => getKind(o.result.kind).label(p)).join('、')}`);
+    // fields to check against the page (read with doubt, or corrected) that no error names already
+    if (!o.ok) continue;
+    const named = new Set(o.result.errors.map((e) => e.path));
+    const review = (o.result.needsReview ?? []).filter((p) => !named.has(p));
+    const why = (p: string) => (o.result.fields[p]?.reason ? `（${o.result.fields[p].reason}）` : '');
+    if (review.length) lines.push(`${o.result.file}：需人工核对 — ${review.map((p) => getKind(o.result.kind).label(p) + why(p)).join('、')}`);
   }
   return lines;
 }

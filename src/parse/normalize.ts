@@ -7,6 +7,7 @@
 import type { JsonSchema } from '../core/schema.js';
 import { normalizeDigits } from '../core/identifiers.js';
 import { formatOf, type Normalised } from '../core/formats.js';
+import { blankFor } from '../core/blank.js';
 
 export type { Normalised } from '../core/formats.js';
 
@@ -32,9 +33,11 @@ export function personName(s: string): string {
 
 /** A text value from the page into the field's schema type and format. */
 export function normaliseValue(schema: JsonSchema | undefined, raw: string): Normalised {
-  const text = raw.trim();
+  // the fill-in line a value was written on (＿＿陈月明＿＿) is no part of it
+  const text = raw.trim().replace(/^[_＿]+|[_＿]+$/g, '').trim();
   if (schema?.['x-display'] === 'personName') {
-    const v = personName(text);
+    // a name has no brackets: what stands in them is a printed note (（签字）, (本人手签))
+    const v = personName(text.replace(/[（(〔【[][^）)〕】\]]{0,12}[）)〕】\]]/g, ''));
     return { value: v, repaired: v.replace(/\s/g, '') !== text.replace(/[\s\u3000]/g, ''), ok: true };
   }
   const format = formatOf(schema);
@@ -44,4 +47,10 @@ export function normaliseValue(schema: JsonSchema | undefined, raw: string): Nor
     if (text && Number.isFinite(n)) return { value: n, repaired: false, ok: true };
   }
   return { value: text, repaired: false, ok: true };
+}
+
+/** Text that is only a blank form's fill-in skeleton (　年　月　日, ＿＿＿): nothing was filled in. */
+export function isUnfilled(schema: JsonSchema | undefined, raw: string): boolean {
+  const literal = blankFor(schema).filter((p): p is string => typeof p === 'string').join('');
+  return ![...raw].some((c) => !/[\s\u3000_＿—–-]/.test(c) && !literal.includes(c));
 }

@@ -17,7 +17,7 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 
-export type FailureCode = 'not-pdf' | 'too-large' | 'truncated' | 'encrypted' | 'no-pages' | 'timeout' | 'unreadable' | 'not-a-form';
+export type FailureCode = 'not-pdf' | 'too-large' | 'truncated' | 'encrypted' | 'no-pages' | 'timeout' | 'unreadable' | 'not-a-form' | 'blank';
 
 /** The file cannot be read as a form. */
 export class ParseFailure extends Error {
@@ -115,6 +115,7 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
     const numPages = doc.numPages;
     if (!numPages) throw new ParseFailure('no-pages', 'PDF 没有页面');
     const pages: PageData[] = [];
+    const turns = new Map<number, number>();
     const n = Math.min(numPages, lim.maxPages);
     for (let i = 0; i < n; i++) {
       let page;
@@ -127,17 +128,22 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
       const [x0, y0, x1, y1] = page.view as number[];
       const tc = await page.getTextContent({ disableNormalization: true });
       const items: TextItem[] = [];
+      const dirs: number[] = [];
       for (const it of tc.items) {
         if (!('str' in it) || !it.str) continue;
         const [a, b, c, d, e, f] = it.transform as number[];
         items.push({ str: it.str, x: e, y: f, w: it.width, size: Math.hypot(c, d) || Math.hypot(a, b) });
+        dirs.push((Math.round(Math.atan2(b, a) / (Math.PI / 2)) + 4) % 4);
       }
+      turns.set(i, mainDirection(items, dirs));
       pages.push({ index: i, width: x1 - x0, height: y1 - y0, items, rules: { h: [], v: [] } });
       page.cleanup();
       check();
     }
     const fields = new Map<string, { value: FieldValue; page: number }>();
     await structure(bytes, pages, fields);
+    // a page drawn turned (its text runs up, down or upside down): read it upright
+    for (const p of pages) upright(p, turns.get(p.index) ?? 0);
     check();
     return { numPages, pages, fields };
   } finally {
@@ -182,6 +188,35 @@ async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['
   } catch {
     /* a broken form dictionary: read the page text instead */
   }
+}
+
+/** The direction most of a page's text runs, in quarter turns counter-clockwise (0: left to right). */
+function mainDirection(items: TextItem[], dirs: number[]): number {
+  const weight = [0, 0, 0, 0];
+  items.forEach((it, k) => (weight[dirs[k]] += [...it.str.trim()].length));
+  return weight.indexOf(Math.max(...weight));
+}
+
+/** Turn a page's text and lines by `turns` quarter turns clockwise, so that its text runs left to right. */
+function upright(p: PageData, turns: number): void {
+  if (!turns) return;
+  const rot = ([x, y]: [number, number]): [number, number] => (turns === 1 ? [y, -x] : turns === 2 ? [-x, -y] : [-y, x]);
+  for (const it of p.items) [it.x, it.y] = rot([it.x, it.y]);
+  const box = <T extends { x1: number; y1: number; x2: number; y2: number }>(s: T): T => {
+    const [a, b] = [rot([s.x1, s.y1]), rot([s.x2, s.y2])];
+    return { ...s, x1: Math.min(a[0], b[0]), x2: Math.max(a[0], b[0]), y1: Math.min(a[1], b[1]), y2: Math.max(a[1], b[1]) };
+  };
+  const h = p.rules.h.map(box);
+  const v = p.rules.v.map(box);
+  p.rules = {
+    h: turns === 2 ? h : v,
+    v: turns === 2 ? v : h,
+    ink: p.rules.ink?.map((r) => {
+      const q = box({ x1: r.x0, y1: r.y0, x2: r.x1, y2: r.y1 });
+      return { x0: q.x1, y0: q.y1, x1: q.x2, y1: q.y2, outline: r.outline };
+    }),
+  };
+  if (turns !== 2) [p.width, p.height] = [p.height, p.width];
 }
 
 function pdfjsFailure(e: unknown): ParseFailure {

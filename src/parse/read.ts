@@ -6,6 +6,11 @@
  */
 import { boxAt, center, inside, joinLines, joinSeparator, lines, lineText, preparePage, type Box, type Line, type Page } from './geometry.js';
 import type { PageData, TextItem } from './pdf.js';
+import { distance as levenshtein } from 'fastest-levenshtein';
+import { foldText, spellingsOf } from '../core/normalizeText.js';
+import { drawnBoxes, ticked } from './boxes.js';
+
+export { ticked } from './boxes.js';
 import { matchKey, type EachTable, type LabelSlot, type Template, type ValueSlot } from './template.js';
 
 export interface Reading {
@@ -39,6 +44,12 @@ export interface PreparedPages {
 
 /** Group each page's text into ruled cells once; every kind's template reads the same grouping. */
 export function preparePages(data: PageData[]): PreparedPages {
+  // every path (text layer, OCR) is folded here, before anything is matched; in place, so callers
+  // that keep data beside their items (OCR confidences) still find them
+  for (const d of data) {
+    for (const it of d.items) it.str = foldText(it.str);
+    d.items.push(...drawnBoxes(d));
+  }
   const pages = data.map(preparePage);
   const cells: Cell[] = [];
   const flow: PreparedPages['flow'] = [];
@@ -67,32 +78,55 @@ export function preparePages(data: PageData[]): PreparedPages {
   return { pages, cells, flow };
 }
 
-const strip = (k: string) => k.replace(/\([^)]*\)/g, '');
+/** A label without its bracketed notes, required-field stars and colons: 申请单位名称(盖章)： → 申请单位名称. */
+const strip = (k: string) => k.replace(/\([^)]*\)?/g, '').replace(/[:*※]/g, '');
 
-/** Match every label of the template to a cell: exact text first, then without bracketed notes, then containment. */
+/**
+ * How well a cell's text names a label (0 = not at all): exactly, without notes, with a note or a
+ * colon added, then approximately (a character missing or misread — OCR, an odd font), never for a
+ * short label that differs (经办人 ≠ 代办人).
+ */
+export function labelScore(cell: string, key: string): number {
+  if (cell === key) return 1;
+  const c = strip(cell);
+  const k = strip(key);
+  if (!c || !k) return 0;
+  if (c === k) return 0.95;
+  // 申请日期：2026年5月18日 is a label with its value in one cell, not a label cell
+  if (/:./.test(cell)) return 0;
+  if (k.length >= 3 && c.startsWith(k) && c.length <= k.length * 2) return 0.7;
+  if (k.length >= 3 && c.includes(k) && c.length <= k.length * 2) return 0.65;
+  if (k.length < 4 || Math.abs(c.length - k.length) > Math.max(1, k.length / 4)) return 0;
+  const sim = 1 - levenshtein(c, k) / Math.max(c.length, k.length);
+  return sim >= 0.75 ? 0.85 * sim : 0;
+}
+
+/** Every label of the template on a cell: the best pairs first, each label and each cell used once. */
 function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell; confidence: number }> {
+  const pairs: { l: LabelSlot; cell: Cell; score: number; len: number }[] = [];
+  for (const cell of p.cells) {
+    if (!cell.key) continue;
+    for (const l of t.labels) {
+      let best = 0;
+      let len = 0;
+      // the layout's own label counts a little more than a synonym scoring the same
+      for (const [k, key] of [l.key, ...l.alternatives].entries()) {
+        const s = labelScore(cell.key, key) * (k === 0 ? 1 : 0.98);
+        if (s > best) [best, len] = [s, key.length];
+      }
+      if (best > 0) pairs.push({ l, cell, score: best, len });
+    }
+  }
+  pairs.sort((a, b) => b.score - a.score || b.len - a.len);
   const found = new Map<LabelSlot, { cell: Cell; confidence: number }>();
   const used = new Set<Cell>();
-  const tiers: [(cell: string, label: string) => boolean, number][] = [
-    [(c, l) => c === l, 1],
-    [(c, l) => strip(c) === strip(l) && strip(l).length > 0, 0.9],
-    [(c, l) => strip(l).length >= 3 && (strip(c).startsWith(strip(l)) || (c.includes(strip(l)) && c.length <= strip(l).length * 2)), 0.7],
-  ];
-  for (const [test, confidence] of tiers) {
-    for (const l of t.labels) {
-      if (found.has(l)) continue;
-      const cell = p.cells.find((c) => !used.has(c) && test(c.key, l.key));
-      if (cell) {
-        found.set(l, { cell, confidence });
-        used.add(cell);
-      }
-    }
+  for (const { l, cell, score } of pairs) {
+    if (found.has(l) || used.has(cell)) continue;
+    found.set(l, { cell, confidence: Math.min(1, Math.round(score * 100) / 100) });
+    used.add(cell);
   }
   return found;
 }
-
-/** Marks of a ticked box: √ ✓ ☑ ■ …, and Word symbol-font boxes (Wingdings þ, Wingdings 2 R/S) as private-use characters. */
-const TICK = /[√✓✔☑☒■▣●◉✗✘×xX\uF0FE\uF0FD\uF052\uF053]/;
 
 /** A value cell found on the page: the cell to the right of its label. */
 export interface LocatedValue {
@@ -100,10 +134,12 @@ export interface LocatedValue {
   page: Page;
   box: Box;
   items: TextItem[];
+  /** Options standing in cells of their own along the label's row: each cell's items, left to right. */
+  parts?: TextItem[][];
   confidence: number;
 }
 
-export function locateValues(t: Template, p: PreparedPages): { located: LocatedValue[]; labelsFound: number } {
+export function locateValues(t: Template, p: PreparedPages): { located: LocatedValue[]; labelsFound: number; labelCells: Set<Cell> } {
   const labels = findLabels(t, p);
   const labelCells = new Set([...labels.values()].map((l) => l.cell));
   const located: LocatedValue[] = [];
@@ -113,21 +149,116 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
     const { cell } = l;
     const ys = cell.items.map((i) => center(i)[1]);
     const y = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : (cell.box.y0 + cell.box.y1) / 2;
-    // the box just right of the label (stepping over the gap of a double border)
-    let box = boxAt(cell.page, cell.box.x1 + 1.5, y);
-    for (let k = 0; k < 3 && box.closed && box.x1 - box.x0 < 4; k++) box = boxAt(cell.page, box.x1 + 1.5, y);
-    if (!box.closed || box.key === cell.box.key) continue;
-    const target = p.cells.find((c) => c.page === cell.page && c.box.key === box.key);
-    if (target && labelCells.has(target)) continue;
-    located.push({ slot, page: cell.page, box, items: target?.items ?? [], confidence: l.confidence });
+    // the box just right of the label (stepping over the gap of a double border), else the one below
+    const right = next(cell.page, cell.box, (b) => boxAt(cell.page, b.x1 + 1.5, y), (b) => b.x1 - b.x0);
+    const cx = (cell.box.x0 + cell.box.x1) / 2;
+    const below = next(cell.page, cell.box, (b) => boxAt(cell.page, cx, b.y0 - 1.5), (b) => b.y1 - b.y0);
+    const cellOf = (b: Box | undefined) => (b ? p.cells.find((c) => c.page === cell.page && c.box.key === b.key) : undefined);
+    const usable = (b: Box | undefined): b is Box => !!b && !labelCells.has(cellOf(b)!);
+    const box = usable(right) ? right : usable(below) ? below : undefined;
+    if (!box) continue;
+    const target = cellOf(box);
+    const items = target?.items ?? [];
+    // options may stand in cells of their own along the label's row (☐ | 大厅综合窗口受理 | ☑ | …)
+    const row = slot.checkboxes ? rowRight(cell, labelCells, p) : [];
+    const parts = row.length > 1 ? row.map((c) => c.items) : undefined;
+    located.push({ slot, page: cell.page, box, items: parts ? parts.flat() : items, parts, confidence: l.confidence });
   }
-  return { located, labelsFound: labels.size };
+  return { located, labelsFound: labels.size, labelCells };
+}
+
+/**
+ * Fallback where no grid holds a label: on a line of text outside cells, a label standing at the
+ * line's start or after a gap, followed by a colon or a gap, governs the text up to the next label
+ * on the line (申请日期：2026年5月18日    经办人：陈月明). Returns how many labels were found so.
+ */
+function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], done: Set<LabelSlot>, out: Map<string, Reading>): number {
+  const slots = t.values.filter((v) => !done.has(v.label) && !v.fields.some((f) => out.has(f)));
+  if (!slots.length) return 0;
+  const names = (l: LabelSlot) => [l.key, ...l.alternatives].map(strip).filter((k) => k.length >= 2).sort((a, b) => b.length - a.length);
+  const allLabels = [...new Set(t.labels.flatMap(names))];
+  const found = new Set<LabelSlot>();
+  for (const f of groups) {
+    const ls = lines(f.items).map((line) => {
+      const ink = line.glyphs.filter((g) => g.ch.trim());
+      return { line, ink, key: ink.map((g) => matchKey(g.ch)).join('') };
+    });
+    const rightEdge = Math.max(...ls.map((l) => (l.ink.length ? l.ink[l.ink.length - 1].x + l.ink[l.ink.length - 1].w : -Infinity)));
+    const labelsOn = (l: (typeof ls)[number]) => {
+      const { line, ink, key } = l;
+      const gapBefore = (i: number) => i === 0 || ink[i].x - (ink[i - 1].x + ink[i - 1].w) > line.size * 0.8;
+      /** Where a label stands at i..end, with a colon or a gap after it: the value's first glyph. */
+      const standsAt = (i: number, k: string) => {
+        if (!gapBefore(i) || key.slice(i, i + k.length) !== k) return -1;
+        let end = i + k.length;
+        // a note after the label: 申请单位名称（盖章）：
+        const close = key[end] === '(' ? key.indexOf(')', end) : -1;
+        if (close > 0 && close - end <= 8) end = close + 1;
+        if (key[end] === ':') return end + 1;
+        return end === ink.length || gapBefore(end) ? end : -1;
+      };
+      const starts: { at: number; value: number; slot?: ValueSlot }[] = [];
+      if (key.length !== ink.length) return starts;
+      for (let i = 0; i < ink.length; i++)
+        for (const k of allLabels) {
+          const v = standsAt(i, k);
+          if (v < 0) continue;
+          starts.push({ at: i, value: v, slot: slots.find((s) => names(s.label).includes(k)) });
+          i = v - 1;
+          break;
+        }
+      return starts;
+    };
+    const starts = ls.map(labelsOn);
+    ls.forEach((l, li) => {
+      starts[li].forEach((s, j) => {
+        if (!s.slot || found.has(s.slot.label)) return;
+        const last = j + 1 === starts[li].length;
+        const asItems = (x: (typeof ls)[number], from: number, to: number) => x.ink.slice(from, to).map((g) => ({ str: g.ch, x: g.x, y: x.line.bottom + x.line.size * 0.2, w: g.w, size: x.line.size }));
+        const items = asItems(l, s.value, last ? l.ink.length : starts[li][j + 1].at);
+        // the value ends its line, which is full: it wraps onto the lines below until a label starts one
+        for (let k = li; last && k + 1 < ls.length; k++) {
+          const cur = ls[k];
+          const nxt = ls[k + 1];
+          const end = cur.ink[cur.ink.length - 1];
+          if (!end || end.x + end.w < rightEdge - cur.line.size * 2 || cur.line.bottom - nxt.line.top > cur.line.size * 0.8 || starts[k + 1].length) break;
+          items.push(...asItems(nxt, 0, nxt.ink.length));
+        }
+        if (!items.length) return;
+        const box = { x0: Math.min(...items.map((i) => i.x)), x1: rightEdge, y0: Math.min(...items.map((i) => i.y)), y1: l.line.top, closed: false, key: '' };
+        found.add(s.slot.label);
+        readValue(s.slot, items, box, f.page.index, 0.8, out);
+      });
+    });
+  }
+  return found.size;
+}
+
+/** The cells right of a label cell within its row, up to the next label cell, left to right. */
+function rowRight(cell: Cell, labelCells: Set<Cell>, p: PreparedPages): Cell[] {
+  const { y0, y1, x1 } = cell.box;
+  const inBand = (c: Cell) => c.page === cell.page && c.box.x0 >= x1 - 1 && (c.box.y0 + c.box.y1) / 2 > y0 && (c.box.y0 + c.box.y1) / 2 < y1;
+  const stop = Math.min(...[...labelCells].filter((c) => c !== cell && inBand(c)).map((c) => c.box.x0));
+  return p.cells.filter((c) => inBand(c) && c.box.x1 <= stop + 1 && !labelCells.has(c)).sort((a, b) => a.box.x0 - b.box.x0);
+}
+
+/** The neighbouring cell of a box in one direction, stepping over the thin gap of a double border. */
+function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => number): Box | undefined {
+  let box = step(from);
+  for (let k = 0; k < 3 && box.closed && size(box) < 4; k++) box = step(box);
+  return box.closed && box.key !== from.key ? box : undefined;
 }
 
 export function readTemplate(t: Template, p: PreparedPages): ReadResult {
   const values = new Map<string, Reading>();
-  const { located, labelsFound } = locateValues(t, p);
-  for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values);
+  const { located, labelsFound: inCells, labelCells } = locateValues(t, p);
+  for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values, v.parts);
+  // labels without a cell of their own: label and value side by side on a line of text, outside the
+  // grid or inside one cell (申请日期：2026年5月18日)
+  const used = new Set<string>([...labelCells].map((c) => `${c.page.index}:${c.box.key}`));
+  for (const v of located) used.add(`${v.page.index}:${v.box.key}`);
+  const groups = [...p.flow, ...p.cells.filter((c) => !used.has(`${c.page.index}:${c.box.key}`))];
+  const labelsFound = inCells + readLoose(t, groups, new Set(located.map((v) => v.slot.label)), values);
   readFlow(t, p, values);
   for (const e of t.eachTables) readEach(e, t, p, values);
   const anchors = t.anchors.length ? anchorHits(t, p) : 0;
@@ -190,13 +321,14 @@ function readEach(e: EachTable, t: Template, p: PreparedPages, out: Map<string, 
   }
 }
 
-function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>): void {
+function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>, parts?: TextItem[][]): void {
   const ls = lines(items);
   const minX = Math.min(...items.map((i) => i.x));
   const right = items.length ? box.x1 - (minX - box.x0) : box.x1;
   let text = joinLines(ls, right);
   if (slot.hint) text = removeHint(text, slot.hint);
   if (slot.checkboxes) {
+    const text = (parts ?? [items]).map((part) => lines(part).map(lineText).join('\n')).join('\n');
     out.set(slot.checkboxes.field, { raw: ticked(text, slot.checkboxes.options), confidence, page });
     return;
   }
@@ -211,41 +343,12 @@ function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, c
 
 function removeHint(text: string, hint: string): string {
   // the hint may wrap too, and another producer may print its brackets full-width
-  const pattern = [...matchKey(hint)].map((c) => (c >= '!' && c <= '~' ? `[${escape(c)}${String.fromCharCode(c.charCodeAt(0) + 0xfee0)}]` : escape(c))).join('[\\s\\u3000]*');
+  const pattern = [...matchKey(hint)].map((c) => `(?:${spellingsOf(c).map(escape).join('|')})`).join('[\\s\\u3000]*');
   const m = new RegExp(pattern).exec(text);
   return m ? (text.slice(0, m.index) + text.slice(m.index + m[0].length)).trim() : text;
 }
 
 const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The options ticked in a checkbox cell: a mark (√ ☑ ■ …) between the previous option and this one. */
-export function ticked(text: string, options: string[]): string[] {
-  const flat = matchKey(text);
-  const full = options.map(matchKey);
-  // an option whose text wraps inside a narrow column is interrupted by its neighbours' text: then
-  // its longest beginning that no other option shares stands for it
-  const keys = full.map((k, i) => {
-    if (flat.includes(k)) return k;
-    for (let n = k.length - 1; n >= 4; n--) {
-      const head = k.slice(0, n);
-      if (flat.includes(head) && !full.some((o, j) => j !== i && o.startsWith(head))) return head;
-    }
-    return k;
-  });
-  const positions = keys.map((k) => flat.indexOf(k));
-  const out: string[] = [];
-  options.forEach((o, i) => {
-    const at = positions[i];
-    if (at < 0) return;
-    // the marks region: from the end of the closest option before this one
-    let from = 0;
-    positions.forEach((p, j) => {
-      if (j !== i && p >= 0 && p < at) from = Math.max(from, p + keys[j].length);
-    });
-    if (TICK.test(flat.slice(from, at))) out.push(o);
-  });
-  return out;
-}
 
 function splitByAnchors(spans: { text: string; field?: string }[], text: string): [string, string][] {
   const out: [string, string][] = [];

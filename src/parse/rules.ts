@@ -14,10 +14,25 @@ export interface Segment {
   y2: number;
 }
 
+/** A small painted shape (at most MAX_MARK points each way): a drawn check box, or what marks one. */
+export interface Ink {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** The outline of a closed shape was stroked (a box, a circle), not filled. */
+  outline: boolean;
+}
+
 export interface Rules {
   h: Segment[];
   v: Segment[];
+  /** Small shapes: drawn check boxes and the ticks, crosses and fills inside them. */
+  ink?: Ink[];
 }
+
+/** Shapes up to this size (points) are kept as ink: check boxes and their marks. */
+const MAX_MARK = 20;
 
 type M = [number, number, number, number, number, number];
 const ID: M = [1, 0, 0, 1, 0, 0];
@@ -36,7 +51,7 @@ const MAX_CONTENT = 8 * 1024 * 1024;
 
 export function pageRules(doc: PDFDocument, pageIndex: number): Rules {
   const page = doc.getPage(pageIndex);
-  const out: Rules = { h: [], v: [] };
+  const out: Rules = { h: [], v: [], ink: [] };
   const contents = page.node.Contents();
   const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r) as PDFObject) : contents ? [contents] : [];
   const chunks: Uint8Array[] = [];
@@ -142,6 +157,7 @@ function run(doc: PDFDocument, data: Uint8Array, resources: PDFDict | undefined,
       case 'S':
       case 's':
         if (t.value === 's' && cur) cur.closed = true;
+        ink(subs, out, 'stroke');
         stroke(subs, out, lw * Math.hypot(ctm[0], ctm[1]));
         subs = [];
         cur = undefined;
@@ -149,6 +165,7 @@ function run(doc: PDFDocument, data: Uint8Array, resources: PDFDict | undefined,
       case 'f':
       case 'F':
       case 'f*':
+        ink(subs, out, 'fill');
         fill(subs, out);
         subs = [];
         cur = undefined;
@@ -158,6 +175,7 @@ function run(doc: PDFDocument, data: Uint8Array, resources: PDFDict | undefined,
       case 'b':
       case 'b*':
         if (t.value.startsWith('b') && cur) cur.closed = true;
+        ink(subs, out, 'fill');
         stroke(subs, out, lw * Math.hypot(ctm[0], ctm[1]));
         fill(subs, out);
         subs = [];
@@ -194,6 +212,20 @@ function form(doc: PDFDocument, resources: PDFDict | undefined, name: string, ct
   if (mat instanceof PDFArray && mat.size() === 6) m = mat.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : 0)) as M;
   const res = x.dict.lookup(PDFName.of('Resources'));
   run(doc, bytes, res instanceof PDFDict ? res : resources, mul(m, ctm), out, depth + 1);
+}
+
+/** Small painted shapes, each sub-path on its own: a box outline, a tick's strokes, a filled square. */
+function ink(subs: Sub[], out: Rules, paint: 'stroke' | 'fill'): void {
+  if (!out.ink) return;
+  for (const s of subs) {
+    if (s.pts.length < 2 && paint === 'stroke') continue;
+    const xs = s.pts.map((p) => p[0]);
+    const ys = s.pts.map((p) => p[1]);
+    const r = { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) };
+    if (r.x1 - r.x0 > MAX_MARK || r.y1 - r.y0 > MAX_MARK || (r.x1 - r.x0 < 0.3 && r.y1 - r.y0 < 0.3)) continue;
+    const closed = s.closed || (s.pts.length > 3 && Math.hypot(s.pts[0][0] - s.pts[s.pts.length - 1][0], s.pts[0][1] - s.pts[s.pts.length - 1][1]) < 0.6);
+    out.ink.push({ ...r, outline: paint === 'stroke' && closed && s.pts.length >= 4 });
+  }
 }
 
 function add(out: Rules, a: [number, number], b: [number, number]): void {

@@ -7,11 +7,14 @@ import type { Kind } from '../core/kind.js';
 import type { Block, Cell, Span, TableBlock } from '../core/model.js';
 import type { JsonSchema } from '../core/schema.js';
 import { formatOf } from '../core/formats.js';
+import { matchKey } from '../core/normalizeText.js';
 
 export interface LabelSlot {
   text: string;
   /** Normalised for matching. */
   key: string;
+  /** Other ways forms name it (match keys): the titles of the fields it labels and their declared synonyms (`x-labels`). */
+  alternatives: string[];
   table: number;
   row: number;
   col: number;
@@ -50,10 +53,7 @@ export interface Template {
   anchors: string[];
 }
 
-/** Labels compare without spaces and with full-width forms folded (（盖章） = (盖章)). */
-export function matchKey(s: string): string {
-  return s.normalize('NFKC').replace(/[\s\u3000]+/g, '').replace(/[“”"]/g, '"');
-}
+export { matchKey } from '../core/normalizeText.js';
 
 const cache = new WeakMap<Kind, Template>();
 
@@ -165,12 +165,15 @@ function table(t: Template, b: TableBlock, index: number): void {
       if (c.role === 'label') {
         const text = (c.spans ?? []).map((s) => s.text).join('');
         if (matchKey(text)) {
-          last = { text, key: matchKey(text), table: index, row: r, col };
+          last = { text, key: matchKey(text), alternatives: [], table: index, row: r, col };
           t.labels.push(last);
         }
       } else if (last) {
         const v = valueSlot(c, last);
-        if (v) t.values.push(v);
+        if (v) {
+          t.values.push(v);
+          for (const f of v.fields) for (const name of fieldNames(t.kind, f)) if (name !== last.key && !last.alternatives.includes(name)) last.alternatives.push(name);
+        }
       }
       const span = c.colSpan ?? 1;
       if ((c.rowSpan ?? 1) > 1) for (let k = 0; k < span; k++) covered[col + k] = (c.rowSpan ?? 1) - 1;
@@ -202,6 +205,13 @@ function eachTable(t: Template, b: TableBlock, index: number): void {
     col += c.colSpan ?? 1;
   }
   if (columns.length) t.eachTables.push({ list, columns });
+}
+
+/** A field's title and the other labels its schema declares for it, as match keys. */
+function fieldNames(kind: Kind, pointer: string): string[] {
+  const s = kind.schema.at(pointer);
+  const names = [s?.title, ...((s?.['x-labels'] as string[] | undefined) ?? [])].filter((x): x is string => !!x);
+  return names.map(matchKey).filter(Boolean);
 }
 
 function valueSlot(c: Cell, label: LabelSlot): ValueSlot | undefined {
