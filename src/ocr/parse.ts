@@ -15,7 +15,8 @@ import type { Segment } from '../parse/rules.js';
 import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
-import { distance, fixPlaces, isSurname, stripHint } from './lexicon.js';
+import { distance, fixPlaces, stripHint } from './lexicon.js';
+import { isSurname } from '../core/names.js';
 import { CODE_FORMATS, NOT_IN_CODE, readCode, type CodeFormat } from './constrained.js';
 import { BOXLIKE, HAN, HAN_RANGE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
@@ -493,5 +494,5 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   // Punctuation read into the blank of a spaced name (钟，超) is none of it (· of minority names stays).
   if (s?.['x-display'] === 'personName') return raw.replace(new RegExp(`(?<=[${HAN_RANGE}])[-—–_1lI|](?=[${HAN_RANGE}]|$)`, 'g'), '一').replace(new RegExp(`(?<=[${HAN_RANGE}])\\s*[，,、。.;；:：]\\s*(?=[${HAN_RANGE}])`, 'g'), '');
   if (s?.format) return raw;
-  return chinesePunctuation(fixPlaces(raw));
+  return chinesePunctuation(fixPlaces(raw, kind.def.lexicon?.places ?? []));
 }
