@@ -6,7 +6,7 @@
  */
 import type { Blank } from './model.js';
 import type { JsonSchema } from './schema.js';
-import { checkCreditCode, checkDate, checkDateTime, checkIdNumber, checkPhone, normalizeDigits } from './identifiers.js';
+import { CREDIT_CHARSET, checkCreditCode, checkDate, checkDateTime, checkIdNumber, checkPhone, creditCodeCheckChar, idNumberCheckChar, normalizeDigits, orgCodeCheckChar } from './identifiers.js';
 import { chineseDate, chineseDateTime, parseDate, parseDateTime } from './dates.js';
 
 /** A value read from text into a format, as the parser scores it. */
@@ -38,6 +38,14 @@ export interface FieldFormat {
   read(text: string): Normalised;
   /** How a spreadsheet cell becomes a value: date cells and written dates; other formats take the text as it is. */
   fromCell?(v: Date | string): string;
+  /**
+   * Identifiers with a check character: the characters allowed at each position and the check, for
+   * a reader that must choose among look-alike characters (OCR reads such a code again from the
+   * recogniser's alternatives). `inner`: a second check character real codes carry inside.
+   */
+  code?: { length: number; allowed(position: number): string; check(body: string): string; inner?: { at: number; check(prefix: string): string } };
+  /** Written in digits (phones, dates): a letter read among them is a digit misread. */
+  digits?: true;
 }
 
 /** Codes and ID numbers: full-width characters folded and spaces dropped; letters upper-cased if that makes it valid. */
@@ -59,6 +67,7 @@ function readDate(parse: (s: string) => string | undefined, check: FieldFormat['
   };
 }
 
+const DIGITS = '0123456789';
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Spreadsheet dates carry the wall-clock time as UTC. */
 export const dayOf = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
@@ -71,6 +80,8 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     sample: '91411300MA44ABCD5J',
     unbroken: 18,
     read: readCode(checkCreditCode),
+    // positions 3–8 are the region's digits; 9–17 an organisation code with its own check (GB 11714)
+    code: { length: 18, allowed: (i) => (i >= 2 && i <= 7 ? DIGITS : CREDIT_CHARSET), check: creditCodeCheckChar, inner: { at: 16, check: (prefix) => orgCodeCheckChar(prefix.slice(8, 16)) } },
   },
   'id-card': {
     check: (s) => checkIdNumber(s),
@@ -79,6 +90,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     sample: '11010519491231002X',
     unbroken: 18,
     read: readCode((s) => checkIdNumber(s)),
+    code: { length: 18, allowed: (i) => (i < 17 ? DIGITS : DIGITS + 'X'), check: idNumberCheckChar },
   },
   phone: {
     check: checkPhone,
@@ -86,6 +98,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [9],
     sample: '13800000000',
     unbroken: 12,
+    digits: true,
     read: (text) => {
       const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
       for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
@@ -98,6 +111,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [2, '年', 1, '月', 1, '日'],
     sample: '2026-01-02',
     print: chineseDate,
+    digits: true,
     read: readDate(parseDate, checkDate),
     fromCell: (v) => (v instanceof Date ? dayOf(v) : (parseDate(normalizeDigits(v)) ?? v)),
   },
@@ -107,6 +121,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [2, '年', 1, '月', 1, '日', 1, '时', 1, '分'],
     sample: '2026-01-02T03:04',
     print: chineseDateTime,
+    digits: true,
     read: readDate(parseDateTime, checkDateTime),
     fromCell: (v) => (v instanceof Date ? `${dayOf(v)}T${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : (parseDateTime(normalizeDigits(v)) ?? v)),
   },

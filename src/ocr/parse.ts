@@ -8,7 +8,6 @@ import type { Kind } from '../core/kind.js';
 import { allKinds, getKind } from '../kinds/index.js';
 import { setAt } from '../core/pointer.js';
 import { validateRecord } from '../core/records.js';
-import { checkCreditCode } from '../core/identifiers.js';
 import type { Issue } from '../core/errors.js';
 import type { PageData, TextItem } from '../parse/pdf.js';
 import type { Segment } from '../parse/rules.js';
@@ -17,7 +16,8 @@ import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
 import { distance, fixPlaces, stripHint } from './lexicon.js';
 import { isSurname } from '../core/names.js';
-import { CODE_FORMATS, NOT_IN_CODE, readCode, type CodeFormat } from './constrained.js';
+import { codeFormat, readCode, type CodeFormat } from './constrained.js';
+import { formatOf, type FieldFormat } from '../core/formats.js';
 import { BOXLIKE, HAN, HAN_RANGE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -341,7 +341,8 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
       // A correction that changed what was read (not only its spacing, punctuation or letter case).
       if (raw !== read || contentOf(fixed) !== contentOf(read)) reasons.push(REVIEW_REASONS.corrected);
       // A code that fails its check: read again from the recogniser's alternatives, by its format.
-      const format = schema?.format ? CODE_FORMATS[schema.format] : undefined;
+      const declared = formatOf(schema);
+      const format = declared?.code ? codeFormatOf(declared) : undefined;
       const again = !n.ok && format ? byFormat(cellLines.get(ptr) ?? [], format) : undefined;
       if (again) {
         value = again.text;
@@ -372,6 +373,14 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
       if (!review.includes(e.path)) review.push(e.path);
     }
   return { kind, record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview: review.sort(), score: r.score };
+}
+
+/** A format's code shape as OCR reads it, made once per format. */
+const codeFormats = new Map<FieldFormat, CodeFormat>();
+function codeFormatOf(f: FieldFormat): CodeFormat {
+  let c = codeFormats.get(f);
+  if (!c) codeFormats.set(f, (c = codeFormat(f.code!)));
+  return c;
 }
 
 /** Text without spacing, separators and case, full-width forms folded: what a correction must change to count as one. */
@@ -459,35 +468,37 @@ function chinesePunctuation(s: string): string {
     .replace(new RegExp(`(?<=[${HAN_RANGE}]);`, 'g'), '；');
 }
 
-/** Characters of the credit-code alphabet that handwriting and OCR confuse. */
+/** Characters of code alphabets that handwriting and OCR confuse. */
 const LOOKALIKE: Record<string, string[]> = { '0': ['D', 'Q', '8'], '1': ['7', 'L', 'T'], '2': ['Z', '7'], '3': ['8'], '4': ['A', '9'], '5': ['6', '3'], '6': ['G', '5', 'b'], '7': ['1', 'T'], '8': ['B', '3', '0'], '9': ['4', 'Q'], A: ['4'], B: ['8'], D: ['0'], G: ['6'], J: ['T', '1'], L: ['1'], M: ['N', 'W'], N: ['M', 'H'], Q: ['0', '9'], T: ['J', '7', '1'], U: ['W', 'Y'], W: ['M', 'U'], X: ['Y', 'K'], Y: ['X', 'U'], H: ['N'], K: ['X'], P: ['R'], R: ['P'] };
 
 const DIGITLIKE: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', Z: '2', z: '2', S: '5', s: '5', B: '8', G: '6', g: '9' };
 
-/** Corrections for what OCR confuses, by the field's format; text of other fields gets Chinese punctuation. */
+/**
+ * Corrections for what OCR confuses, by what the field's format declares (core/formats.ts): a code
+ * with a check character, or a value written in digits. Text of other fields gets Chinese
+ * punctuation and the kind's place names.
+ */
 export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   const s = kind.schema.at(ptr);
-  switch (s?.format) {
-    case 'credit-code': {
-      const v = raw.replace(/[\s\-_.·]/g, '').toUpperCase();
-      if (!checkCreditCode(v)) return v;
-      // The code alphabet has no I, O, Z, S, V: those are digits misread.
-      const fixed = v.replace(/[IOZSV]/g, (c) => NOT_IN_CODE[c] ?? c);
-      if (!checkCreditCode(fixed)) return fixed;
-      // One character confused with a look-alike: the check character tells which, if only one fits.
-      const fits = new Set<string>();
-      for (let i = 0; i < fixed.length; i++)
-        for (const alt of LOOKALIKE[fixed[i]] ?? []) {
-          const c = fixed.slice(0, i) + alt + fixed.slice(i + 1);
-          if (!checkCreditCode(c)) fits.add(c);
-        }
-      return fits.size === 1 ? [...fits][0] : v;
-    }
-    case 'phone':
-    case 'date':
-    case 'date-minute':
-      return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => (s.format === 'date-minute' && c === 'T' ? c : (DIGITLIKE[c] ?? c))).replace(/(?<=\d)\s+(?=\d)/g, '');
+  const format = formatOf(s);
+  if (format?.code) {
+    const valid = (c: string) => format.check(c) === null;
+    const v = raw.replace(/[\s\-_.·]/g, '').toUpperCase();
+    if (valid(v)) return v;
+    // Characters the code cannot hold are the ones they look like (its alphabet has no I, O …).
+    const fold = codeFormatOf(format).fold;
+    const fixed = [...v].map((c) => fold(c) || c).join('');
+    if (valid(fixed)) return fixed;
+    // One character confused with a look-alike: the check character tells which, if only one fits.
+    const fits = new Set<string>();
+    for (let i = 0; i < fixed.length; i++)
+      for (const alt of LOOKALIKE[fixed[i]] ?? []) {
+        const c = fixed.slice(0, i) + alt + fixed.slice(i + 1);
+        if (valid(c)) fits.add(c);
+      }
+    return fits.size === 1 ? [...fits][0] : v;
   }
+  if (format?.digits) return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => DIGITLIKE[c] ?? c).replace(/(?<=\d)\s+(?=\d)/g, '');
   // Names are Chinese characters: a dash or a one read there is 一.
   // A vertical stroke at either end is the cell's border.
   raw = raw.replace(/^[丨|｜]+|[丨|｜]+$/g, '');
