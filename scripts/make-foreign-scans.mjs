@@ -20,6 +20,7 @@
 //   200-seal    200 dpi, a red seal stamped across the applicant's name (found with pdftotext -bbox), ±1.5°, JPEG 80
 //   200-hand    (office only) handwriting-style values, pen ticks, a red seal over the name, ±1.5°, JPEG 80
 //   200-photo   a phone photo: perspective (corners ±6%), ±3°, on a desk, uneven light, JPEG 70–85
+//   200-hand-photo  (office only) a phone photo of the handwriting-style page (no seal)
 //   small-seal  150 dpi, a seal over the name, little noise, JPEG 70: the committed test scan
 //               (node scripts/make-foreign-scans.mjs --out out/fixture-scans --records 1 --no-fixtures --conditions small-seal,small-not-a-form)
 //   not-a-form  pages that are not the form, which must be refused (truth: {"refused": true}): a phone
@@ -39,7 +40,7 @@ const opt = (name, dflt) => {
 const all = (name) => args.flatMap((a, i) => (a === `--${name}` ? [args[i + 1]] : []));
 const OUT = opt('out', 'out/foreign-scans');
 const N = Number(opt('records', 3));
-const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-seal,200-hand,200-photo,not-a-form').split(',');
+const CONDITIONS = opt('conditions', '300,200-noisy,150-noisy,200-seal,200-hand,200-photo,200-hand-photo,not-a-form').split(',');
 const seed = Number(opt('seed', 11));
 const stream = randomStream(seed);
 const { rand, int, gauss } = stream;
@@ -71,7 +72,7 @@ function officeHtml(rec, hand) {
   p.att { font-family: "Noto Sans CJK SC", sans-serif; font-size: 16pt; margin: 0 0 6pt; }
   h1 { text-align: center; font-size: 18pt; font-weight: bold; margin: 0 0 12pt; line-height: 1.35; }
   table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-  td { border: 0.75pt solid #000; padding: 2pt 3pt; vertical-align: middle; word-break: break-all; }
+  td { border: 0.5pt solid #000; padding: 2pt 3pt; vertical-align: middle; word-break: break-all; }
   td.l { text-align: center; }
   td.g { text-align: center; padding: 2pt 1pt; }
   .v { ${hand ? 'font-family: "Hand"; font-size: 13pt;' : ''} }
@@ -154,6 +155,7 @@ const COND = {
   '200-seal': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 80, seal: true }),
   '200-hand': () => ({ dpi: 200, angle: (rand() * 2 - 1) * 1.5, noise: 8, quality: 80, seal: true, hand: true }),
   '200-photo': () => ({ dpi: 200, photo: true }),
+  '200-hand-photo': () => ({ dpi: 200, photo: true, hand: true }),
   'small-seal': () => ({ dpi: 150, angle: (rand() * 2 - 1) * 1.5, noise: 3, quality: 70, seal: true }),
 };
 

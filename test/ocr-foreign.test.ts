@@ -5,6 +5,7 @@ import { dropRed, binarize, type Rgb } from '../src/ocr/image.js';
 import { dropContained, markBeside, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
 import { REVIEW_REASONS, skippedChar, underSeal } from '../src/ocr/parse.js';
 import { cli, noStack } from './helpers/cli.js';
+import { leaves } from './helpers/leaves.js';
 
 // Made by scripts/make-foreign-scans.mjs (conditions small-seal, small-not-a-form): a 150 dpi scan of
 // the form as an office suite lays it out (label cells three characters wide, so 申请单位名称（盖章）
@@ -13,15 +14,6 @@ import { cli, noStack } from './helpers/cli.js';
 const dir = 'fixtures/scans';
 const bytes = (name: string) => new Uint8Array(readFileSync(`${dir}/${name}`));
 
-/** Scalar fields as pointer → value. */
-function leaves(o: Record<string, unknown>, base = '', out = new Map<string, unknown>()): Map<string, unknown> {
-  for (const [k, v] of Object.entries(o ?? {})) {
-    if (Array.isArray(v)) continue;
-    if (v && typeof v === 'object') leaves(v as Record<string, unknown>, `${base}/${k}`, out);
-    else out.set(`${base}/${k}`, v);
-  }
-  return out;
-}
 
 describe('ocr: a scan of an office-suite layout', () => {
   it('reads its fields and boxes; what is wrong or lay under the seal is flagged', async () => {

@@ -294,7 +294,9 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     const r = readTemplate(templateOf(kind), prepared);
     if (!best || r.score > best.r.score) best = { kind, r };
   }
-  if (!best || (!forced && best.r.score < 0.5)) return undefined;
+  // Even a kind named by the caller needs some of its labels on the page: a page of something else
+  // gives no record rather than an empty one.
+  if (!best || best.r.score < (forced ? 0.25 : 0.5)) return undefined;
   const { kind, r } = best;
   const t = templateOf(kind);
   // Recognition confidence of each field: the weakest OCR item of its value cell.
