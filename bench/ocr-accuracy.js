@@ -1,8 +1,11 @@
-// OCR accuracy and speed on synthetic scans (issue 7).
+// OCR accuracy and speed on scans, per class (issues 7, 13).
 //   npm run build && node scripts/make-scans.mjs --out out/scans && node bench/ocr-accuracy.js [out/scans] [--verbose]
-// For each condition folder: field exact match (every scalar field of the true record, plus any field
-// the OCR invents), checkbox accuracy (each of the five options ticked or not), fields sent to review,
-// and seconds per page. One process, models loaded once, pages read one after another.
+//   node scripts/make-foreign-scans.mjs --out out/foreign-scans && node bench/ocr-accuracy.js out/foreign-scans
+// Each folder is a class (condition, or producer-condition): field exact match after NFKC (every
+// scalar field of the true record, plus any field the OCR invents), checkbox accuracy (each of the
+// five options ticked or not), fields sent to review, review recall (the share of wrong fields that
+// were flagged or left empty), and seconds per page. One process, models loaded once, pages read one
+// after another.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +30,9 @@ function leaves(o, base = '', out = new Map()) {
   return out;
 }
 
+/** Compared after NFKC: a full-width １０８８ typed by the applicant is the same field as 1088. */
+const norm = (v) => (typeof v === 'string' ? v.normalize('NFKC') : v);
+
 const t0 = performance.now();
 await loadEngine();
 console.log(`models loaded in ${fmt(performance.now() - t0, 0)} ms`);
@@ -35,6 +41,7 @@ for (const cond of readdirSync(root).sort()) {
   const dir = join(root, cond);
   const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|tiff?|pdf)$/i.test(f)).sort();
   if (!files.length) continue;
+  let refusedOk = 0, refusals = 0;
   let fields = 0, fieldOk = 0, fieldOkLoose = 0, boxes = 0, boxOk = 0, review = 0, reviewWrong = 0, wrong = 0, valid = 0;
   const ms = [],
     cpu = [];
@@ -47,12 +54,21 @@ for (const cond of readdirSync(root).sort()) {
     const u = process.cpuUsage(c);
     cpu.push((u.user + u.system) / 1000);
     if (r.valid) valid++;
+    if (r.error && verbose) console.log(`  ${cond}/${f}: ${r.error}`);
+    // A page that is not the form must be refused (no record, an error), never read as one.
+    if (truth.refused) {
+      refusals++;
+      if (r.error && !r.kind) refusedOk++;
+      else if (verbose) console.log(`  ${cond}/${f}: read as ${r.kind} (${Object.keys(r.fields).length} fields), not refused`);
+      continue;
+    }
     const want = leaves(truth);
     const got = leaves(r.record);
     for (const p of new Set([...want.keys(), ...got.keys()])) {
       fields++;
-      const ok = want.get(p) === got.get(p);
-      const loose = ok || (typeof want.get(p) === 'string' && typeof got.get(p) === 'string' && want.get(p).replace(/\s/g, '') === got.get(p).replace(/\s/g, ''));
+      const w = norm(want.get(p)), g = norm(got.get(p));
+      const ok = w === g;
+      const loose = ok || (typeof w === 'string' && typeof g === 'string' && w.replace(/\s/g, '') === g.replace(/\s/g, ''));
       if (ok) fieldOk++;
       if (loose) fieldOkLoose++;
       const flagged = r.needsReview.includes(p) || !got.has(p);
@@ -72,7 +88,11 @@ for (const cond of readdirSync(root).sort()) {
   }
   ms.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
-  rows.push({ cond, pages: files.length, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2), 'cpu s/page': fmt(quantile(cpu, 0.5) / 1000, 2) });
+  if (refusals) {
+    rows.push({ cond, pages: files.length, fields: `refused ${refusedOk}/${refusals}`, valid: `${valid}/${files.length}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2) });
+    continue;
+  }
+  rows.push({ cond, pages: files.length, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 'review recall': wrong ? `${fmt((100 * reviewWrong) / wrong)}%` : '–', 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2), 'cpu s/page': fmt(quantile(cpu, 0.5) / 1000, 2) });
 }
 console.log(`OCR accuracy on ${root} — fields: exact match of every scalar field; boxes: each option's state`);
 console.table(rows);

@@ -7,20 +7,12 @@ import { parseScan, scanType } from '../src/ocr/index.js';
 import { findRules, findSquares, skewAngle } from '../src/ocr/geometry.js';
 import { markState } from '../src/ocr/page.js';
 import { rotateSmall, binarize, type Gray } from '../src/ocr/image.js';
+import { leaves } from './helpers/leaves.js';
 
 // Fixtures made by scripts/make-scans.mjs (conditions small-*): 150 dpi JPEG scans of rendered forms.
 const dir = 'fixtures/scans';
 const load = (name: string) => ({ bytes: new Uint8Array(readFileSync(`${dir}/${name}`)), truth: JSON.parse(readFileSync(`${dir}/${name.replace(/\.[^.]+$/, '.truth.json')}`, 'utf8')) });
 
-/** Scalar fields as pointer → value. */
-function leaves(o: Record<string, unknown>, base = '', out = new Map<string, unknown>()): Map<string, unknown> {
-  for (const [k, v] of Object.entries(o ?? {})) {
-    if (Array.isArray(v)) continue;
-    if (v && typeof v === 'object') leaves(v as Record<string, unknown>, `${base}/${k}`, out);
-    else out.set(`${base}/${k}`, v);
-  }
-  return out;
-}
 function fieldAccuracy(truth: Record<string, unknown>, got: Record<string, unknown>): { share: number; wrong: string[] } {
   const want = leaves(truth),
     have = leaves(got);

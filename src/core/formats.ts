@@ -6,7 +6,7 @@
  */
 import type { Blank } from './model.js';
 import type { JsonSchema } from './schema.js';
-import { checkCreditCode, checkDate, checkDateTime, checkIdNumber, checkPhone, normalizeDigits } from './identifiers.js';
+import { CREDIT_CHARSET, checkCreditCode, checkDate, checkDateTime, checkIdNumber, checkPhone, creditCodeCheckChar, idNumberCheckChar, normalizeDigits, orgCodeCheckChar } from './identifiers.js';
 import { chineseDate, chineseDateTime, parseDate, parseDateTime } from './dates.js';
 
 /** A value read from text into a format, as the parser scores it. */
@@ -21,6 +21,14 @@ export interface Normalised {
    * (a letter O read or typed for 0). Folding full-width digits or spaces is no correction.
    */
   reason?: string;
+}
+
+/** An identifier's characters allowed at each position and its check; `inner`: a second check character real codes carry inside. */
+export interface CodeShape {
+  length: number;
+  allowed(position: number): string;
+  check(body: string): string;
+  inner?: { at: number; check(prefix: string): string };
 }
 
 export interface FieldFormat {
@@ -43,6 +51,14 @@ export interface FieldFormat {
   read(text: string): Normalised;
   /** How a spreadsheet cell becomes a value: date cells and written dates; other formats take the text as it is. */
   fromCell?(v: Date | string): string;
+  /**
+   * Identifiers with a check character: the characters allowed at each position and the check, for
+   * a reader that must choose among look-alike characters (OCR reads such a code again from the
+   * recogniser's alternatives). `inner`: a second check character real codes carry inside.
+   */
+  code?: CodeShape;
+  /** Written in digits (phones, dates): a letter read among them is a digit misread. */
+  digits?: true;
 }
 
 /** Letters that look like the digits a code has there: a code's alphabet has no I, O, Z, S. */
@@ -53,7 +69,7 @@ const LOOKS_DIGIT: Record<string, string> = { O: '0', Q: '0', D: '0', I: '1', L:
  * makes it valid; else letters that look like digits (O for 0) replaced where the code wants a
  * digit, if that makes the check character agree — a correction, so the value carries a reason.
  */
-function readCode(check: FieldFormat['check'], digitsAt: (i: number, len: number, c: string) => boolean) {
+function readCode(check: FieldFormat['check'], code: CodeShape) {
   return (text: string): Normalised => {
     const folded = normalizeDigits(text).replace(/[\s\-_.·]+/g, '');
     if (check(folded) === null) return { value: folded, repaired: folded !== text, ok: true };
@@ -62,7 +78,7 @@ function readCode(check: FieldFormat['check'], digitsAt: (i: number, len: number
     const swapped: string[] = [];
     const fixed = [...upper].map((c, i, all) => {
       const d = LOOKS_DIGIT[c];
-      if (!d || !digitsAt(i, all.length, c)) return c;
+      if (!d || code.allowed(i).includes(c)) return c;
       swapped.push(`${c}→${d}`);
       return d;
     });
@@ -100,6 +116,10 @@ function readDate(parse: (s: string) => string | undefined, check: FieldFormat['
   };
 }
 
+const DIGITS = '0123456789';
+/** Positions 3–8 are the region's digits; 9–17 an organisation code with its own check (GB 11714). */
+const CREDIT_CODE: CodeShape = { length: 18, allowed: (i) => (i >= 2 && i <= 7 ? DIGITS : CREDIT_CHARSET), check: creditCodeCheckChar, inner: { at: 16, check: (prefix) => orgCodeCheckChar(prefix.slice(8, 16)) } };
+const ID_NUMBER: CodeShape = { length: 18, allowed: (i) => (i < 17 ? DIGITS : DIGITS + 'X'), check: idNumberCheckChar };
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Spreadsheet dates carry the wall-clock time as UTC. */
 export const dayOf = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
@@ -111,8 +131,8 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [18],
     sample: '91411300MA44ABCD5J',
     unbroken: 18,
-    // I O Z S are not in the code's alphabet; Q D L B G are, but not in the region code (places 3–8)
-    read: readCode(checkCreditCode, (i, _n, c) => 'IOZS'.includes(c) || (i >= 2 && i < 8)),
+    read: readCode(checkCreditCode, CREDIT_CODE),
+    code: CREDIT_CODE,
   },
   'id-card': {
     check: (s) => checkIdNumber(s),
@@ -120,7 +140,8 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [18],
     sample: '11010519491231002X',
     unbroken: 18,
-    read: readCode((s) => checkIdNumber(s), (i, n) => i < n - 1),
+    read: readCode((s) => checkIdNumber(s), ID_NUMBER),
+    code: ID_NUMBER,
   },
   phone: {
     check: checkPhone,
@@ -128,6 +149,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [9],
     sample: '13800000000',
     unbroken: 12,
+    digits: true,
     read: (text) => {
       const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
       for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
@@ -140,6 +162,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [2, '年', 1, '月', 1, '日'],
     sample: '2026-01-02',
     print: chineseDate,
+    digits: true,
     read: readDate(parseDate, checkDate),
     fromCell: (v) => (v instanceof Date ? dayOf(v) : (parseDate(normalizeDigits(v)) ?? v)),
   },
@@ -149,6 +172,7 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     blank: [2, '年', 1, '月', 1, '日', 1, '时', 1, '分'],
     sample: '2026-01-02T03:04',
     print: chineseDateTime,
+    digits: true,
     read: readDate(parseDateTime, checkDateTime),
     fromCell: (v) => (v instanceof Date ? `${dayOf(v)}T${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : (parseDateTime(normalizeDigits(v)) ?? v)),
   },

@@ -56,6 +56,11 @@ export interface KindDefinition {
    * src/text/); set, a user's own template can replace it (`Kind.withWording`, `--wording`).
    */
   wording?: string;
+  /**
+   * Words its filled forms keep using, for readers that must guess a misread character (OCR): the
+   * place names of the offices' region (淅川县 read as 浙川县 is put right).
+   */
+  lexicon?: { places?: readonly string[] };
 }
 
 /** A kind definition with its loaded schema. */

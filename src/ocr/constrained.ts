@@ -6,7 +6,7 @@
  * read as one 1) or with a stray mark read into it, is found again this way when the crops together
  * hold the right characters; the pixels decide, not a guess.
  */
-import { CREDIT_CHARSET as CREDIT, checkCreditCode, checkIdNumber, creditCodeCheckChar, idNumberCheckChar, orgCodeCheckChar } from '../core/identifiers.js';
+import { FORMATS, type FieldFormat } from '../core/formats.js';
 
 /** One time step of the recogniser's output: its likeliest classes ('' is the CTC blank) and their probabilities. */
 export interface Step {
@@ -32,36 +32,25 @@ export interface CodeFormat {
   inner?: { at: number; check(prefix: string): string };
 }
 
-const DIGITS = '0123456789';
-/** Letters the credit code's alphabet has not, read for the character they look like. */
-export const NOT_IN_CODE: Readonly<Record<string, string>> = { I: '1', O: '0', Z: '2', S: '5', V: 'U' };
+/** Letters and marks read for the character they look like, when the code cannot hold them. */
+const LOOKALIKE: Readonly<Record<string, string>> = { O: '0', D: '0', Q: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', G: '6', B: '8', V: 'U' };
 
-/** Letters an ID number has not (only X, last), read for the digit they look like. */
-const DIGIT_LOOKALIKE: Readonly<Record<string, string>> = { O: '0', D: '0', Q: '0', I: '1', L: '1', '|': '1', Z: '2', S: '5', G: '6', B: '8' };
-
-export const CODE_FORMATS: Record<string, CodeFormat> = {
-  'credit-code': {
-    length: 18,
-    alphabet: CREDIT,
-    allowed: (i) => (i >= 2 && i <= 7 ? DIGITS : CREDIT),
-    check: creditCodeCheckChar,
+/** A format's declared code shape (core/formats.ts) as OCR reads it: a recognised character folded to one the code can hold. */
+export function codeFormat(code: NonNullable<FieldFormat['code']>): CodeFormat {
+  const alphabet = [...new Set(Array.from({ length: code.length }, (_, i) => code.allowed(i)).join(''))].join('');
+  return {
+    ...code,
+    alphabet,
     fold: (ch) => {
       const c = ch.normalize('NFKC').toUpperCase();
-      return c.length !== 1 ? '' : (NOT_IN_CODE[c] ?? c);
+      if (c.length !== 1) return '';
+      return alphabet.includes(c) ? c : alphabet.includes(LOOKALIKE[c] ?? '') ? LOOKALIKE[c] : c;
     },
-    inner: { at: 16, check: (prefix) => orgCodeCheckChar(prefix.slice(8, 16)) },
-  },
-  'id-card': {
-    length: 18,
-    alphabet: DIGITS + 'X',
-    allowed: (i) => (i < 17 ? DIGITS : DIGITS + 'X'),
-    check: idNumberCheckChar,
-    fold: (ch) => {
-      const c = ch.normalize('NFKC').toUpperCase();
-      return c.length !== 1 ? '' : (DIGIT_LOOKALIKE[c] ?? c);
-    },
-  },
-};
+  };
+}
+
+/** The code formats, by name, from the formats' declarations. */
+export const CODE_FORMATS: Readonly<Record<string, CodeFormat>> = Object.fromEntries(Object.entries(FORMATS).flatMap(([name, f]) => (f.code ? [[name, codeFormat(f.code)]] : [])));
 
 /**
  * How much likelier (to the recogniser, per crop) a reading that fails the format's inner check
@@ -225,6 +214,6 @@ export function failedCode(text: string): boolean {
   const alnum = compact.replace(/[^0-9A-Za-z]/g, '');
   if (alnum.length < 15 || alnum.length > 21 || alnum.length < compact.length * 0.8) return false;
   const up = alnum.toUpperCase();
-  return checkCreditCode(up) !== null && checkIdNumber(up) !== null;
+  return Object.values(FORMATS).every((f) => !f.code || f.check(up) !== null);
 }
 

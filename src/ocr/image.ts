@@ -60,11 +60,16 @@ function toRgb(data: Uint8Array, width: number, height: number, channels: number
   return { width, height, data: out };
 }
 
+/** Fewer dropped pixels than this are no seal (a red pen tick, JPEG colour fringes): no mask is kept. */
+const SEAL_PIXELS = 400;
+
 /**
  * Grey levels with red ink removed: a red seal (公章) printed or stamped over the form becomes paper,
- * while black text under it stays dark (where the two overlap the pixel is dark, not red).
+ * while black text under it stays dark (where the two overlap the pixel is dark, not red). `red`,
+ * when there was a seal's worth of red: where it was, dark (0) on paper (255), so that it can be
+ * turned and warped with the page and tell which values lay under the seal.
  */
-export function dropRed(img: Rgb): Gray {
+export function dropRed(img: Rgb): { grey: Gray; red?: Gray } {
   const { width, height, data } = img;
   const n = width * height;
   // Redness: how far red stands above the other two channels, smoothed over 3×3 pixels (JPEG keeps
@@ -98,13 +103,20 @@ export function dropRed(img: Rgb): Gray {
       }
     }
   // The grey rims of red strokes go too: light pixels touching a dropped one.
+  let count = 0;
   for (let y = 1; y < height - 1; y++)
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
+      count += dropped[i];
       if (dropped[i] || out[i] < 110 || out[i] > 235) continue;
       if (dropped[i - 1] || dropped[i + 1] || dropped[i - width] || dropped[i + width]) out[i] = 255;
     }
-  return { width, height, data: out };
+  const grey = { width, height, data: out };
+  if (count < SEAL_PIXELS) return { grey };
+  // Black ink inside the seal's strokes counts as under it too (lum < 60 was kept as text).
+  const mask = new Uint8Array(n).fill(255);
+  for (let i = 0; i < n; i++) if (dropped[i] || red[i] > 25) mask[i] = 0;
+  return { grey, red: { width, height, data: mask } };
 }
 
 /** Rotate by a multiple of 90° clockwise. */

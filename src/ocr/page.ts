@@ -6,7 +6,7 @@ import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } f
 import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
 import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
-import { clearBackground, flattenTable } from './perspective.js';
+import { clearBackground, tableWarp } from './perspective.js';
 
 export type { Box } from './engine.js';
 export type { Rule } from './geometry.js';
@@ -56,6 +56,10 @@ export interface OcrPage {
 export interface OcrPageImage {
   page: OcrPage;
   bin: Uint8Array;
+  /** Every drawn square, also those read as a character (口): one right before an option label is its box. */
+  squares?: OcrCheckbox[];
+  /** Where red ink (a seal) was removed, 1 per pixel of the upright page; absent when there was none. */
+  red?: Uint8Array;
 }
 
 export interface OcrOptions {
@@ -96,9 +100,9 @@ async function upsideDownPage(g: Gray, boxes: Box[]): Promise<boolean> {
 export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Promise<OcrPageImage> {
   const t0 = performance.now();
   const lap = timer();
-  let g = dropRed(rgb);
+  let { grey: g, red } = dropRed(rgb);
   let q = opts.rotation !== undefined ? opts.rotation / 90 : 0;
-  if (q) g = rotate90(g, q);
+  if (q) (g = rotate90(g, q)), (red = red && rotate90(red, q));
   let bin = binarize(g);
   // A photo: the desk around the page becomes paper.
   const paper = clearBackground(g);
@@ -107,12 +111,12 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   let skew = 0;
   if (!opts.noDeskew) {
     skew = skewAngle(bin, g.width, g.height);
-    if (Math.abs(skew) >= 0.05) g = rotateSmall(g, skew);
+    if (Math.abs(skew) >= 0.05) (g = rotateSmall(g, skew)), (red = red && rotateSmall(red, skew));
   }
   lap('deskew');
   // A photo taken at an angle: the table made a rectangle again.
-  const flat = flattenTable(g, binarize(g));
-  if (flat) g = flat;
+  const flatten = tableWarp(g, binarize(g));
+  if (flatten) (g = flatten(g)), (red = red && flatten(red));
   lap('perspective');
   const side = opts.detSide ?? DET_SIDE;
   let boxes = (await detect(g, side)).map((d) => d.box);
@@ -120,11 +124,13 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   if (opts.rotation === undefined) {
     if (onItsSide(boxes)) {
       g = rotate90(g, 1);
+      red = red && rotate90(red, 1);
       q = 1;
       boxes = (await detect(g, side)).map((d) => d.box);
     }
     if (await upsideDownPage(g, boxes)) {
       g = rotate90(g, 2);
+      red = red && rotate90(red, 2);
       q += 2;
       const { width: W, height: H } = g;
       boxes = boxes.map(([x0, y0, x1, y1]): Box => [W - x1, H - y1, W - x0, H - y0]);
@@ -172,26 +178,52 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
       }),
     });
   });
+  dropContained(lines);
   for (const l of lines) spacesAtScriptChanges(l, bin, width);
   // Squares that are really characters (口, 日 …) sit under a recognised Chinese character (a tick
   // in a box reads as M, V or ■, not as one).
   const checkboxes: OcrCheckbox[] = [];
+  const allSquares: OcrCheckbox[] = [];
   for (const s of squares) {
     const [x0, y0, x1, y1] = s.box;
     const cx = (x0 + x1) / 2,
       cy = (y0 + y1) / 2;
     const side = Math.max(x1 - x0, y1 - y0);
     if (Math.abs(x1 - x0 - (y1 - y0)) > side * 0.2) continue;
+    allSquares.push({ box: s.box, fill: s.fill, ...markState(s.fill) });
     // …unless it opens its line: a box before an option, read as 口 or ■.
-    const asChar = lines.some(
-      (l) => cy > l.box[1] && cy < l.box[3] && !(x0 - l.box[0] < (l.box[3] - l.box[1]) * 0.6 && BOXLIKE.test(l.chars[0]?.ch ?? '')) && l.chars.some((c) => HAN.test(c.ch) && Math.abs((c.x0 + c.x1) / 2 - cx) < side * 0.8),
-    );
+    // (Mid-line, the character read nearest the square decides: a box between options reads as ■ or
+    // □, and the Chinese character beside it is farther.)
+    const asChar = lines.some((l) => {
+      if (!(cy > l.box[1] && cy < l.box[3]) || (x0 - l.box[0] < (l.box[3] - l.box[1]) * 0.6 && BOXLIKE.test(l.chars[0]?.ch ?? ''))) return false;
+      const dist = (c: OcrLine['chars'][number]) => Math.abs((c.x0 + c.x1) / 2 - cx);
+      const nearest = l.chars.filter((c) => c.ch.trim()).sort((a, b) => dist(a) - dist(b))[0];
+      return !!nearest && HAN.test(nearest.ch) && dist(nearest) < side * 0.8;
+    });
     if (asChar) continue;
     checkboxes.push({ box: s.box, fill: s.fill, ...markState(s.fill) });
   }
   const page: OcrPage = { index, width, height, dpi: Math.round(dpi), rotation: q * 90, skew: Math.round(skew * 100) / 100, lines, rules, checkboxes, ms: 0 };
   page.ms = Math.round(performance.now() - t0);
-  return { page, bin };
+  return { page, bin, squares: allSquares, ...(red ? { red: red.data.map((v) => (v < 128 ? 1 : 0)) } : {}) };
+}
+
+/**
+ * The detector sometimes gives a piece of a line a box of its own as well (the 区 of 欧 beside
+ * 欧阳明远), which would put a character too many into the value: a shorter line whose box lies
+ * mostly (70 %) inside a longer one's is dropped.
+ */
+export function dropContained(lines: OcrLine[]): void {
+  const area = (b: Box) => Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const a = lines[i];
+    const inside = lines.some((b, j) => {
+      if (j === i || [...b.text].length <= [...a.text].length) return false;
+      const o: Box = [Math.max(a.box[0], b.box[0]), Math.max(a.box[1], b.box[1]), Math.min(a.box[2], b.box[2]), Math.min(a.box[3], b.box[3])];
+      return o[2] > o[0] && o[3] > o[1] && area(o) >= 0.7 * area(a.box);
+    });
+    if (inside) lines.splice(i, 1);
+  }
 }
 
 /** Characters that OCR reads for a drawn box or a mark in it. */
@@ -218,6 +250,12 @@ export function markBeside(img: OcrPageImage, label: Box): OcrCheckbox {
     .filter((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 2.5 && c.box[1] < cy && c.box[3] > cy)
     .sort((a, b) => b.box[2] - a.box[2])[0];
   if (near) return near;
+  // A square right before the label that was read as 口 (an empty □ between two options): the label
+  // is known text, so the square is its box.
+  const before = (img.squares ?? []).filter((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 0.9 && c.box[1] < cy && c.box[3] > cy).sort((a, b) => b.box[2] - a.box[2])[0];
+  if (before) return before;
+  const glyph = glyphBox(bin, page.width, page.height, label);
+  if (glyph) return glyph;
   const local = boxNear(bin, page.width, page.height, label);
   if (local) return local;
   let left = Math.max(0, label[0] - h * 1.6);
@@ -229,6 +267,58 @@ export function markBeside(img: OcrPageImage, label: Box): OcrCheckbox {
   const fill = inkIn(bin, page.width, region);
   const state = markState(fill * 1.5);
   return { box: region.map(Math.round) as Box, fill, ...state };
+}
+
+/**
+ * A printed box glyph (□ ■ ☑) or a small drawn box right before a label, as one connected blot of
+ * ink: the nearest one left of the label that is about square and 0.35–1 text height high. Its
+ * inside (past a fifth of its side) says empty (□, nothing), filled (■) or ticked.
+ */
+function glyphBox(bin: Uint8Array, width: number, height: number, label: Box): OcrCheckbox | undefined {
+  const h = label[3] - label[1];
+  const x0 = Math.max(0, Math.round(label[0] - h * 1.3)),
+    x1 = Math.min(width, Math.round(label[0] + h * 0.2));
+  const y0 = Math.max(0, Math.round(label[1] - h * 0.15)),
+    y1 = Math.min(height, Math.round(label[3] + h * 0.15));
+  const W = x1 - x0,
+    H = y1 - y0;
+  if (W < 4 || H < 4) return undefined;
+  const seen = new Uint8Array(W * H);
+  let best: Box | undefined;
+  for (let s = 0; s < W * H; s++) {
+    if (seen[s] || !bin[(y0 + Math.floor(s / W)) * width + x0 + (s % W)]) continue;
+    let ax = W,
+      ay = H,
+      bx = -1,
+      by = -1;
+    const stack = [s];
+    seen[s] = 1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % W,
+        y = (p - x) / W;
+      if (x < ax) ax = x;
+      if (x > bx) bx = x;
+      if (y < ay) ay = y;
+      if (y > by) by = y;
+      for (const q of [p - 1, p + 1, p - W, p + W]) {
+        if (q < 0 || q >= W * H || seen[q] || (Math.abs((q % W) - x) > 1)) continue;
+        if (!bin[(y0 + Math.floor(q / W)) * width + x0 + (q % W)]) continue;
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+    const w = bx - ax + 1,
+      hh = by - ay + 1;
+    if (w < h * 0.35 || hh < h * 0.35 || w > h * 1.05 || hh > h * 1.05 || w > hh * 1.35 || hh > w * 1.35) continue;
+    // touching the region's edge: part of something larger (a character, a rule)
+    if (ax === 0 || ay === 0 || by === H - 1) continue;
+    if (x0 + ax > label[0] + h * 0.1) continue;
+    if (!best || x0 + bx > best[2]) best = [x0 + ax, y0 + ay, x0 + bx, y0 + by];
+  }
+  if (!best) return undefined;
+  const fill = boxFill(bin, width, best);
+  return { box: best, fill, ...markState(fill) };
 }
 
 /**

@@ -8,15 +8,16 @@ import type { Kind } from '../core/kind.js';
 import { allKinds, getKind } from '../kinds/index.js';
 import { setAt } from '../core/pointer.js';
 import { validateRecord } from '../core/records.js';
-import { checkCreditCode } from '../core/identifiers.js';
 import type { Issue } from '../core/errors.js';
 import type { PageData, TextItem } from '../parse/pdf.js';
 import type { Segment } from '../parse/rules.js';
 import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
-import { distance, fixPlaces, isSurname, stripHint } from './lexicon.js';
-import { CODE_FORMATS, NOT_IN_CODE, readCode, type CodeFormat } from './constrained.js';
+import { distance, fixPlaces, stripHint } from './lexicon.js';
+import { isSurname } from '../core/names.js';
+import { codeFormat, readCode, type CodeFormat } from './constrained.js';
+import { formatOf, type FieldFormat } from '../core/formats.js';
 import { BOXLIKE, HAN, HAN_RANGE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
@@ -27,7 +28,19 @@ export interface OcrField {
   /** 1-based page number. */
   page: number;
   needsReview?: true;
+  /** Why staff should check it (Chinese, for people): see REVIEW_REASONS. */
+  reasons?: string[];
 }
+
+/** The reasons a field is sent to review. */
+export const REVIEW_REASONS = {
+  lowConfidence: '识别置信度低',
+  underSeal: '印章覆盖',
+  corrected: '已按格式校正',
+  failsFormat: '不符合格式或校验位',
+  skipped: '疑有漏字',
+  invalid: '校验未通过',
+} as const;
 
 export interface OcrParse {
   kind: Kind;
@@ -41,8 +54,8 @@ export interface OcrParse {
   score: number;
 }
 
-/** OCR items → their confidence and the line they were read from, kept beside the items the parser sees. */
-type Conf = Map<TextItem, { confidence: number; line: OcrLine }>;
+/** OCR items → their confidence, the line they were read from and its page, kept beside the items the parser sees. */
+type Conf = Map<TextItem, { confidence: number; line: OcrLine; img: OcrPageImage; skipped: boolean }>;
 
 /** One OCR page as the parser's page data (points, y up). */
 export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageData {
@@ -60,7 +73,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     const [x0, x1] = tight ? inkSpan(img.bin, page.width, box) : [box[0], box[2]];
     const it: TextItem = { str, x: X(x0), y: yc - size * 0.3, w: X(x1) - X(x0), size };
     items.push(it);
-    conf.set(it, { confidence: c, line });
+    conf.set(it, { confidence: c, line, img, skipped: skipped.has(line) });
   };
   const lines: OcrLine[] = [];
   for (const l of page.lines) {
@@ -90,7 +103,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     const c0 = l.chars[at];
     const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
     const mark = markBeside(img, label);
-    if (page.checkboxes.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence, l);
+    if (page.checkboxes.includes(mark) || img.squares?.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence, l);
     else if (mark.checked) add('√', mark.box, mark.confidence, l);
     else continue;
     // The line's text starts after the mark, so the mark reads before the option; a line holding
@@ -111,7 +124,10 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     let start = lead.get(l) ?? 0,
       x = l.box[0];
     for (const c of list) {
-      if (c.at > start) add(chars.slice(start, c.at).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], confidence(l), l, true);
+      // what the recogniser made of the mark (口, ■) goes with it
+      let end = c.at;
+      while (end > start && l.chars[end - 1] && (l.chars[end - 1].x0 + l.chars[end - 1].x1) / 2 > c.x0) end--;
+      if (end > start) add(chars.slice(start, end).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], confidence(l), l, true);
       start = c.at;
       x = c.x1 + 1;
     }
@@ -145,18 +161,21 @@ function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
 }
 
 /**
- * Whether a line's Chinese characters stand about one pitch apart except for one gap of about two
- * (1.8 to 2.6 times the usual), where a character was read as nothing. Two such gaps, or a wider
- * one, are layout (a blank in the text, two cells read as one line), not one character skipped.
+ * Whether a line's Chinese characters, or its digits, stand about one pitch apart except for one gap
+ * of about two (1.8 to 2.6 times the usual), where a character was read as nothing (a phone number
+ * one digit short). Two such gaps, or a wider one, are layout (a blank in the text, two cells read
+ * as one line), not one character skipped.
  */
 export function skippedChar(l: OcrLine): boolean {
   const cs = l.chars.filter((c) => c.ch.trim());
-  const gaps: number[] = [];
-  for (let i = 1; i < cs.length; i++) if (HAN.test(cs[i].ch) && HAN.test(cs[i - 1].ch)) gaps.push(cs[i].x0 - cs[i - 1].x0);
-  if (gaps.length < 3) return false;
-  const usual = [...gaps].sort((a, b) => a - b)[(gaps.length - 1) >> 1];
-  if (!(usual > 0)) return false;
-  return gaps.filter((g) => g >= usual * 1.8).length === 1 && Math.max(...gaps) <= usual * 2.6;
+  return [HAN, /^[0-9]$/].some((re) => {
+    const gaps: number[] = [];
+    for (let i = 1; i < cs.length; i++) if (re.test(cs[i].ch) && re.test(cs[i - 1].ch)) gaps.push(cs[i].x0 - cs[i - 1].x0);
+    if (gaps.length < 3) return false;
+    const usual = [...gaps].sort((a, b) => a - b)[(gaps.length - 1) >> 1];
+    if (!(usual > 0)) return false;
+    return gaps.filter((g) => g >= usual * 1.8).length === 1 && Math.max(...gaps) <= usual * 2.6;
+  });
 }
 
 /** A line's confidence: its mean, pulled down by its weakest character (a blank read between characters does not count). */
@@ -275,13 +294,18 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     const r = readTemplate(templateOf(kind), prepared);
     if (!best || r.score > best.r.score) best = { kind, r };
   }
-  if (!best || (!forced && best.r.score < 0.5)) return undefined;
+  // Even a kind named by the caller needs some of its labels on the page: a page of something else
+  // gives no record rather than an empty one.
+  if (!best || best.r.score < (forced ? 0.25 : 0.5)) return undefined;
   const { kind, r } = best;
   const t = templateOf(kind);
   // Recognition confidence of each field: the weakest OCR item of its value cell.
   const ocrConf = new Map<string, number>();
   // The lines a field's cell was read from, when the cell holds that field alone.
   const cellLines = new Map<string, OcrLine[]>();
+  // Fields whose text lay under a seal, or lost a character.
+  const sealed = new Set<string>();
+  const skippedIn = new Set<string>();
   for (const v of locateValues(t, prepared).located) {
     const hint = v.slot.hint ? matchKey(v.slot.hint) : undefined;
     const items = v.items.filter((it) => !hint || !isHint(matchKey(it.str), hint));
@@ -289,6 +313,9 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     // The label found matters less than the text read: a label matched loosely still names its cell.
     for (const f of v.slot.fields) ocrConf.set(f, c * (0.6 + 0.4 * v.confidence));
     if (v.slot.fields.length === 1) cellLines.set(v.slot.fields[0], [...new Set(items.map((it) => conf.get(it)?.line))].filter((l): l is OcrLine => !!l));
+    const read = items.map((it) => conf.get(it)).filter((x) => x !== undefined);
+    if (read.some((x) => underSeal(x.img, x.line))) for (const f of v.slot.fields) sealed.add(f);
+    if (read.some((x) => x.skipped)) for (const f of v.slot.fields) skippedIn.add(f);
   }
   const pageMean = mean([...conf.values()].map((c) => c.confidence));
   // Printed hints of value cells, which handwriting runs into.
@@ -300,37 +327,91 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
   for (const [ptr, reading] of r.values) {
     let value: unknown;
     let factor = 1;
+    const reasons: string[] = [];
     if (Array.isArray(reading.raw)) value = reading.raw;
     else {
       const hint = hints.get(ptr);
       const schema = kind.schema.at(ptr);
       let raw = hint ? stripHint(reading.raw, hint) : reading.raw;
+      const read = raw;
       if (schema?.['x-display'] === 'personName') raw = withSurname(raw, cellLines.get(ptr) ?? []);
-      const n = normaliseValue(schema, ocrFix(kind, ptr, raw));
+      const fixed = ocrFix(kind, ptr, raw);
+      const n = normaliseValue(schema, fixed);
       if (n.value === '' || n.value === undefined) continue;
       value = n.value;
       factor = n.ok ? 1 : 0.5;
+      // A correction that changed what was read (not only its spacing, punctuation or letter case).
+      if (raw !== read || contentOf(fixed) !== contentOf(read)) reasons.push(REVIEW_REASONS.corrected);
       // A code that fails its check: read again from the recogniser's alternatives, by its format.
-      const format = schema?.format ? CODE_FORMATS[schema.format] : undefined;
+      const declared = formatOf(schema);
+      const format = declared?.code ? codeFormatOf(declared) : undefined;
       const again = !n.ok && format ? byFormat(cellLines.get(ptr) ?? [], format) : undefined;
       if (again) {
         value = again.text;
         // found, not read: still for staff to check unless the recogniser all but read it so
         factor = again.ratio > 0.5 ? 0.95 : 0.8;
-      }
+        reasons.push(REVIEW_REASONS.corrected);
+      } else if (!n.ok) reasons.push(REVIEW_REASONS.failsFormat);
     }
     setAt(record, ptr, value);
     const confidence = Math.round((ocrConf.get(ptr) ?? pageMean * reading.confidence) * factor * 1000) / 1000;
     const f: OcrField = { confidence, page: reading.page + 1 };
-    if (confidence < opts.threshold) {
+    if (confidence < opts.threshold) reasons.push(REVIEW_REASONS.lowConfidence);
+    if (sealed.has(ptr)) reasons.push(REVIEW_REASONS.underSeal);
+    if (skippedIn.has(ptr)) reasons.push(REVIEW_REASONS.skipped);
+    if (reasons.length) {
       f.needsReview = true;
+      f.reasons = [...new Set(reasons)];
       review.push(ptr);
     }
     fields[ptr] = f;
   }
   const v = validateRecord(kind, record);
-  for (const e of v.errors) if (e.path && !review.includes(e.path) && fields[e.path]) review.push(e.path);
+  for (const e of v.errors)
+    if (e.path && fields[e.path]) {
+      const f = fields[e.path];
+      f.needsReview = true;
+      f.reasons = [...new Set([...(f.reasons ?? []), REVIEW_REASONS.invalid])];
+      if (!review.includes(e.path)) review.push(e.path);
+    }
   return { kind, record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview: review.sort(), score: r.score };
+}
+
+/** A format's code shape as OCR reads it, made once per format. */
+const codeFormats = new Map<FieldFormat, CodeFormat>();
+function codeFormatOf(f: FieldFormat): CodeFormat {
+  let c = codeFormats.get(f);
+  if (!c) codeFormats.set(f, (c = codeFormat(f.code!)));
+  return c;
+}
+
+/** Text without spacing, separators and case, full-width forms folded: what a correction must change to count as one. */
+const contentOf = (s: string) =>
+  s
+    .normalize('NFKC')
+    .replace(/[\s,.;:()、。\-_·]/g, '')
+    .toUpperCase();
+
+/**
+ * Whether red ink (a seal) covers part of a line's characters: a character's box with at least 6 %
+ * of it red. Red drawn over text changes what is read (有 → 气) and is removed before reading, so
+ * what lay under it is for staff to compare with the paper.
+ */
+export function underSeal(img: OcrPageImage, l: OcrLine): boolean {
+  const red = img.red;
+  if (!red) return false;
+  const W = img.page.width;
+  const [, y0, , y1] = l.box;
+  const boxes: Box[] = l.chars.length ? l.chars.map((c) => [c.x0, y0, c.x1, y1]) : [l.box];
+  return boxes.some(([a, b, c, d]) => {
+    const x0 = Math.max(0, Math.round(a)),
+      x1 = Math.min(W, Math.round(c)),
+      ya = Math.max(0, Math.round(b)),
+      yb = Math.min(img.page.height, Math.round(d));
+    let n = 0;
+    for (let y = ya; y < yb; y++) for (let x = x0; x < x1; x++) n += red[y * W + x];
+    return n >= 0.06 * Math.max(1, (x1 - x0) * (yb - ya));
+  });
 }
 
 /** A code read again from its cell's lines (in reading order) by its format; undefined when nothing fits. */
@@ -374,49 +455,57 @@ function isHint(k: string, hint: string): boolean {
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);
 
-/** OCR reads ASCII punctuation between Chinese characters; Chinese text uses the full-width forms. */
+/**
+ * OCR reads ASCII punctuation between Chinese characters; Chinese text uses the full-width forms.
+ * The enumeration comma comes out as the radical 丶, which no text uses, and a blank between two
+ * digits (12 60号) is the width of a digit pair, not a space anyone typed.
+ */
 function chinesePunctuation(s: string): string {
   return s
+    .replace(/丶/g, '、')
+    .replace(/(?<=\d) (?=\d)/g, '')
     .replace(new RegExp(`\\((?=[${HAN_RANGE}])`, 'g'), '（')
     .replace(new RegExp(`(?<=[${HAN_RANGE}])\\)`, 'g'), '）')
     .replace(new RegExp(`(?<=[${HAN_RANGE}]),`, 'g'), '，')
     .replace(new RegExp(`(?<=[${HAN_RANGE}]);`, 'g'), '；');
 }
 
-/** Characters of the credit-code alphabet that handwriting and OCR confuse. */
+/** Characters of code alphabets that handwriting and OCR confuse. */
 const LOOKALIKE: Record<string, string[]> = { '0': ['D', 'Q', '8'], '1': ['7', 'L', 'T'], '2': ['Z', '7'], '3': ['8'], '4': ['A', '9'], '5': ['6', '3'], '6': ['G', '5', 'b'], '7': ['1', 'T'], '8': ['B', '3', '0'], '9': ['4', 'Q'], A: ['4'], B: ['8'], D: ['0'], G: ['6'], J: ['T', '1'], L: ['1'], M: ['N', 'W'], N: ['M', 'H'], Q: ['0', '9'], T: ['J', '7', '1'], U: ['W', 'Y'], W: ['M', 'U'], X: ['Y', 'K'], Y: ['X', 'U'], H: ['N'], K: ['X'], P: ['R'], R: ['P'] };
 
 const DIGITLIKE: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', Z: '2', z: '2', S: '5', s: '5', B: '8', G: '6', g: '9' };
 
-/** Corrections for what OCR confuses, by the field's format; text of other fields gets Chinese punctuation. */
+/**
+ * Corrections for what OCR confuses, by what the field's format declares (core/formats.ts): a code
+ * with a check character, or a value written in digits. Text of other fields gets Chinese
+ * punctuation and the kind's place names.
+ */
 export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   const s = kind.schema.at(ptr);
-  switch (s?.format) {
-    case 'credit-code': {
-      const v = raw.replace(/[\s\-_.·]/g, '').toUpperCase();
-      if (!checkCreditCode(v)) return v;
-      // The code alphabet has no I, O, Z, S, V: those are digits misread.
-      const fixed = v.replace(/[IOZSV]/g, (c) => NOT_IN_CODE[c] ?? c);
-      if (!checkCreditCode(fixed)) return fixed;
-      // One character confused with a look-alike: the check character tells which, if only one fits.
-      const fits = new Set<string>();
-      for (let i = 0; i < fixed.length; i++)
-        for (const alt of LOOKALIKE[fixed[i]] ?? []) {
-          const c = fixed.slice(0, i) + alt + fixed.slice(i + 1);
-          if (!checkCreditCode(c)) fits.add(c);
-        }
-      return fits.size === 1 ? [...fits][0] : v;
-    }
-    case 'phone':
-    case 'date':
-    case 'date-minute':
-      return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => (s.format === 'date-minute' && c === 'T' ? c : (DIGITLIKE[c] ?? c))).replace(/(?<=\d)\s+(?=\d)/g, '');
+  const format = formatOf(s);
+  if (format?.code) {
+    const valid = (c: string) => format.check(c) === null;
+    const v = raw.replace(/[\s\-_.·]/g, '').toUpperCase();
+    if (valid(v)) return v;
+    // Characters the code cannot hold are the ones they look like (its alphabet has no I, O …).
+    const fold = codeFormatOf(format).fold;
+    const fixed = [...v].map((c) => fold(c) || c).join('');
+    if (valid(fixed)) return fixed;
+    // One character confused with a look-alike: the check character tells which, if only one fits.
+    const fits = new Set<string>();
+    for (let i = 0; i < fixed.length; i++)
+      for (const alt of LOOKALIKE[fixed[i]] ?? []) {
+        const c = fixed.slice(0, i) + alt + fixed.slice(i + 1);
+        if (valid(c)) fits.add(c);
+      }
+    return fits.size === 1 ? [...fits][0] : v;
   }
+  if (format?.digits) return raw.replace(/[A-Za-z|](?![A-Za-z])/g, (c: string) => DIGITLIKE[c] ?? c).replace(/(?<=\d)\s+(?=\d)/g, '');
   // Names are Chinese characters: a dash or a one read there is 一.
   // A vertical stroke at either end is the cell's border.
   raw = raw.replace(/^[丨|｜]+|[丨|｜]+$/g, '');
   // Punctuation read into the blank of a spaced name (钟，超) is none of it (· of minority names stays).
   if (s?.['x-display'] === 'personName') return raw.replace(new RegExp(`(?<=[${HAN_RANGE}])[-—–_1lI|](?=[${HAN_RANGE}]|$)`, 'g'), '一').replace(new RegExp(`(?<=[${HAN_RANGE}])\\s*[，,、。.;；:：]\\s*(?=[${HAN_RANGE}])`, 'g'), '');
   if (s?.format) return raw;
-  return chinesePunctuation(fixPlaces(raw));
+  return chinesePunctuation(fixPlaces(raw, kind.def.lexicon?.places ?? []));
 }

@@ -243,6 +243,11 @@ function sides(label: Int32Array, id: number, c: Component, W: number): Line[] |
  * the lines fitted to the table's four sides meet, so ink crossing the frame moves none of them.
  */
 export function flattenTable(g: Gray, bin: Uint8Array): Gray | undefined {
+  return tableWarp(g, bin)?.(g);
+}
+
+/** The warp that makes the table a rectangle (see flattenTable), to apply to `g` and to images in register with it. */
+export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | undefined {
   // Found at half the resolution (a quarter of the work), then scaled back.
   const W = g.width >> 1,
     H = g.height >> 1;
@@ -270,5 +275,7 @@ export function flattenTable(g: Gray, bin: Uint8Array): Gray | undefined {
   const rect: Pt[] = [tl, [tl[0] + width, tl[1]], [tl[0] + width, tl[1] + height], [tl[0], tl[1] + height]];
   const off = Math.max(...quad.map((p, k) => Math.hypot(p[0] - rect[k][0], p[1] - rect[k][1])));
   if (process.env.BANGBAN_OCR_TIMING) process.stderr.write(`table corners ${JSON.stringify(quad.map((p) => p.map(Math.round)))} off ${(off / width).toFixed(4)}\n`);
-  return off < width * OFF_RECTANGLE ? undefined : warp(g, homography(rect, quad));
+  if (off < width * OFF_RECTANGLE) return undefined;
+  const back = homography(rect, quad);
+  return (image: Gray) => warp(image, back);
 }

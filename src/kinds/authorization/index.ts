@@ -1,4 +1,5 @@
 import type { KindDefinition } from '../../core/kind.js';
+import { NANYANG_PLACES } from '../places.js';
 import type { Issue } from '../../core/errors.js';
 import { chineseDate } from '../../core/dates.js';
 import { issueAt } from '../../core/rules.js';
@@ -15,6 +16,7 @@ export const authorization: KindDefinition = {
   // Blank: every value a fill-in line (core/blank.ts), the standard 委托权限 printed.
   blankForm: true,
   demoFixture: 'authorization/typical.json',
+  lexicon: { places: NANYANG_PLACES },
   fileName: '{principal.name}-{trustee.name}',
   layout: (v, kind) => templateBlocks('authorization', v, kind),
   rules(r, schema) {
