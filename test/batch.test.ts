@@ -405,7 +405,8 @@ describe('manifest, resume, merge', () => {
     writeFileSync(join(out, before.rows[1].files[0].file), 'half a file');
     const { header, rows } = applicationRows(6);
     rows[2][header.indexOf('申请单位地址')] = '南阳市宛城区仲景路 2000 号';
-    const changed = join(dir, 'changed.csv');
+    mkdirSync(join(dir, 'edited'), { recursive: true });
+    const changed = join(dir, 'edited', 'a.csv'); // the same spreadsheet, edited: the same batch
     writeFileSync(changed, stringify([header, ...rows]));
     const third = await batch({ input: changed, output: out });
     expect(third.summary).toEqual({ ok: 3, unchanged: 3, invalid: 0, failed: 0 });

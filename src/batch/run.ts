@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { getKind } from '../kinds/index.js';
@@ -9,9 +9,12 @@ import { builtWorker, workerPool } from '../core/workers.js';
 import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { sharedFontFiles } from '../pdf/fontCache.js';
-import { openSource } from './sources.js';
+import { openSource, type Source } from './sources.js';
+import type { Kind } from '../core/kind.js';
+import { lockFolder } from './lock.js';
+import { earlierBatch, fileKey, removeRecorded } from './folder.js';
 import { compileNamePattern, insideFolder, UniqueNames } from './naming.js';
-import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, manifestRows, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
+import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
 import { mergePdfs } from './merge.js';
 import { tickHeap } from './heap.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -39,8 +42,13 @@ export interface BatchOptions {
   template?: string;
   /** Worker threads (default: one per core). */
   jobs?: number;
-  /** Render every row even when its output is current. */
+  /**
+   * Render every row even when its output is current; into a folder holding another batch, keep
+   * that batch's files and write this one beside them.
+   */
   force?: boolean;
+  /** First remove the files the folder's earlier batch recorded (and its manifest). */
+  clean?: boolean;
   progress?: Progress;
   /** Aborting stops feeding new rows; rows in flight finish and the manifest is written. */
   signal?: AbortSignal;
@@ -145,8 +153,6 @@ function intact(folder: string, files: OutputFile[]): boolean {
   }
 }
 
-const fileKey = (f: string) => f.normalize('NFC').toLowerCase();
-
 /** Render every record of a spreadsheet or JSON file; see docs/batch.md. */
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const kind = getKind(o.kind);
@@ -157,6 +163,16 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const namer = compileNamePattern(kind, o.name);
   const source = await openSource(kind, o.input, o.items);
   mkdirSync(folder, { recursive: true });
+  const unlock = await lockFolder(folder, o.output);
+  try {
+    return await runLocked(o, kind, formats, folder, namer, source);
+  } finally {
+    await unlock();
+  }
+}
+
+/** The batch proper, with its output folder locked. */
+async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder: string, namer: ReturnType<typeof compileNamePattern>, source: Source): Promise<BatchResult> {
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const progress = o.progress ?? silentProgress;
   const wording = o.wording ? resolve(o.wording) : undefined;
@@ -165,7 +181,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   if (wording) kind.withWording(wording); // refuses kinds whose wording is not a template
   const optHash = optionsHash(kind.name, formats, o.fonts, [wording, template]);
   const names = new UniqueNames(['manifest', basename(MERGED_FILE, '.pdf')]);
-  const previous = new PreviousRows(o.force ? undefined : folder);
+  const earlier = await earlierBatch(folder, o.output, { kind: kind.name, input: basename(o.input) }, o);
+  const previous = new PreviousRows(o.force || earlier === 'other' ? undefined : folder);
   const manifest = new ManifestWriter(folder, {
     tool: `bangban ${packageVersion()}`,
     kind: kind.name,
@@ -265,7 +282,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     await pool.destroy();
   }
 
-  if (!interrupted) await removeStale(folder, produced);
+  if (!interrupted && earlier === 'same') await removeRecorded(folder, produced);
   let merged: string | undefined;
   let mergedFile: OutputFile | undefined;
   let mergeFailure: unknown;
@@ -289,21 +306,6 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   manifest.close({ complete: !interrupted, summary, merged: mergedFile });
   if (mergeFailure) throw mergeFailure instanceof UserError ? mergeFailure : new UserError(`合并 PDF 失败：${(mergeFailure as Error).message}`);
   return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes: source.notes, folder, total: source.total };
-}
-
-/** Files an earlier run wrote (as its manifest records them, unchanged since) that this run did not produce. */
-async function removeStale(folder: string, produced: Set<string>): Promise<void> {
-  for await (const r of manifestRows(folder)) {
-    for (const f of r.files) {
-      if (produced.has(fileKey(f.file))) continue;
-      try {
-        const path = insideFolder(folder, f.file);
-        if (lstatSync(path).isFile() && hash(readFileSync(path)) === f.sha256) unlinkSync(path);
-      } catch {
-        // gone already, or not ours to remove
-      }
-    }
-  }
 }
 
 /** One line per problem row: 第 3 条（第 4 行）：申请单位名称 (/applicant/name): 必填. */

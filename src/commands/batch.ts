@@ -18,6 +18,7 @@ interface Options {
   template?: string;
   jobs?: string;
   force?: boolean;
+  clean?: boolean;
   progress: string;
 }
 
@@ -53,7 +54,8 @@ export function register(p: Command): void {
     .option('--wording <file.hbs>', `用自己编辑过的文字模板（${allKinds().filter((k) => k.def.wording).map((k) => k.title).join('、')}；见 docs/document-templates.md）`)
     .option('--template <file.docx>', '用自己的 Word 模板生成 DOCX')
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
-    .option('--force', '全部重新生成（默认跳过已生成且未变的）')
+    .option('--force', '全部重新生成（默认跳过已生成且未变的）；文件夹里有另一批文书时，保留它们并照常写入本批')
+    .option('--clean', '先删除输出文件夹里上一批生成的文件（只删清单记录且未改动的）和清单，再生成')
     .option('--progress <mode>', '进度显示：auto（终端显示进度条，否则定期输出一行）、bar、lines、none', 'auto')
     .action(async (kindName: string, input: string, o: Options) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
@@ -81,6 +83,7 @@ export function register(p: Command): void {
           template: o.template,
           jobs,
           force: o.force,
+          clean: o.clean,
           progress: progressFor(o.progress),
           signal: controller.signal,
         });
