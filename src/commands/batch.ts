@@ -3,7 +3,7 @@ import { allKinds } from '../kinds/index.js';
 import { UserError } from '../core/errors.js';
 import { join } from 'node:path';
 import { runBatch, MANIFEST_CSV } from '../batch/run.js';
-import { autoProgress, barProgress, lineProgress, silentProgress, type Progress } from '../batch/progress.js';
+import { PROGRESS_HELP, progressFor } from './progress.js';
 import { ExitCode, out, err } from './shared.js';
 
 interface Options {
@@ -24,21 +24,6 @@ interface Options {
 
 const MAX_PROBLEM_LINES = 50;
 
-function progressFor(mode: string): Progress {
-  switch (mode) {
-    case 'bar':
-      return barProgress();
-    case 'lines':
-      return lineProgress();
-    case 'none':
-      return silentProgress;
-    case 'auto':
-      return autoProgress();
-    default:
-      throw new UserError(`--progress 可用 auto、bar、lines、none，不认识“${mode}”`);
-  }
-}
-
 export function register(p: Command): void {
   p.command('batch')
     .description('按表格批量生成文书：每行一份，逐条校验，出错的行列出行号和字段，其余照常生成；附清单（manifest.csv / manifest.json）')
@@ -56,7 +41,7 @@ export function register(p: Command): void {
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
     .option('--force', '全部重新生成（默认跳过已生成且未变的）；文件夹里有另一批文书时，保留它们并照常写入本批')
     .option('--clean', '先删除输出文件夹里上一批生成的文件（只删清单记录且未改动的）和清单，再生成')
-    .option('--progress <mode>', '进度显示：auto（终端显示进度条，否则定期输出一行）、bar、lines、none', 'auto')
+    .option('--progress <mode>', PROGRESS_HELP, 'auto')
     .action(async (kindName: string, input: string, o: Options) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
       if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UserError('--jobs 应为正整数');
