@@ -26,6 +26,8 @@ export interface ManifestRow {
   number: number;
   /** Row or line in the input file. */
   row: number;
+  /** The row's 序号, where the input has that column. */
+  serial?: string;
   status: RowStatus;
   files: OutputFile[];
   errors: Issue[];

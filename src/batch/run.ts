@@ -100,7 +100,7 @@ export function workerFile(): string {
 
 const hash = (s: string | Uint8Array) => createHash('sha256').update(s).digest('hex');
 
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
@@ -233,14 +233,15 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
       tickHeap();
       lastNumber = input.number;
       const base = names.take(namer.name(input.record, input.number));
+      const where = input.serial !== undefined ? { serial: input.serial } : {};
       if (input.errors) {
-        finish({ number: input.number, row: input.row, status: 'invalid', files: [], errors: input.errors, warnings: [] });
+        finish({ number: input.number, row: input.row, ...where, status: 'invalid', files: [], errors: input.errors, warnings: [] });
         continue;
       }
       const inputHash = hash(`${optHash}\n${base}\n${JSON.stringify(input.record)}`);
       const prev = await previous.get(input.number);
       if (prev && prev.inputHash === inputHash && (prev.status === 'ok' || prev.status === 'unchanged') && intact(folder, prev.files)) {
-        finish({ ...prev, row: input.row, status: 'unchanged' });
+        finish({ ...prev, row: input.row, ...where, status: 'unchanged' });
         continue;
       }
       const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: fontsFile, wording, template, folder, base };
@@ -248,9 +249,9 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
         .then(
           (r): ManifestRow =>
             r.status === 'ok'
-              ? { number: input.number, row: input.row, status: r.status, files: r.files, errors: [], warnings: r.warnings, inputHash }
-              : { number: input.number, row: input.row, status: r.status, files: [], errors: r.errors, warnings: r.warnings },
-          (e: Error): ManifestRow => ({ number: input.number, row: input.row, status: 'failed', files: [], errors: [{ path: '', label: kind.title, message: e.message }], warnings: [] }),
+              ? { number: input.number, row: input.row, ...where, status: r.status, files: r.files, errors: [], warnings: r.warnings, inputHash }
+              : { number: input.number, row: input.row, ...where, status: r.status, files: [], errors: r.errors, warnings: r.warnings },
+          (e: Error): ManifestRow => ({ number: input.number, row: input.row, ...where, status: 'failed', files: [], errors: [{ path: '', label: kind.title, message: e.message }], warnings: [] }),
         )
         .then((r) => {
           finish(r);
@@ -305,15 +306,17 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
   // the rows are done whatever became of the merged file: record them before reporting it
   manifest.close({ complete: !interrupted, summary, merged: mergedFile });
   if (mergeFailure) throw mergeFailure instanceof UserError ? mergeFailure : new UserError(`合并 PDF 失败：${(mergeFailure as Error).message}`);
-  return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes: source.notes, folder, total: source.total };
+  const notes = source.total ? source.notes : [...source.notes, `${basename(o.input)} 里没有数据行（空的或只有表头），没有生成任何文书`];
+  return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes, folder, total: source.total };
 }
 
-/** One line per problem row: 第 3 条（第 4 行）：申请单位名称 (/applicant/name): 必填. */
+/** One line per problem row: 第 3 条（输入第 4 行）：申请单位名称 (/applicant/name): 必填; by its 序号 where the sheet has one. */
 export function problemLines(rows: ManifestRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
     if (r.status !== 'invalid' && r.status !== 'failed') continue;
-    for (const e of r.errors) out.push(`第 ${r.number} 条（输入第 ${r.row} 行）：${formatIssue(e)}`);
+    const which = r.serial !== undefined ? `序号 ${r.serial}` : `第 ${r.number} 条`;
+    for (const e of r.errors) out.push(`${which}（输入第 ${r.row} 行）：${formatIssue(e)}`);
   }
   return out;
 }

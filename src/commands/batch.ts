@@ -81,7 +81,8 @@ export function register(p: Command): void {
             (r.merged ? `；合并 ${r.merged}` : ''),
         );
         if (r.interrupted) throw new ExitCode(130);
-        if (s.invalid || s.failed) throw new ExitCode(1);
+        // nothing to do is not success: the wrong file, or a sheet still to be filled (docs/batch.md)
+        if (s.invalid || s.failed || r.total === 0) throw new ExitCode(1);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
