@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ParseSpeeds, PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
 import { pageRules, type Rules } from './rules.js';
+import { decryptOwnerOnly } from './decrypt.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -158,6 +159,8 @@ async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['
   } catch {
     return;
   }
+  // owner-password-only files open without a password: their lines and fields too
+  if (doc.isEncrypted && !(await decryptOwnerOnly(doc, bytes).catch(() => false))) return;
   if (doc.getPageCount() === 0) throw new ParseFailure('no-pages', 'PDF 没有页面');
   for (const p of pages) {
     try {
