@@ -16,7 +16,23 @@ const STANDARD_FONTS = join(pdfjsRoot, 'standard_fonts') + '/';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
-const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+const loadPdfJs = () => (pdfjs ??= (ignorePdfJsLeftovers(), import('pdfjs-dist/legacy/build/pdf.mjs')));
+
+/**
+ * pdf.js leaves some of its internal promises unhandled when a damaged file makes it give up
+ * (ParserEOFException …), after the failure has reached us through the promise we await; Node
+ * would end the process for them. Those are dropped; any other unhandled rejection still ends it.
+ */
+function ignorePdfJsLeftovers(): void {
+  process.on('unhandledRejection', (reason) => {
+    const name = (reason as { name?: unknown })?.name;
+    if (typeof name === 'string' && /^(\w+Exception|FormatError)$/.test(name)) {
+      if (process.env.BANGBAN_DEBUG) process.stderr.write(`（已忽略 pdf.js 的未处理错误：${name}）\n`);
+      return;
+    }
+    throw reason;
+  });
+}
 
 export type FailureCode = 'not-pdf' | 'too-large' | 'too-many-pages' | 'truncated' | 'encrypted' | 'no-pages' | 'timeout' | 'unreadable' | 'not-a-form' | 'several-forms';
 
