@@ -9,15 +9,16 @@ import * as batch from './commands/batch.js';
 import * as template from './commands/template.js';
 import * as parse from './commands/parse.js';
 import * as ingest from './commands/ingest.js';
+import { commanderMessage, inChinese } from './commands/messages.js';
+import { packageVersion } from './batch/run.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
 const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest];
 
 function program(): Command {
-  const p = new Command('bangban')
+  const p = inChinese(new Command('bangban'), packageVersion())
     .description('帮办：政务服务表单、授权委托书与补正告知书的生成与回读')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .exitOverride();
   for (const c of commands) c.register(p);
   return p;
 }
@@ -29,7 +30,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof ExitCode) return e.code;
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      const message = commanderMessage(e);
+      if (message && e.exitCode !== 0) err(`错误：${message}`);
+      return e.exitCode === 0 ? 0 : 2;
+    }
     if (e instanceof ValidationError) {
       out(e.message);
       return 1;

@@ -269,8 +269,8 @@ describe('batch validation', () => {
     writeFileSync(file, stringify([header, ...rows]));
     const r = await batch({ input: file, output: join(dir, 'out') });
     expect(r.summary).toEqual({ ok: 2, unchanged: 0, invalid: 2, failed: 0 });
-    expect(r.problems.some((p) => p.startsWith('第 2 条（输入第 3 行）') && p.includes('申请单位名称'))).toBe(true);
-    expect(r.problems.some((p) => p.startsWith('第 4 条（输入第 5 行）') && p.includes('统一社会信用代码'))).toBe(true);
+    expect(r.problems.some((p) => p.startsWith('序号 2（输入第 3 行）') && p.includes('申请单位名称'))).toBe(true);
+    expect(r.problems.some((p) => p.startsWith('序号 4（输入第 5 行）') && p.includes('统一社会信用代码'))).toBe(true);
     const bad = r.manifest.rows.find((x) => x.number === 2)!;
     expect(bad.status).toBe('invalid');
     expect(bad.errors[0]).toMatchObject({ path: '/applicant/name', label: '申请单位名称' });
@@ -278,7 +278,7 @@ describe('batch validation', () => {
 
     const cli = spawnSync(process.execPath, [join(packageRoot, 'bin/bangban.js'), 'batch', 'application', file, '-o', join(dir, 'cli'), '--progress', 'lines'], { encoding: 'utf8' });
     expect(cli.status).toBe(1);
-    expect(cli.stdout).toContain('第 2 条（输入第 3 行）：申请单位名称');
+    expect(cli.stdout).toContain('序号 2（输入第 3 行）：申请单位名称');
     expect(cli.stderr).toMatch(/进度：4\/4（100%）/);
   });
 
@@ -405,7 +405,8 @@ describe('manifest, resume, merge', () => {
     writeFileSync(join(out, before.rows[1].files[0].file), 'half a file');
     const { header, rows } = applicationRows(6);
     rows[2][header.indexOf('申请单位地址')] = '南阳市宛城区仲景路 2000 号';
-    const changed = join(dir, 'changed.csv');
+    mkdirSync(join(dir, 'edited'), { recursive: true });
+    const changed = join(dir, 'edited', 'a.csv'); // the same spreadsheet, edited: the same batch
     writeFileSync(changed, stringify([header, ...rows]));
     const third = await batch({ input: changed, output: out });
     expect(third.summary).toEqual({ ok: 3, unchanged: 3, invalid: 0, failed: 0 });

@@ -27,6 +27,20 @@ export function plainCell(v: unknown): unknown {
   return v;
 }
 
+/** Excel's error values, as a cell holds them or as a CSV export writes them. */
+const EXCEL_ERRORS = /^#(DIV\/0!|N\/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/i;
+
+/** The Excel error value in a cell (#DIV/0! …, a formula's result or typed), if any. */
+export function cellError(v: unknown): string | undefined {
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('error' in o) return String(o.error);
+    if ('result' in o) return cellError(o.result);
+    return undefined;
+  }
+  return typeof v === 'string' && EXCEL_ERRORS.test(v.trim()) ? v.trim().toUpperCase() : undefined;
+}
+
 /** Numbers as people write them (full-width digits, thousands separators) → a number, or the text. */
 function toNumber(v: unknown, integer: boolean): unknown {
   if (typeof v === 'number') return v;

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -7,6 +7,9 @@ import { formatIssue } from '../core/errors.js';
 
 export const MANIFEST_JSON = 'manifest.json';
 export const MANIFEST_CSV = 'manifest.csv';
+/** Rows a killed run finished (its .partial manifest, kept by the next run until it completes). */
+export const MANIFEST_INTERRUPTED = 'manifest.json.interrupted';
+const PARTIAL = '.partial';
 
 /** ok: rendered now; unchanged: identical output already there; invalid: the record broke a rule; failed: rendering failed. */
 export type RowStatus = 'ok' | 'unchanged' | 'invalid' | 'failed';
@@ -23,6 +26,8 @@ export interface ManifestRow {
   number: number;
   /** Row or line in the input file. */
   row: number;
+  /** The row's 序号, where the input has that column. */
+  serial?: string;
   status: RowStatus;
   files: OutputFile[];
   errors: Issue[];
@@ -78,7 +83,7 @@ export class ManifestWriter {
   }
 
   private partial(name: string): string {
-    return join(this.folder, name + '.partial');
+    return join(this.folder, name + PARTIAL);
   }
 
   /** Add a finished row (any order); rows are written once every earlier number has arrived. */
@@ -125,6 +130,7 @@ export class ManifestWriter {
     }
     renameSync(this.partial(MANIFEST_JSON), join(this.folder, MANIFEST_JSON));
     renameSync(this.partial(MANIFEST_CSV), join(this.folder, MANIFEST_CSV));
+    rmSync(join(this.folder, MANIFEST_INTERRUPTED), { force: true });
   }
 
   /** Give up: remove the partial files, keep the previous manifest. */
@@ -135,9 +141,8 @@ export class ManifestWriter {
   }
 }
 
-/** The rows of a manifest written by ManifestWriter, streamed in order; nothing when there is none. */
-export async function* manifestRows(folder: string): AsyncGenerator<ManifestRow> {
-  const file = join(folder, MANIFEST_JSON);
+/** The rows of one manifest file (final, partial or interrupted), streamed in order. */
+async function* rowsOf(file: string): AsyncGenerator<ManifestRow> {
   if (!existsSync(file)) return;
   const stream = createReadStream(file, { encoding: 'utf8' });
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
@@ -147,13 +152,101 @@ export async function* manifestRows(folder: string): AsyncGenerator<ManifestRow>
       try {
         yield JSON.parse(line.replace(/^,/, '')) as ManifestRow;
       } catch {
-        // a damaged line: that row is simply rendered again
+        // a damaged line (the last one of a killed run): that row is simply rendered again
       }
     }
   } finally {
     rl.close();
     stream.destroy();
   }
+}
+
+/** Two streams of rows in increasing number merged into one; `first`'s row wins a tie. */
+async function* byNumber(first: AsyncGenerator<ManifestRow>, second: AsyncGenerator<ManifestRow>): AsyncGenerator<ManifestRow> {
+  let a = await first.next();
+  let b = await second.next();
+  try {
+    while (!a.done || !b.done) {
+      if (b.done || (!a.done && a.value.number <= b.value.number)) {
+        if (!b.done && !a.done && a.value.number === b.value.number) b = await second.next();
+        yield a.value as ManifestRow;
+        a = await first.next();
+      } else {
+        yield b.value;
+        b = await second.next();
+      }
+    }
+  } finally {
+    await first.return(undefined);
+    await second.return(undefined);
+  }
+}
+
+/**
+ * The rows the folder's earlier runs finished, streamed in order: a killed run's rows (see
+ * recoverInterrupted) over the last complete manifest's. Nothing when there is neither.
+ */
+export function manifestRows(folder: string): AsyncGenerator<ManifestRow> {
+  return byNumber(rowsOf(join(folder, MANIFEST_INTERRUPTED)), rowsOf(join(folder, MANIFEST_JSON)));
+}
+
+/** The first line of a manifest file: what batch wrote it. */
+function headOf(file: string): ManifestHead | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const line = buf.subarray(0, n).toString('utf8').split('\n')[0];
+    return JSON.parse(line.replace(/,"rows":\[$/, '}')) as ManifestHead;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The batch whose files are in the folder (newest manifest first), if any. */
+export function previousHead(folder: string): ManifestHead | undefined {
+  for (const f of [MANIFEST_JSON + PARTIAL, MANIFEST_INTERRUPTED, MANIFEST_JSON]) {
+    const head = headOf(join(folder, f));
+    if (head) return head;
+  }
+  return undefined;
+}
+
+/**
+ * A run killed before it wrote its manifest left manifest.json.partial: its rows (with any an
+ * earlier killed run left) become manifest.json.interrupted, which the next runs read until one
+ * completes. Call with the folder locked, before a ManifestWriter opens its partial files.
+ */
+export async function recoverInterrupted(folder: string): Promise<void> {
+  const partial = join(folder, MANIFEST_JSON + PARTIAL);
+  if (!existsSync(partial)) return;
+  const target = join(folder, MANIFEST_INTERRUPTED);
+  const tmp = target + PARTIAL;
+  const head = headOf(partial);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, JSON.stringify(head ?? {}).slice(0, -1) + (head ? ',' : '') + '"rows":[\n');
+    let first = true;
+    for await (const r of byNumber(rowsOf(partial), rowsOf(target))) {
+      writeSync(fd, (first ? '' : ',') + JSON.stringify(r) + '\n');
+      first = false;
+    }
+    writeSync(fd, ']}\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, target);
+  rmSync(partial, { force: true });
+  rmSync(join(folder, MANIFEST_CSV + PARTIAL), { force: true });
+}
+
+/** Remove every manifest of the folder (--clean). */
+export function removeManifests(folder: string): void {
+  for (const f of [MANIFEST_JSON, MANIFEST_CSV, MANIFEST_INTERRUPTED, MANIFEST_JSON + PARTIAL, MANIFEST_CSV + PARTIAL]) rmSync(join(folder, f), { force: true });
 }
 
 /** Reads a previous manifest alongside the input: rows are asked for in increasing number. */

@@ -1,7 +1,8 @@
 import { resolve, sep } from 'node:path';
 import type { Kind } from '../core/kind.js';
 import { UserError } from '../core/errors.js';
-import { dottedToPointer, getAt } from '../core/pointer.js';
+import { dottedToPointer, getAt, parsePointer } from '../core/pointer.js';
+import type { JsonSchema } from '../core/schema.js';
 import { columnPlan, normalizeHeader } from './columns.js';
 
 /** Without --name and without a pattern from the kind: the record number. */
@@ -108,11 +109,21 @@ export function compileNamePattern(kind: Kind, pattern?: string): { pattern: str
   };
 }
 
+/** Whether the schema declares the field itself: {constructor} or {__proto__} are no fields. */
+function declared(kind: Kind, pointer: string): boolean {
+  let cur: JsonSchema | undefined = kind.schema.schema;
+  for (const key of parsePointer(pointer)) {
+    if (!cur?.properties || !Object.hasOwn(cur.properties, key)) return false;
+    cur = cur.properties[key];
+  }
+  return true;
+}
+
 function resolveToken(kind: Kind, token: string): Part | undefined {
   const t = normalizeHeader(token);
   if (NUMBER_TOKENS.includes(t)) return { number: true };
   const pointer = dottedToPointer(token.trim());
-  const s = kind.schema.at(pointer);
+  const s = declared(kind, pointer) ? kind.schema.at(pointer) : undefined;
   if (s && s.type !== 'object' && s.type !== 'array') return { pointer };
   const col = columnPlan(kind).main.find((c) => c.aliases.includes(t) && c.schema.type !== 'array');
   return col ? { pointer: col.pointer } : undefined;

@@ -26,11 +26,11 @@ class Rate {
   }
 }
 
-export function barProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+export function barProgress(stream: NodeJS.WriteStream = process.stderr, unit = '份'): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '{bar} {value}/{total} | {rate} 份/秒 | 剩余 {left}',
+      format: `{bar} {value}/{total} | {rate} ${unit}/秒 | 剩余 {left}`,
       hideCursor: true,
       fps: 5,
     },
@@ -53,7 +53,7 @@ export function barProgress(stream: NodeJS.WriteStream = process.stderr): Progre
 }
 
 /** One line every `intervalMs` (and at the end): count, rate, time left. */
-export function lineProgress(write: (s: string) => void = (s) => process.stderr.write(s + '\n'), intervalMs = 5000): Progress {
+export function lineProgress(write: (s: string) => void = (s) => process.stderr.write(s + '\n'), intervalMs = 5000, unit = '份'): Progress {
   let total = 0;
   let done = 0;
   let last = 0;
@@ -61,7 +61,7 @@ export function lineProgress(write: (s: string) => void = (s) => process.stderr.
   const line = () => {
     const r = rate.perSecond(done);
     const pct = total ? Math.floor((done / total) * 100) : 100;
-    write(`进度：${done}/${total}（${pct}%），每秒 ${r.toFixed(1)} 份，预计剩余 ${duration(r > 0 ? (total - done) / r : Infinity)}`);
+    write(`进度：${done}/${total}（${pct}%），每秒 ${r.toFixed(1)} ${unit}，预计剩余 ${duration(r > 0 ? (total - done) / r : Infinity)}`);
   };
   return {
     start(t) {
@@ -83,6 +83,6 @@ export function lineProgress(write: (s: string) => void = (s) => process.stderr.
 }
 
 /** A bar when the stream is a terminal, plain lines when it is not. */
-export function autoProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
-  return stream.isTTY ? barProgress(stream) : lineProgress((s) => stream.write(s + '\n'));
+export function autoProgress(stream: NodeJS.WriteStream = process.stderr, unit = '份'): Progress {
+  return stream.isTTY ? barProgress(stream, unit) : lineProgress((s) => stream.write(s + '\n'), 5000, unit);
 }

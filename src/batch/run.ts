@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { getKind } from '../kinds/index.js';
@@ -9,9 +9,12 @@ import { builtWorker, workerPool } from '../core/workers.js';
 import { formats as registry } from '../render.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { sharedFontFiles } from '../pdf/fontCache.js';
-import { openSource } from './sources.js';
+import { openSource, type Source } from './sources.js';
+import type { Kind } from '../core/kind.js';
+import { lockFolder } from './lock.js';
+import { earlierBatch, fileKey, removeRecorded } from './folder.js';
 import { compileNamePattern, insideFolder, UniqueNames } from './naming.js';
-import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, manifestRows, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
+import { MANIFEST_CSV, MANIFEST_JSON, ManifestWriter, PreviousRows, type ManifestRow, type OutputFile, type RowStatus } from './manifest.js';
 import { mergePdfs } from './merge.js';
 import { tickHeap } from './heap.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -39,8 +42,13 @@ export interface BatchOptions {
   template?: string;
   /** Worker threads (default: one per core). */
   jobs?: number;
-  /** Render every row even when its output is current. */
+  /**
+   * Render every row even when its output is current; into a folder holding another batch, keep
+   * that batch's files and write this one beside them.
+   */
   force?: boolean;
+  /** First remove the files the folder's earlier batch recorded (and its manifest). */
+  clean?: boolean;
   progress?: Progress;
   /** Aborting stops feeding new rows; rows in flight finish and the manifest is written. */
   signal?: AbortSignal;
@@ -92,7 +100,7 @@ export function workerFile(): string {
 
 const hash = (s: string | Uint8Array) => createHash('sha256').update(s).digest('hex');
 
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
@@ -145,8 +153,6 @@ function intact(folder: string, files: OutputFile[]): boolean {
   }
 }
 
-const fileKey = (f: string) => f.normalize('NFC').toLowerCase();
-
 /** Render every record of a spreadsheet or JSON file; see docs/batch.md. */
 export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const kind = getKind(o.kind);
@@ -157,6 +163,16 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const namer = compileNamePattern(kind, o.name);
   const source = await openSource(kind, o.input, o.items);
   mkdirSync(folder, { recursive: true });
+  const unlock = await lockFolder(folder, o.output);
+  try {
+    return await runLocked(o, kind, formats, folder, namer, source);
+  } finally {
+    await unlock();
+  }
+}
+
+/** The batch proper, with its output folder locked. */
+async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder: string, namer: ReturnType<typeof compileNamePattern>, source: Source): Promise<BatchResult> {
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const progress = o.progress ?? silentProgress;
   const wording = o.wording ? resolve(o.wording) : undefined;
@@ -165,7 +181,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   if (wording) kind.withWording(wording); // refuses kinds whose wording is not a template
   const optHash = optionsHash(kind.name, formats, o.fonts, [wording, template]);
   const names = new UniqueNames(['manifest', basename(MERGED_FILE, '.pdf')]);
-  const previous = new PreviousRows(o.force ? undefined : folder);
+  const earlier = await earlierBatch(folder, o.output, { kind: kind.name, input: basename(o.input) }, o);
+  const previous = new PreviousRows(o.force || earlier === 'other' ? undefined : folder);
   const manifest = new ManifestWriter(folder, {
     tool: `bangban ${packageVersion()}`,
     kind: kind.name,
@@ -216,14 +233,15 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
       tickHeap();
       lastNumber = input.number;
       const base = names.take(namer.name(input.record, input.number));
+      const where = input.serial !== undefined ? { serial: input.serial } : {};
       if (input.errors) {
-        finish({ number: input.number, row: input.row, status: 'invalid', files: [], errors: input.errors, warnings: [] });
+        finish({ number: input.number, row: input.row, ...where, status: 'invalid', files: [], errors: input.errors, warnings: [] });
         continue;
       }
       const inputHash = hash(`${optHash}\n${base}\n${JSON.stringify(input.record)}`);
       const prev = await previous.get(input.number);
       if (prev && prev.inputHash === inputHash && (prev.status === 'ok' || prev.status === 'unchanged') && intact(folder, prev.files)) {
-        finish({ ...prev, row: input.row, status: 'unchanged' });
+        finish({ ...prev, row: input.row, ...where, status: 'unchanged' });
         continue;
       }
       const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: fontsFile, wording, template, folder, base };
@@ -231,9 +249,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
         .then(
           (r): ManifestRow =>
             r.status === 'ok'
-              ? { number: input.number, row: input.row, status: r.status, files: r.files, errors: [], warnings: r.warnings, inputHash }
-              : { number: input.number, row: input.row, status: r.status, files: [], errors: r.errors, warnings: r.warnings },
-          (e: Error): ManifestRow => ({ number: input.number, row: input.row, status: 'failed', files: [], errors: [{ path: '', label: kind.title, message: e.message }], warnings: [] }),
+              ? { number: input.number, row: input.row, ...where, status: r.status, files: r.files, errors: [], warnings: r.warnings, inputHash }
+              : { number: input.number, row: input.row, ...where, status: r.status, files: [], errors: r.errors, warnings: r.warnings },
+          (e: Error): ManifestRow => ({ number: input.number, row: input.row, ...where, status: 'failed', files: [], errors: [{ path: '', label: kind.title, message: e.message }], warnings: [] }),
         )
         .then((r) => {
           finish(r);
@@ -265,7 +283,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     await pool.destroy();
   }
 
-  if (!interrupted) await removeStale(folder, produced);
+  if (!interrupted && earlier === 'same') await removeRecorded(folder, produced);
   let merged: string | undefined;
   let mergedFile: OutputFile | undefined;
   let mergeFailure: unknown;
@@ -288,30 +306,17 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   // the rows are done whatever became of the merged file: record them before reporting it
   manifest.close({ complete: !interrupted, summary, merged: mergedFile });
   if (mergeFailure) throw mergeFailure instanceof UserError ? mergeFailure : new UserError(`合并 PDF 失败：${(mergeFailure as Error).message}`);
-  return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes: source.notes, folder, total: source.total };
+  const notes = source.total ? source.notes : [...source.notes, `${basename(o.input)} 里没有数据行（空的或只有表头），没有生成任何文书`];
+  return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes, folder, total: source.total };
 }
 
-/** Files an earlier run wrote (as its manifest records them, unchanged since) that this run did not produce. */
-async function removeStale(folder: string, produced: Set<string>): Promise<void> {
-  for await (const r of manifestRows(folder)) {
-    for (const f of r.files) {
-      if (produced.has(fileKey(f.file))) continue;
-      try {
-        const path = insideFolder(folder, f.file);
-        if (lstatSync(path).isFile() && hash(readFileSync(path)) === f.sha256) unlinkSync(path);
-      } catch {
-        // gone already, or not ours to remove
-      }
-    }
-  }
-}
-
-/** One line per problem row: 第 3 条（第 4 行）：申请单位名称 (/applicant/name): 必填. */
+/** One line per problem row: 第 3 条（输入第 4 行）：申请单位名称 (/applicant/name): 必填; by its 序号 where the sheet has one. */
 export function problemLines(rows: ManifestRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
     if (r.status !== 'invalid' && r.status !== 'failed') continue;
-    for (const e of r.errors) out.push(`第 ${r.number} 条（输入第 ${r.row} 行）：${formatIssue(e)}`);
+    const which = r.serial !== undefined ? `序号 ${r.serial}` : `第 ${r.number} 条`;
+    for (const e of r.errors) out.push(`${which}（输入第 ${r.row} 行）：${formatIssue(e)}`);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import { setAt } from '../core/pointer.js';
 import { jsonErrorPlace, parseJsonText } from '../core/io.js';
 import { columnPlan, listForHeaders, matchHeaders, type Column, type ColumnPlan, type ListSheet } from './columns.js';
-import { convertCell, plainCell } from './convert.js';
+import { cellError, convertCell, plainCell } from './convert.js';
 import { lines, openCsv, openXlsx, type Sheet, type TableRow } from './tables.js';
 
 /** One input record: its number in the batch (1-based, input order), where it came from, the record. */
@@ -16,6 +16,8 @@ export interface InputRow {
   number: number;
   /** Row (spreadsheet) or line (JSON Lines) in the input file; for a JSON array, the element's number. */
   row: number;
+  /** The row's 序号 where the sheet has that column: how staff count their rows. */
+  serial?: string;
   record?: unknown;
   /** Problems reading the row itself (malformed JSON …). */
   errors?: Issue[];
@@ -237,7 +239,8 @@ function assemble(plan: ColumnPlan, header: unknown[], join: Join, open: () => P
             if (items.length) (lists[c.input.list.pointer] ??= []).push(...items);
           }
         }
-        yield { number, row: r.row, record: rowRecord(m.byIndex, r, lists) };
+        const serial = m.numberIndex >= 0 ? keyOf(r.values[m.numberIndex]) || undefined : undefined;
+        yield { number, row: r.row, ...(serial !== undefined ? { serial } : {}), ...rowRecord(m.byIndex, r, lists) };
       }
     } finally {
       for (const c of cursors) await c.close();
@@ -245,15 +248,22 @@ function assemble(plan: ColumnPlan, header: unknown[], join: Join, open: () => P
   };
 }
 
-function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string, unknown[]> | undefined): Record<string, unknown> {
+/** A row's record, and a problem for each cell holding an Excel error value (not “missing”: broken). */
+function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string, unknown[]> | undefined): { record: Record<string, unknown>; errors?: Issue[] } {
   const record: Record<string, unknown> = {};
+  const errors: Issue[] = [];
   columns.forEach((col, i) => {
     if (!col) return;
+    const error = cellError(r.values[i]);
+    if (error) {
+      errors.push({ path: col.pointer, label: col.header, message: `单元格是 Excel 错误值 ${error}（公式出错或引用无效），请改成实际的值` });
+      return;
+    }
     const v = convertCell(r.values[i], col.schema);
     if (v !== undefined) setAt(record, col.pointer, v);
   });
   if (lists) for (const [pointer, items] of Object.entries(lists)) if (!hasValue(record, pointer)) setAt(record, pointer, items);
-  return record;
+  return errors.length ? { record, errors } : { record };
 }
 
 function hasValue(record: Record<string, unknown>, pointer: string): boolean {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { UserError } from '../core/errors.js';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { excel } from '../core/excel.js';
@@ -74,12 +75,28 @@ export async function openCsv(path: string): Promise<Sheet | undefined> {
 /** Every worksheet of an .xlsx, streamed in file order; each must be read (or its rows drained) in turn. */
 export async function* openXlsx(path: string): AsyncGenerator<Sheet> {
   const ExcelJS = await excel();
+  if (statSync(path).size === 0) throw new UserError(`${path} 是空文件，不是 Excel 工作簿`);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
-  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>) {
+  // exceljs (and its unzip) say FILE_ENDED, invalid signature …: for staff, the file is not a workbook
+  const notWorkbook = (e: unknown) => (e instanceof UserError ? e : new UserError(`${path} 不是有效的 Excel 工作簿（.xlsx）：文件损坏、不完整或是别的格式${process.env.BANGBAN_DEBUG ? `（${(e as Error)?.message}）` : ''}`));
+  const sheets = (reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>)[Symbol.asyncIterator]();
+  for (;;) {
+    let next;
+    try {
+      next = await sheets.next();
+    } catch (e) {
+      throw notWorkbook(e);
+    }
+    if (next.done) return;
+    const ws = next.value;
     async function* rows(): AsyncGenerator<TableRow> {
-      for await (const row of ws) {
-        tickHeap();
-        yield { row: row.number, values: (row.values as unknown[]).slice(1) };
+      try {
+        for await (const row of ws) {
+          tickHeap();
+          yield { row: row.number, values: (row.values as unknown[]).slice(1) };
+        }
+      } catch (e) {
+        throw notWorkbook(e);
       }
     }
     const it = rows();

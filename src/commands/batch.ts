@@ -3,7 +3,7 @@ import { allKinds } from '../kinds/index.js';
 import { UserError } from '../core/errors.js';
 import { join } from 'node:path';
 import { runBatch, MANIFEST_CSV } from '../batch/run.js';
-import { autoProgress, barProgress, lineProgress, silentProgress, type Progress } from '../batch/progress.js';
+import { PROGRESS_HELP, progressFor } from './progress.js';
 import { ExitCode, out, err } from './shared.js';
 
 interface Options {
@@ -18,25 +18,11 @@ interface Options {
   template?: string;
   jobs?: string;
   force?: boolean;
+  clean?: boolean;
   progress: string;
 }
 
 const MAX_PROBLEM_LINES = 50;
-
-function progressFor(mode: string): Progress {
-  switch (mode) {
-    case 'bar':
-      return barProgress();
-    case 'lines':
-      return lineProgress();
-    case 'none':
-      return silentProgress;
-    case 'auto':
-      return autoProgress();
-    default:
-      throw new UserError(`--progress 可用 auto、bar、lines、none，不认识“${mode}”`);
-  }
-}
 
 export function register(p: Command): void {
   p.command('batch')
@@ -53,8 +39,9 @@ export function register(p: Command): void {
     .option('--wording <file.hbs>', `用自己编辑过的文字模板（${allKinds().filter((k) => k.def.wording).map((k) => k.title).join('、')}；见 docs/document-templates.md）`)
     .option('--template <file.docx>', '用自己的 Word 模板生成 DOCX')
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
-    .option('--force', '全部重新生成（默认跳过已生成且未变的）')
-    .option('--progress <mode>', '进度显示：auto（终端显示进度条，否则定期输出一行）、bar、lines、none', 'auto')
+    .option('--force', '全部重新生成（默认跳过已生成且未变的）；文件夹里有另一批文书时，保留它们并照常写入本批')
+    .option('--clean', '先删除输出文件夹里上一批生成的文件（只删清单记录且未改动的）和清单，再生成')
+    .option('--progress <mode>', PROGRESS_HELP, 'auto')
     .action(async (kindName: string, input: string, o: Options) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
       if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UserError('--jobs 应为正整数');
@@ -81,6 +68,7 @@ export function register(p: Command): void {
           template: o.template,
           jobs,
           force: o.force,
+          clean: o.clean,
           progress: progressFor(o.progress),
           signal: controller.signal,
         });
@@ -93,7 +81,8 @@ export function register(p: Command): void {
             (r.merged ? `；合并 ${r.merged}` : ''),
         );
         if (r.interrupted) throw new ExitCode(130);
-        if (s.invalid || s.failed) throw new ExitCode(1);
+        // nothing to do is not success: the wrong file, or a sheet still to be filled (docs/batch.md)
+        if (s.invalid || s.failed || r.total === 0) throw new ExitCode(1);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

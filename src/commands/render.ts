@@ -7,7 +7,7 @@ import type { Kind } from '../core/kind.js';
 import { writeFileAtomicSync } from '../core/atomic.js';
 import { loadFontConfig } from '../pdf/fonts.js';
 import { formatFor, renderDocument } from '../render.js';
-import { out } from './shared.js';
+import { out, err } from './shared.js';
 
 /** Source kinds that some kind can be prefilled from, each an option `--from-<source> <file>`. */
 function prefillOptions(): { source: string; option: Option }[] {
@@ -42,10 +42,30 @@ export function register(p: Command): void {
     }
     const from = prefills.filter(({ option }) => o[option.attributeName()] !== undefined).map(({ source, option }) => ({ source, file: String(o[option.attributeName()]) }));
     const record = buildRecord(kind, data, from, o.set);
-    const bytes = await renderDocument(kind, record, format, { template: o.template, wording: o.wording, fonts: loadFontConfig(o.fonts), fillable: o.fillable });
+    const longest = longestList(record);
+    // layout runs in this thread in long stretches: say beforehand when it will take a while
+    if (longest > LONG_LIST) err(`正在生成 ${o.output}（列表有 ${longest} 项，可能需要一些时间）……`);
+    const t0 = performance.now();
+    const ticker = setInterval(() => err(`仍在生成 ${o.output}，已用 ${Math.round((performance.now() - t0) / 1000)} 秒……`), 3000);
+    let bytes: Uint8Array;
+    try {
+      bytes = await renderDocument(kind, record, format, { template: o.template, wording: o.wording, fonts: loadFontConfig(o.fonts), fillable: o.fillable });
+    } finally {
+      clearInterval(ticker);
+    }
     writeFileAtomicSync(o.output, bytes);
-    out(`已生成 ${o.output}`);
+    const seconds = (performance.now() - t0) / 1000;
+    out(`已生成 ${o.output}${seconds >= 2 ? `（用时 ${seconds.toFixed(1)} 秒）` : ''}`);
   });
+}
+
+/** Lists longer than this make a render take seconds (a notice of 100 materials: some 13 pages). */
+const LONG_LIST = 100;
+
+function longestList(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((m: number, x) => Math.max(m, longestList(x)), v.length);
+  if (v && typeof v === 'object') return Object.values(v).reduce((m: number, x) => Math.max(m, longestList(x)), 0);
+  return 0;
 }
 
 interface RenderFlags {

@@ -22,7 +22,7 @@ export function schemaIssues(schema: KindSchema, record: unknown): Issue[] {
   }
   const issues: Issue[] = [];
   if (!validate(record)) for (const e of validate.errors ?? []) issues.push(toIssue(schema, record, e));
-  issues.push(...blankStrings(schema, record));
+  issues.push(...textIssues(schema, record));
   return dedupe(issues);
 }
 
@@ -73,14 +73,42 @@ function toIssue(schema: KindSchema, record: unknown, e: ErrorObject): Issue {
   return { path, label: schema.label(path), message };
 }
 
-/** A value of only spaces passes minLength but is as empty as no value. */
-function blankStrings(schema: KindSchema, value: unknown, parts: (string | number)[] = []): Issue[] {
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * What a schema cannot say about text: a value of only spaces passes minLength but is as empty as
+ * no value; control characters (NUL, BEL, ESC …; tabs and line breaks are text) are invisible and
+ * do not survive PDF, Word or a file name; "." and ".." name no one and are no file name.
+ */
+export function textProblem(value: string): string | undefined {
+  const bad = CONTROL.exec(value);
+  if (bad) return `含有不可见的控制字符 U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}（第 ${bad.index + 1} 个字符），请删除`;
+  if (value.length > 0 && value.trim() === '') return '不能为空';
+  if (/^\s*\.{1,2}\s*$/.test(value)) return `不能只是“${value.trim()}”`;
+  return undefined;
+}
+
+/**
+ * The longest list a record may hold where its schema sets no maxItems: a notice of 20,000
+ * materials took 1.94 GB and minutes to render; 500 is some 65 printed pages. docs/batch.md.
+ */
+export const MAX_LIST_ITEMS = 500;
+
+function textIssues(schema: KindSchema, value: unknown, parts: (string | number)[] = []): Issue[] {
   if (typeof value === 'string') {
     const path = toPointer(parts);
-    return value.length > 0 && value.trim() === '' ? [{ path, label: schema.label(path), message: '不能为空' }] : [];
+    const problem = textProblem(value);
+    return problem ? [{ path, label: schema.label(path), message: problem }] : [];
   }
-  if (Array.isArray(value)) return value.flatMap((v, i) => blankStrings(schema, v, [...parts, i]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => blankStrings(schema, v, [...parts, k]));
+  if (Array.isArray(value)) {
+    const path = toPointer(parts);
+    if (value.length > MAX_LIST_ITEMS && schema.at(path)?.maxItems === undefined) {
+      return [{ path, label: schema.label(path), message: `最多 ${MAX_LIST_ITEMS} 项，现有 ${value.length} 项（更长的列表请分成几份文书）` }];
+    }
+    return value.flatMap((v, i) => textIssues(schema, v, [...parts, i]));
+  }
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => textIssues(schema, v, [...parts, k]));
   return [];
 }
 

@@ -12,9 +12,10 @@ import { dottedToPointer, setAt } from '../core/pointer.js';
 import { allKinds, getKind } from '../kinds/index.js';
 import { isUnfilled, normaliseValue } from './normalize.js';
 import { foldText } from '../core/normalizeText.js';
-import { ParseFailure, readPdf, DEFAULT_LIMITS, type PdfData, type ReadLimits } from './pdf.js';
+import { UserError } from '../core/errors.js';
+import { chineseReason, ParseFailure, readPdf, DEFAULT_LIMITS, type FailureCode, type PageData, type PdfData, type ReadLimits } from './pdf.js';
 import { preparePages, readTemplate, type Reading } from './read.js';
-import { templateOf } from './template.js';
+import { matchKey, templateOf } from './template.js';
 
 export { ParseFailure, type FailureCode, type ReadLimits } from './pdf.js';
 
@@ -49,21 +50,124 @@ export interface ParseOptions {
   limits?: ReadLimits;
 }
 
-/** Parse a filled form. Throws ParseFailure when the file cannot be read as a form. */
+/** A form found in a file of several: the pages it spans (1-based, inclusive). */
+export type PageRange = [number, number];
+
+/** A page group of a multi-form file that could not be read as a form. */
+export interface FormFailure {
+  file?: string;
+  pageRange: PageRange;
+  code: FailureCode;
+  error: string;
+}
+
+export type FormReading = (ParseResult & { pageRange?: PageRange }) | FormFailure;
+
+export const isFormFailure = (r: FormReading): r is FormFailure => 'error' in r;
+
+/** Image-only PDFs longer than this are refused: OCR reads one form per file (docs/parse.md, Limits). */
+export const MAX_SCAN_PAGES = 6;
+
+/**
+ * Parse a file holding one form. A file of several forms is refused (`several-forms`): read it
+ * with parseForms. Throws ParseFailure when the file cannot be read as a form.
+ */
 export async function parseForm(bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParseResult> {
+  return single(await parseForms(bytes, opts));
+}
+
+function single(readings: FormReading[]): ParseResult {
+  if (readings.length > 1) {
+    const ranges = readings.map((r) => `第 ${r.pageRange![0]}–${r.pageRange![1]} 页`).join('、');
+    throw new ParseFailure('several-forms', `文件里有 ${readings.length} 份表单（${ranges}），请逐份读取（parseForms）`);
+  }
+  const r = readings[0];
+  if (isFormFailure(r)) throw new ParseFailure(r.code, r.error);
+  return r;
+}
+
+/**
+ * Every form in a file: one reading per form, in page order. A text PDF is split where a page
+ * begins with a kind's title; a one-form file gives one reading without `pageRange`, exactly as
+ * parseForm. Throws ParseFailure (always with a Chinese reason) when the file cannot be read.
+ */
+export async function parseForms(bytes: Uint8Array, opts: ParseOptions = {}): Promise<FormReading[]> {
+  try {
+    return await readForms(bytes, opts);
+  } catch (e) {
+    // a library's English in a reason (OCR's image decoder …) becomes Chinese
+    if (e instanceof ParseFailure) throw new ParseFailure(e.code, e.message.replace(/（([^（）]*[A-Za-z]{4,}[^（）]*)）/g, (_, inner: string) => `（${chineseReason(inner)}）`));
+    if (e instanceof UserError) throw new ParseFailure('unreadable', e.message);
+    throw new ParseFailure('unreadable', `无法读取（${chineseReason(String((e as Error)?.message ?? e))}）`);
+  }
+}
+
+async function readForms(bytes: Uint8Array, opts: ParseOptions): Promise<FormReading[]> {
   // Scans (image files, image-only PDFs) are read by OCR (src/ocr), loaded only when needed.
   const ocr = () => import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file }));
-  if (isImageBytes(bytes)) return ocr();
+  if (isImageBytes(bytes)) return [await ocr()];
   const pdf = await readPdf(bytes, opts.limits);
   const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
   const fromFields = readFields(pdf, forced);
   if (fromFields) {
     refuseBlank(fromFields.kind, fromFields.values);
-    return finish(opts.file, fromFields.kind, 'fields', fromFields.values);
+    return [finish(opts.file, fromFields.kind, 'fields', fromFields.values)];
   }
-  if (!pdf.pages.some((p) => p.items.some((i) => i.str.trim()))) return ocr();
-  const prepared = preparePages(pdf.pages);
+  if (!pdf.pages.some((p) => p.items.some((i) => i.str.trim()))) {
+    if (pdf.numPages > MAX_SCAN_PAGES) throw new ParseFailure('too-many-pages', `扫描件 PDF 共 ${pdf.numPages} 页，超过一份表单的上限 ${MAX_SCAN_PAGES} 页：多份表单请分别扫描成单独的文件`);
+    return [await ocr()];
+  }
   const candidates = forced ? [forced] : allKinds();
+  const groups = formGroups(pdf.pages, candidates);
+  if (groups.length === 1) return [readGroup(opts.file, groups[0], candidates, forced)];
+  return groups.map((g) => {
+    const pageRange: PageRange = [g[0].index + 1, g[g.length - 1].index + 1];
+    try {
+      return { ...readGroup(opts.file, g, candidates, forced), pageRange };
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      return { ...(opts.file !== undefined ? { file: opts.file } : {}), pageRange, code: e.code, error: e.message };
+    }
+  });
+}
+
+/** The text of a page's first lines, top down, for finding a form's title. */
+function topLines(p: PageData, n: number): string[] {
+  const lines: { y: number; size: number; text: string }[] = [];
+  for (const i of [...p.items].sort((a, b) => b.y - a.y || a.x - b.x)) {
+    if (!i.str.trim()) continue;
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(last.y - i.y) < Math.max(2, last.size / 2)) last.text += i.str;
+    else if (lines.length === n) break;
+    else lines.push({ y: i.y, size: i.size, text: i.str });
+  }
+  return lines.map((l) => matchKey(l.text));
+}
+
+/**
+ * Pages grouped into forms: a new form begins on a page one of whose first lines is a kind's title
+ * (the first fixed text its layout prints), as a line of its own — a title quoted in a sentence
+ * (a notice's 回执) does not begin one. Pages before the first title belong to the first form.
+ */
+function formGroups(pages: PageData[], candidates: Kind[]): PageData[][] {
+  const titles = candidates.map((k) => templateOf(k).anchors[0]).filter((t): t is string => !!t);
+  const groups: { pages: PageData[]; titled: boolean }[] = [];
+  for (const p of pages) {
+    const titled = topLines(p, 4).some((l) => titles.includes(l));
+    const last = groups[groups.length - 1];
+    // untitled pages before the first title join it (a two-page form with its pages swapped)
+    if (!last || (titled && last.titled)) groups.push({ pages: [p], titled });
+    else {
+      last.pages.push(p);
+      last.titled ||= titled;
+    }
+  }
+  return groups.map((g) => g.pages);
+}
+
+/** One form's pages read with the kind whose labels and fixed text are found best. */
+function readGroup(file: string | undefined, pages: PageData[], candidates: Kind[], forced?: Kind): ParseResult {
+  const prepared = preparePages(pages);
   let best: { kind: Kind; values: Map<string, Reading>; score: number; labelsFound: number } | undefined;
   for (const kind of candidates) {
     const r = readTemplate(templateOf(kind), prepared);
@@ -72,10 +176,11 @@ export async function parseForm(bytes: Uint8Array, opts: ParseOptions = {}): Pro
   // a page of another document, or of another kind than the caller named: refused, never read into a record
   if (!best || best.score < (forced ? 0.3 : 0.5)) {
     if (forced) throw new ParseFailure('not-a-form', `不是${forced.title}（只找到 ${best?.labelsFound ?? 0} 个栏目）${otherKind(prepared, forced)}`);
-    throw new ParseFailure('not-a-form', `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）`);
+    const text = pages.some((p) => p.items.some((i) => i.str.trim()));
+    throw new ParseFailure('not-a-form', text ? `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）` : '页面上没有文字（可能是扫描件），无法识别表单');
   }
   refuseBlank(best.kind, best.values);
-  return finish(opts.file, best.kind, 'text', best.values);
+  return finish(file, best.kind, 'text', best.values);
 }
 
 /** A form with nothing filled in is no record. */
@@ -98,21 +203,29 @@ function isImageBytes(b: Uint8Array): boolean {
   return (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e) || (b[0] === 0xff && b[1] === 0xd8) || (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a) || (b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57 && b[9] === 0x45);
 }
 
-/** Read a file and parse it; a missing or unreadable file is a ParseFailure too. */
-export async function parseFile(path: string, opts: Omit<ParseOptions, 'file'> = {}): Promise<ParseResult> {
-  const max = opts.limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  let bytes: Buffer;
+/** The bytes of a form file; a missing, unreadable or too large file is a ParseFailure. */
+async function readInput(path: string, limits?: ReadLimits): Promise<Buffer> {
+  const max = limits?.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   try {
     const s = await stat(path);
     if (s.isDirectory()) throw new ParseFailure('unreadable', `${path} 是文件夹`);
-    if (s.size > max) throw new ParseFailure('too-large', `文件过大（${Math.round(s.size / 1048576)} MB）`);
-    bytes = await readFile(path);
+    if (s.size > max) throw new ParseFailure('too-large', `文件过大（${Math.round(s.size / 1048576)} MB，上限 ${Math.round(max / 1048576)} MB）`);
+    return await readFile(path);
   } catch (e) {
     if (e instanceof ParseFailure) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ParseFailure('unreadable', code === 'ENOENT' ? `找不到文件 ${path}` : `无法读取 ${path}（${code ?? (e as Error).message}）`);
   }
-  return parseForm(bytes, { ...opts, file: path });
+}
+
+/** Read a file holding one form and parse it; a missing or unreadable file is a ParseFailure too. */
+export async function parseFile(path: string, opts: Omit<ParseOptions, 'file'> = {}): Promise<ParseResult> {
+  return single(await parseFileForms(path, opts));
+}
+
+/** Every form in a file (see parseForms). */
+export async function parseFileForms(path: string, opts: Omit<ParseOptions, 'file'> = {}): Promise<FormReading[]> {
+  return parseForms(await readInput(path, opts.limits), { ...opts, file: path });
 }
 
 /** AcroForm fields named by the record's dotted paths; checkboxes `<list>.<option>`. */

@@ -17,10 +17,12 @@ import { NUMBER_HEADER } from '../batch/columns.js';
 import { listCsvPath, recordSheets } from '../batch/template.js';
 import type { Kind } from '../core/kind.js';
 import { parseOutcome, type Outcome } from './worker.js';
+import type { PageRange } from './index.js';
+import { chineseReason } from './pdf.js';
 import { FIXED_DATE } from '../core/dates.js';
 
 /** Longest time one file may take in a worker before the worker is stopped. */
-const TASK_TIMEOUT_MS = 60_000;
+const TASK_TIMEOUT_MS = 120_000;
 
 export interface IngestOptions {
   kind?: string;
@@ -30,7 +32,10 @@ export interface IngestOptions {
 }
 
 export interface IngestSummary {
+  /** Files read. */
   read: number;
+  /** Forms found in them (a file may hold several). */
+  forms: number;
   valid: number;
   invalid: number;
   unreadable: number;
@@ -69,10 +74,10 @@ export function collectPdfs(inputs: string[]): string[] {
 export async function ingestFiles(files: string[], opts: IngestOptions = {}): Promise<IngestResult> {
   if (opts.kind) getKind(opts.kind);
   const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), files.length || 1));
-  const outcomes: Outcome[] = new Array(files.length);
+  const perFile: Outcome[][] = new Array(files.length);
   let done = 0;
-  const finish = (i: number, o: Outcome) => {
-    outcomes[i] = o;
+  const finish = (i: number, o: Outcome[]) => {
+    perFile[i] = o;
     opts.onProgress?.(++done, files.length);
   };
   const worker = jobs > 1 && files.length >= 4 ? builtWorker('parse') : undefined;
@@ -83,9 +88,9 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
         files.map((file, i) =>
           // a hard bound per file: a task past it is aborted and its worker replaced
           pool.run({ file, kind: opts.kind }, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }).then(
-            (o: Outcome) => finish(i, o),
+            (o: Outcome[]) => finish(i, o),
             (e: unknown) =>
-              finish(i, (e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' ? { ok: false, file, code: 'timeout', error: `读取超时（超过 ${TASK_TIMEOUT_MS / 1000} 秒）` } : { ok: false, file, code: 'unreadable', error: `无法读取（${(e as Error)?.message ?? e}）` }),
+              finish(i, [(e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' ? { ok: false, file, code: 'timeout', error: `读取超时（超过 ${TASK_TIMEOUT_MS / 1000} 秒）` } : { ok: false, file, code: 'unreadable', error: `无法读取（${chineseReason(String((e as Error)?.message ?? e))}）` }]),
           ),
         ),
       );
@@ -95,7 +100,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
   } else {
     for (let i = 0; i < files.length; i++) finish(i, await parseOutcome({ file: files[i], kind: opts.kind }));
   }
-  const summary: IngestSummary = { read: files.length, valid: 0, invalid: 0, unreadable: 0 };
+  const outcomes = perFile.flat();
+  const summary: IngestSummary = { read: files.length, forms: outcomes.filter((o) => o.ok).length, valid: 0, invalid: 0, unreadable: 0 };
   for (const o of outcomes) {
     if (!o.ok) summary.unreadable++;
     else if (o.result.valid) summary.valid++;
@@ -104,18 +110,23 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
   return { outcomes, summary };
 }
 
+/** A form's file as shown to staff: with its pages when the file holds several forms. */
+export function formPlace(file: string | undefined, range?: PageRange): string {
+  return range ? `${file ?? ''}（第 ${range[0]}–${range[1]} 页）` : (file ?? '');
+}
+
 /** One line per problem file: what is wrong with it. */
 export function problemReport(r: IngestResult): string[] {
   const lines: string[] = [];
   for (const o of r.outcomes) {
-    if (!o.ok) lines.push(`${o.file}：无法读取 — ${o.error}`);
-    else if (!o.result.valid) lines.push(`${o.result.file}：无效 — ${o.result.errors.map(formatIssue).join('；')}`);
+    if (!o.ok) lines.push(`${formPlace(o.file, o.pageRange)}：无法读取 — ${o.error}`);
+    else if (!o.result.valid) lines.push(`${formPlace(o.result.file, o.result.pageRange)}：无效 — ${o.result.errors.map(formatIssue).join('；')}`);
     // fields to check against the page (read with doubt, or corrected) that no error names already
     if (!o.ok) continue;
     const named = new Set(o.result.errors.map((e) => e.path));
     const review = (o.result.needsReview ?? []).filter((p) => !named.has(p));
     const why = (p: string) => (o.result.fields[p]?.reason ? `（${o.result.fields[p].reason}）` : '');
-    if (review.length) lines.push(`${o.result.file}：需人工核对 — ${review.map((p) => getKind(o.result.kind).label(p) + why(p)).join('、')}`);
+    if (review.length) lines.push(`${formPlace(o.result.file, o.result.pageRange)}：需人工核对 — ${review.map((p) => getKind(o.result.kind).label(p) + why(p)).join('、')}`);
   }
   return lines;
 }
@@ -159,7 +170,7 @@ function tables(kind: Kind, outcomes: Outcome[]): Table[] {
   ).map((sheet, k) => {
     const header = [NUMBER_HEADER, ...sheet.columns.map((c) => c.header)];
     if (k > 0) return { name: sheet.name, header, body: sheet.rows };
-    const body = sheet.rows.map((row, i) => [row[0], results[i].file ?? '', results[i].valid ? '有效' : '无效', ...row.slice(1), results[i].errors.map(formatIssue).join('；')]);
+    const body = sheet.rows.map((row, i) => [row[0], formPlace(results[i].file, results[i].pageRange), results[i].valid ? '有效' : '无效', ...row.slice(1), results[i].errors.map(formatIssue).join('；')]);
     return { name: sheet.name, header: [NUMBER_HEADER, FILE, STATUS, ...header.slice(1), PROBLEMS], body };
   });
 }
@@ -233,7 +244,7 @@ export async function writeOutputs(r: IngestResult, o: WriteOptions): Promise<st
     if (failed.length || !groups.size) {
       const ws = wb.addWorksheet('无法读取');
       ws.addRow([FILE, '原因']).font = { bold: true };
-      for (const f of failed) ws.addRow([f.file, f.error]);
+      for (const f of failed) ws.addRow([formPlace(f.file, f.pageRange), f.error]);
     }
     writeFileAtomicSync(o.xlsx, new Uint8Array(await wb.xlsx.writeBuffer()));
     written.push(o.xlsx);

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ParseSpeeds, PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
 import { pageRules, type Rules } from './rules.js';
+import { decryptOwnerOnly } from './decrypt.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -15,9 +16,25 @@ const STANDARD_FONTS = join(pdfjsRoot, 'standard_fonts') + '/';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
-const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+const loadPdfJs = () => (pdfjs ??= (ignorePdfJsLeftovers(), import('pdfjs-dist/legacy/build/pdf.mjs')));
 
-export type FailureCode = 'not-pdf' | 'too-large' | 'truncated' | 'encrypted' | 'no-pages' | 'timeout' | 'unreadable' | 'not-a-form' | 'blank';
+/**
+ * pdf.js leaves some of its internal promises unhandled when a damaged file makes it give up
+ * (ParserEOFException …), after the failure has reached us through the promise we await; Node
+ * would end the process for them. Those are dropped; any other unhandled rejection still ends it.
+ */
+function ignorePdfJsLeftovers(): void {
+  process.on('unhandledRejection', (reason) => {
+    const name = (reason as { name?: unknown })?.name;
+    if (typeof name === 'string' && /^(\w+Exception|FormatError)$/.test(name)) {
+      if (process.env.BANGBAN_DEBUG) process.stderr.write(`（已忽略 pdf.js 的未处理错误：${name}）\n`);
+      return;
+    }
+    throw reason;
+  });
+}
+
+export type FailureCode = 'not-pdf' | 'too-large' | 'too-many-pages' | 'truncated' | 'encrypted' | 'no-pages' | 'timeout' | 'unreadable' | 'not-a-form' | 'several-forms' | 'blank';
 
 /** The file cannot be read as a form. */
 export class ParseFailure extends Error {
@@ -58,13 +75,17 @@ export interface PdfData {
 }
 
 export interface ReadLimits {
-  /** Pages read from the start of the file. */
+  /** A file with more pages is refused (never read in part). */
   maxPages?: number;
   maxBytes?: number;
   timeoutMs?: number;
 }
 
-export const DEFAULT_LIMITS: Required<ReadLimits> = { maxPages: 4, maxBytes: 64 * 1024 * 1024, timeoutMs: 20000 };
+/**
+ * 400 pages: 200 two-page forms in one file, read in a few seconds; the timeout leaves room for a
+ * busy machine. See docs/parse.md (Limits).
+ */
+export const DEFAULT_LIMITS: Required<ReadLimits> = { maxPages: 400, maxBytes: 64 * 1024 * 1024, timeoutMs: 60000 };
 
 export async function readPdf(bytes: Uint8Array, limits: ReadLimits = {}): Promise<PdfData> {
   const lim = { ...DEFAULT_LIMITS, ...limits };
@@ -114,19 +135,20 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
     check();
     const numPages = doc.numPages;
     if (!numPages) throw new ParseFailure('no-pages', 'PDF 没有页面');
+    if (numPages > lim.maxPages) throw new ParseFailure('too-many-pages', `PDF 共 ${numPages} 页，超过一次读取的上限 ${lim.maxPages} 页：请拆分成几个文件再读`);
     const pages: PageData[] = [];
     const turns = new Map<number, number>();
-    const n = Math.min(numPages, lim.maxPages);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < numPages; i++) {
       let page;
+      let tc;
       try {
         page = await doc.getPage(i + 1);
+        tc = await page.getTextContent({ disableNormalization: true });
       } catch (e) {
-        if (i === 0) throw pdfjsFailure(e);
-        break;
+        const f = pdfjsFailure(e);
+        throw numPages > 1 ? new ParseFailure(f.code, `第 ${i + 1} 页：${f.message}`) : f;
       }
       const [x0, y0, x1, y1] = page.view as number[];
-      const tc = await page.getTextContent({ disableNormalization: true });
       const items: TextItem[] = [];
       const dirs: number[] = [];
       for (const it of tc.items) {
@@ -141,7 +163,7 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
       check();
     }
     const fields = new Map<string, { value: FieldValue; page: number }>();
-    await structure(bytes, pages, fields);
+    await quietly(() => structure(bytes, pages, fields));
     // a page drawn turned (its text runs up, down or upside down): read it upright
     for (const p of pages) upright(p, turns.get(p.index) ?? 0);
     check();
@@ -159,6 +181,8 @@ async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['
   } catch {
     return;
   }
+  // owner-password-only files open without a password: their lines and fields too
+  if (doc.isEncrypted && !(await decryptOwnerOnly(doc, bytes).catch(() => false))) return;
   if (doc.getPageCount() === 0) throw new ParseFailure('no-pages', 'PDF 没有页面');
   for (const p of pages) {
     try {
@@ -219,12 +243,43 @@ function upright(p: PageData, turns: number): void {
   if (turns !== 2) [p.width, p.height] = [p.height, p.width];
 }
 
+/** pdf-lib reports what it skips in a damaged file on the console: not for the user's screen. */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, warn: console.warn, error: console.error };
+  const mute = () => undefined;
+  Object.assign(console, { log: mute, warn: mute, error: mute });
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
 function pdfjsFailure(e: unknown): ParseFailure {
   if (e instanceof ParseFailure) return e;
   const name = (e as { name?: string })?.name ?? '';
   const msg = String((e as Error)?.message ?? e);
-  if (name === 'PasswordException') return new ParseFailure('encrypted', 'PDF 受密码保护，无法读取');
-  if (name === 'InvalidPDFException' || /Invalid PDF|startxref|xref/i.test(msg)) return new ParseFailure('truncated', `PDF 文件损坏或不完整（${msg}）`);
+  if (name === 'PasswordException') return new ParseFailure('encrypted', 'PDF 需要密码才能打开，无法读取');
+  if (name === 'InvalidPDFException' || /Invalid PDF|startxref|xref/i.test(msg)) return new ParseFailure('truncated', `PDF 文件损坏或不完整（${chineseReason(msg)}）`);
   if (/Invalid page|no pages/i.test(msg)) return new ParseFailure('no-pages', 'PDF 没有页面');
-  return new ParseFailure('unreadable', `无法读取 PDF（${msg}）`);
+  return new ParseFailure('unreadable', `无法读取 PDF（${chineseReason(msg)}）`);
+}
+
+/** What the libraries (pdf.js, pdf-lib, sharp, zlib) say, in Chinese; the original only with BANGBAN_DEBUG. */
+const REASONS: [RegExp, string][] = [
+  [/Invalid PDF structure/i, 'PDF 结构无效'],
+  [/startxref|xref|trailer/i, '交叉引用表缺失或损坏（文件可能被截断）'],
+  [/flate|FCHECK|block type|invalid (distance|code|stored block)|incorrect header check|unexpected end of file/i, '压缩的数据流损坏'],
+  [/pixel limit|too large|exceeds/i, '图像尺寸超过上限'],
+  [/unsupported image|corrupt|premature end|bad (huffman|marker)|Input buffer contains unsupported|VipsJpeg|VipsPng|vips/i, '图像数据损坏或格式不支持'],
+  [/EACCES|EPERM/, '没有读取权限'],
+  [/EIO|EBUSY/, '读取出错'],
+  [/memory|allocation/i, '内存不足'],
+  [/Missing|Unexpected|Invalid|Bad|Illegal|Expected|Unknown|malformed/i, '文件内容有错误'],
+];
+
+export function chineseReason(message: string): string {
+  const found = REASONS.find(([re]) => re.test(message));
+  const reason = found ? found[1] : '文件内容无法解析';
+  return process.env.BANGBAN_DEBUG ? `${reason}：${message}` : reason;
 }
