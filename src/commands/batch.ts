@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runBatch, MANIFEST_CSV } from '../batch/run.js';
 import { autoProgress, barProgress, lineProgress, silentProgress, type Progress } from '../batch/progress.js';
 import { ExitCode, out, err } from './shared.js';
+import { queueExecutor } from '../queue/batch.js';
 
 interface Options {
   output: string;
@@ -19,6 +20,7 @@ interface Options {
   jobs?: string;
   force?: boolean;
   progress: string;
+  queue?: string;
 }
 
 const MAX_PROBLEM_LINES = 50;
@@ -54,6 +56,7 @@ export function register(p: Command): void {
     .option('--template <file.docx>', '用自己的 Word 模板生成 DOCX')
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
     .option('--force', '全部重新生成（默认跳过已生成且未变的）')
+    .option('--queue <url>', '经 Redis 队列交给工作进程（bangban worker，可在多台机器上）生成，如 redis://127.0.0.1:6379')
     .option('--progress <mode>', '进度显示：auto（终端显示进度条，否则定期输出一行）、bar、lines、none', 'auto')
     .action(async (kindName: string, input: string, o: Options) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
@@ -83,6 +86,7 @@ export function register(p: Command): void {
           force: o.force,
           progress: progressFor(o.progress),
           signal: controller.signal,
+          executor: o.queue ? queueExecutor({ url: o.queue }) : undefined,
         });
         for (const n of r.notes) err(`提示：${n}`);
         for (const line of r.problems.slice(0, MAX_PROBLEM_LINES)) out(line);
