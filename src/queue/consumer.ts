@@ -20,6 +20,7 @@ import type { Rendered } from '../batch/worker.js';
 import type { Outcome } from '../parse/worker.js';
 import { connectChecked, defaultPrefix, DEFAULT_TIMING, JOB_ATTEMPTS, KEEP_SECONDS, keys, queueName, type QueueTarget, type Timing } from './connection.js';
 import type { ThreadTask } from './worker.js';
+import { FILE_TOKEN } from './ingest.js';
 import type { BlobRef, ParseJob, RenderJob } from './jobs.js';
 
 export interface WorkerOptions extends QueueTarget {
@@ -109,7 +110,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
         fields.meta = JSON.stringify({ status: 'ok', warnings: r.warnings, files: r.rendered.map((f) => ({ format: f.format, sha256: sha256(f.bytes), bytes: f.bytes.byteLength })) });
         for (const f of r.rendered) fields[`f:${f.format}`] = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
       } else fields.meta = JSON.stringify(r);
-    } else fields.meta = JSON.stringify(out);
+    } else fields.meta = JSON.stringify(out).split(JSON.stringify(task.task.file).slice(1, -1)).join(JSON.stringify(FILE_TOKEN).slice(1, -1));
     const d = job.data as { batchId: string };
     // the result first, then the notice that it is there: a submitter never finds a notice without it
     await redis.multi().hset(k.result(jobId), fields).expire(k.result(jobId), KEEP_SECONDS).rpush(k.done(d.batchId), jobId).expire(k.done(d.batchId), KEEP_SECONDS).exec();
