@@ -21,7 +21,7 @@ export interface QueueRunOptions extends QueueTarget {
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 /** Rendered documents from a result hash, each checked against the SHA-256 and size the worker sent. */
-function renderCodec(label: string): Codec<Rendered> {
+export function renderCodec(label: string): Codec<Rendered> {
   return {
     decode(meta, fields) {
       const m = meta as Rendered | { status: 'ok'; files: Omit<OutputFile, 'file'>[]; warnings: Rendered['warnings'] };

@@ -41,6 +41,8 @@ export interface RunningWorker {
   /** Finish the jobs in hand, take no more, disconnect. */
   close(): Promise<void>;
   readonly id: string;
+  /** Jobs finished by this worker (results stored), and failed attempts that will be retried. */
+  readonly stats: { readonly completed: number; readonly retried: number };
 }
 
 const HEARTBEAT_MS = 5_000;
@@ -148,6 +150,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   let closing: Promise<void> | undefined;
   return {
     id,
+    stats,
     close: () =>
       (closing ??= (async () => {
         clearInterval(timer);
