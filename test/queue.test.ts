@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { runBatch, type BatchResult } from '../src/batch/run.js';
 import { fixturesDir } from '../src/core/paths.js';
 import { queueExecutor, renderCodec } from '../src/queue/batch.js';
@@ -12,31 +11,11 @@ import { startWorker } from '../src/queue/consumer.js';
 import { queueStatus } from '../src/queue/status.js';
 import type { RenderJob } from '../src/queue/jobs.js';
 import { cli, noStack } from './helpers/cli.js';
-import { noticeInput, requireRedis, SHARED_REDIS as url, startWorkerProcess, stop, uniquePrefix } from './helpers/queue.js';
+import { dropPrefix, expectSameOutput, noticeInput, requireRedis, SHARED_REDIS as url, startWorkerProcess, stop, uniquePrefix } from './helpers/queue.js';
 
 const up = await requireRedis();
 const tmp = () => mkdtempSync(join(tmpdir(), 'bangban-queue-'));
-const pdfs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort();
 const notice = JSON.parse(readFileSync(join(fixturesDir, 'notice/one-material.json'), 'utf8'));
-
-/** Same manifest, same files, byte for byte. */
-export function expectSameOutput(a: string, b: string): void {
-  expect(readFileSync(join(b, 'manifest.json'))).toEqual(readFileSync(join(a, 'manifest.json')));
-  expect(readFileSync(join(b, 'manifest.csv'))).toEqual(readFileSync(join(a, 'manifest.csv')));
-  expect(pdfs(b)).toEqual(pdfs(a));
-  for (const f of pdfs(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
-}
-
-async function dropPrefix(prefix: string, redisUrl = url): Promise<void> {
-  const r = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, found] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await r.del(...found);
-  } while (cursor !== '0');
-  r.disconnect();
-}
 
 describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
   const prefix = uniquePrefix();

@@ -1,6 +1,7 @@
 /** Redis servers and worker processes for the queue tests. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -92,4 +93,26 @@ export function noticeInput(n: number, invalidRow?: number): string {
   const file = join(mkdtempSync(join(tmpdir(), 'bangban-queue-')), 'notices.jsonl');
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
+}
+
+const pdfs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort();
+
+/** Same manifest, same files, byte for byte. */
+export function expectSameOutput(a: string, b: string): void {
+  expect(readFileSync(join(b, 'manifest.json'))).toEqual(readFileSync(join(a, 'manifest.json')));
+  expect(readFileSync(join(b, 'manifest.csv'))).toEqual(readFileSync(join(a, 'manifest.csv')));
+  expect(pdfs(b)).toEqual(pdfs(a));
+  for (const f of pdfs(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+}
+
+/** Remove every key of a test's prefix. */
+export async function dropPrefix(prefix: string, redisUrl = SHARED_REDIS): Promise<void> {
+  const r = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, found] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length) await r.del(...found);
+  } while (cursor !== '0');
+  r.disconnect();
 }
