@@ -16,7 +16,7 @@ export function register(p: Command): void {
         return;
       }
       if (!s.queues.length) out('队列中没有任务');
-      for (const x of s.queues) out(`队列 ${x.name}：等待 ${x.waiting}，进行中 ${x.active}，延后重试 ${x.delayed}，失败 ${x.failed}，已完成待取 ${x.completed}`);
+      for (const x of s.queues) out(`队列 ${x.name}：等待 ${x.waiting}，进行中 ${x.active}，延后重试 ${x.delayed}，失败 ${x.failed}，已完成（留存的最近记录）${x.completed}`);
       out(`在线工作进程 ${s.workers.length} 个${s.workers.length ? '：' : ''}`);
       for (const w of s.workers) {
         const up = Math.round((Date.now() - w.since) / 1000);

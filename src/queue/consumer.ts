@@ -122,8 +122,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const worker = new Worker(queueName(), handle, {
     connection: redis,
     prefix,
-    // one job more than threads, so that a thread never waits for the next job's round trip
-    concurrency: concurrency + 1,
+    // jobs in hand beyond the threads, so that a thread never waits for the next job's round trips
+    concurrency: concurrency * 2 + 1,
     lockDuration: timing.lockMs,
     stalledInterval: timing.stalledIntervalMs,
     maxStalledCount: JOB_ATTEMPTS,

@@ -17,7 +17,7 @@ export interface SubmitterOptions extends QueueTarget {
   batchId: string;
   /** Jobs in flight at most (default 256). */
   window?: number;
-  /** How often a row in flight is looked at without a notice (default 2 s). */
+  /** How often a row in flight is looked at without a notice (default 10 s; at once after a reconnect). */
   sweepMs?: number;
   /** Files workers fetch by content hash (templates): uploaded now and again after a Redis restart. */
   blobs?: { sha256: string; bytes: Buffer }[];
@@ -36,13 +36,13 @@ interface Entry {
 }
 
 const LEASE_MS = 20_000;
+/** Finished jobs BullMQ keeps (their results live apart, in our result keys, until collected). */
+const COMPLETED_KEPT = 1_000;
 /** A job lost or damaged this many times is reported as failed rather than sent again. */
 const MAX_RESENDS = 5;
 
 export class Submitter {
   private inflight = new Map<string, Entry>();
-  /** Collected jobs still locked by the worker finishing them, removed at a later sweep. */
-  private leftovers = new Set<string>();
   private slots: (() => void)[] = [];
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
@@ -58,11 +58,12 @@ export class Submitter {
     private token: string,
   ) {
     this.window = o.window ?? 256;
-    const sweepMs = o.sweepMs ?? 2_000;
+    const sweepMs = o.sweepMs ?? 10_000;
     this.timers.push(setInterval(() => void this.sweep(sweepMs), Math.max(100, sweepMs / 4)));
-    this.timers.push(setInterval(() => void this.renewLease(), LEASE_MS / 4));
-    // after a reconnect Redis may be a new, empty one: put back what workers need
-    redis.on('ready', () => void this.uploadBlobs());
+    this.timers.push(setInterval(() => void this.renewLease(), 1_000));
+    // after a reconnect, notices may have been lost and Redis may be a new, empty one: put back
+    // what workers need, and look at every row in flight now
+    redis.on('ready', () => void this.uploadBlobs().then(() => this.sweep(0)));
     this.listening = this.listen();
   }
 
@@ -101,13 +102,15 @@ export class Submitter {
   }
 
   private async send(e: Entry): Promise<void> {
+    // finished while no submitter was there (a resumed batch): collect it, do not render it again
+    if (await this.redis.exists(this.k.result(e.jobId))) return this.collect(e.jobId);
     await e.upload?.();
     await this.queue.add(e.name, e.data, {
       jobId: e.jobId,
       attempts: JOB_ATTEMPTS,
       backoff: JOB_BACKOFF,
-      // collected jobs are removed by the submitter; these only bound what an absent one leaves
-      removeOnComplete: { age: KEEP_SECONDS },
+      // what a job's result needs is in our result key: BullMQ trims finished jobs on its own
+      removeOnComplete: { age: KEEP_SECONDS, count: COMPLETED_KEPT },
       removeOnFail: { age: KEEP_SECONDS },
     });
   }
@@ -145,8 +148,8 @@ export class Submitter {
       } else return;
       this.finish(e, outcome);
       await this.redis.del(this.k.result(jobId), this.k.input(jobId));
-      this.leftovers.add(jobId);
-      await this.removeLeftovers();
+      // a failed job goes, so that the next run of the batch tries the row afresh
+      if (!fields.meta) await this.queue.remove(jobId).catch(() => {});
     } finally {
       e.collecting = false;
     }
@@ -169,18 +172,14 @@ export class Submitter {
     await this.send(e);
   }
 
-  /** Remove collected jobs; one still locked by the worker that is finishing it stays for the next try. */
-  private async removeLeftovers(): Promise<void> {
-    for (const id of [...this.leftovers]) if ((await this.queue.remove(id).catch(() => 0)) || !(await this.queue.getJob(id).catch(() => true))) this.leftovers.delete(id);
-  }
-
   private sweeping = false;
   /** Look at rows in flight that have had no news for `everyMs`. */
   private async sweep(everyMs: number): Promise<void> {
+    // a sweep already running: a sweep of everything (a reconnect) runs after it
+    while (this.sweeping && everyMs === 0 && !this.closed) await new Promise((r) => setTimeout(r, 50));
     if (this.sweeping || this.closed) return;
     this.sweeping = true;
     try {
-      await this.removeLeftovers();
       const now = Date.now();
       const due = [...this.inflight.values()].filter((e) => !e.collecting && now - e.checkedAt >= everyMs);
       if (!due.length) return;
@@ -210,10 +209,13 @@ export class Submitter {
     for (const b of this.o.blobs ?? []) await this.redis.set(this.k.blob(b.sha256), b.bytes, 'EX', KEEP_SECONDS).catch(() => {});
   }
 
-  /** Keep the lease; take it again if Redis came back empty. */
+  /**
+   * Keep the lease; take it again if Redis came back empty, which also tells that every job in flight
+   * may be gone (looked at now rather than at the next sweep).
+   */
   private async renewLease(): Promise<void> {
     const key = this.k.lease(this.o.batchId);
-    await this.redis
+    const r = await this.redis
       .eval(
         "local v = redis.call('GET', KEYS[1]) if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) elseif not v then return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end return 0",
         1,
@@ -221,7 +223,8 @@ export class Submitter {
         this.token,
         LEASE_MS,
       )
-      .catch(() => {});
+      .catch(() => undefined);
+    if (r === 'OK') await this.sweep(0);
   }
 
   /** Stop: rows still in flight stay in the queue for the next submitter of this batch. */
