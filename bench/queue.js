@@ -32,6 +32,7 @@ const prefix = `bbbench-${randomUUID().slice(0, 8)}`;
 
 const { runBatch } = await import(join(root, 'dist/batch/run.js'));
 const { queueExecutor } = await import(join(root, 'dist/queue/batch.js'));
+const { removePrefix } = await import(join(root, 'dist/queue/status.js'));
 const { Redis } = await import('ioredis');
 
 const base = JSON.parse(readFileSync(join(root, 'fixtures/notice/one-material.json'), 'utf8'));
@@ -189,12 +190,6 @@ if (target) {
 }
 
 // tidy up: our keys, our files
-const r = redis;
-let cursor = '0';
-do {
-  const [next, found] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  cursor = next;
-  if (found.length) await r.del(...found);
-} while (cursor !== '0');
-r.disconnect();
+redis.disconnect();
+await removePrefix({ url, prefix });
 rmSync(work, { recursive: true, force: true });

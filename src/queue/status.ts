@@ -53,3 +53,15 @@ export async function queueStatus(t: QueueTarget): Promise<QueueStatus> {
     redis.disconnect();
   }
 }
+
+/** Remove every key under a prefix (a test run's or a benchmark's queue, or an office's after a move). */
+export async function removePrefix(t: QueueTarget & { prefix: string }): Promise<number> {
+  const redis = await connectChecked(t.url, 'bangban-clean');
+  try {
+    const found = await scanAll(redis, `${t.prefix}:*`);
+    for (let i = 0; i < found.length; i += 1000) await redis.del(...found.slice(i, i + 1000));
+    return found.length;
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -48,6 +48,8 @@ export class Submitter {
   private timers: NodeJS.Timeout[] = [];
   private listening: Promise<void>;
   readonly window: number;
+  /** Jobs sent again (lost by Redis, damaged, or finished with their result gone). */
+  resent = 0;
 
   private constructor(
     private redis: Redis,
@@ -162,6 +164,8 @@ export class Submitter {
   }
 
   private async resend(e: Entry, why: string): Promise<void> {
+    this.resent++;
+    if (process.env.BANGBAN_DEBUG) process.stderr.write(`resend ${e.jobId}: ${why}\n`);
     if (++e.resent > MAX_RESENDS) {
       this.finish(e, e.codec.failure(`任务在队列中丢失或结果损坏 ${MAX_RESENDS} 次：${why}`));
       return;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { fixturesDir, packageRoot } from '../../src/core/paths.js';
+import { removePrefix } from '../../src/queue/status.js';
 
 export const SHARED_REDIS = 'redis://127.0.0.1:6379';
 
@@ -106,13 +107,4 @@ export function expectSameOutput(a: string, b: string): void {
 }
 
 /** Remove every key of a test's prefix. */
-export async function dropPrefix(prefix: string, redisUrl = SHARED_REDIS): Promise<void> {
-  const r = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, found] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length) await r.del(...found);
-  } while (cursor !== '0');
-  r.disconnect();
-}
+export const dropPrefix = (prefix: string, url = SHARED_REDIS) => removePrefix({ url, prefix });
