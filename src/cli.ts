@@ -11,9 +11,11 @@ import * as parse from './commands/parse.js';
 import * as ingest from './commands/ingest.js';
 import { commanderMessage, inChinese } from './commands/messages.js';
 import { packageVersion } from './batch/run.js';
+import * as worker from './commands/worker.js';
+import * as queue from './commands/queue.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
-const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest];
+const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest, worker, queue];
 
 function program(): Command {
   const p = inChinese(new Command('bangban'), packageVersion())

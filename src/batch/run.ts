@@ -54,7 +54,19 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Another worker module (benchmarks of the pipeline alone); default: the renderer, worker.js. */
   workerFile?: string;
+  /** Where rows are rendered: default the local worker-thread pool; src/queue sends them to a queue. */
+  executor?: ExecutorFactory;
 }
+
+/** Renders a batch's rows: the local worker-thread pool, or a queue that workers on other machines serve. */
+export interface RenderExecutor {
+  run(task: RenderTask, row: { number: number; inputHash: string }): Promise<RenderResult>;
+  /** Rows to keep in flight (default: 4 per thread). */
+  readonly capacity?: number;
+  close(): Promise<void>;
+}
+
+export type ExecutorFactory = (batch: { folder: string; optionsHash: string; fonts?: string; wording?: string; template?: string }) => Promise<RenderExecutor>;
 
 export interface BatchResult {
   /** Rows by status. */
@@ -125,7 +137,7 @@ function optionsHash(kindName: string, formats: string[], fontsPath: string | un
  * either changes, earlier outputs are not current any more. Content, not dates, so a rebuild of the
  * same code keeps them.
  */
-function programFingerprint(): string {
+export function programFingerprint(): string {
   const h = createHash('sha256');
   const walk = (dir: string, filter: (f: string) => boolean) => {
     if (!existsSync(dir)) return;
@@ -180,6 +192,8 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
   for (const f of [wording, template]) if (f && !existsSync(f)) throw new UserError(`找不到模板文件 ${f}`);
   if (wording) kind.withWording(wording); // refuses kinds whose wording is not a template
   const optHash = optionsHash(kind.name, formats, o.fonts, [wording, template]);
+  const fontsFile = o.fonts ? resolve(o.fonts) : undefined;
+  const executor = o.executor ? await o.executor({ folder, optionsHash: optHash, fonts: fontsFile, wording, template }) : localExecutor(o.workerFile ?? workerFile(), jobs, fontsFile);
   const names = new UniqueNames(['manifest', basename(MERGED_FILE, '.pdf')]);
   const earlier = await earlierBatch(folder, o.output, { kind: kind.name, input: basename(o.input) }, o);
   const previous = new PreviousRows(o.force || earlier === 'other' ? undefined : folder);
@@ -198,11 +212,8 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
   let problemCount = 0;
   let done = 0;
 
-  const fontsFile = o.fonts ? resolve(o.fonts) : undefined;
-  const fontFiles = sharedFontFiles(Object.values(loadFontConfig(fontsFile)).map((f) => f.file));
-  const pool = workerPool(o.workerFile ?? workerFile(), { minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS }, { fontFiles });
   const inflight = new Set<Promise<void>>();
-  const limit = jobs * 4;
+  const limit = executor.capacity ?? jobs * 4;
   const pending = new Map<number, ManifestRow>();
   let nextMerge = 1;
   const finish = (r: ManifestRow) => {
@@ -245,7 +256,8 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
         continue;
       }
       const task: RenderTask = { kind: kind.name, record: input.record, formats, fonts: fontsFile, wording, template, folder, base };
-      const p = (pool.run(task) as Promise<RenderResult>)
+      const p = executor
+        .run(task, { number: input.number, inputHash })
         .then(
           (r): ManifestRow =>
             r.status === 'ok'
@@ -280,7 +292,7 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
   } finally {
     progress.stop();
     await previous.close();
-    await pool.destroy();
+    await executor.close();
   }
 
   if (!interrupted && earlier === 'same') await removeRecorded(folder, produced);
@@ -308,6 +320,13 @@ async function runLocked(o: BatchOptions, kind: Kind, formats: string[], folder:
   if (mergeFailure) throw mergeFailure instanceof UserError ? mergeFailure : new UserError(`合并 PDF 失败：${(mergeFailure as Error).message}`);
   const notes = source.total ? source.notes : [...source.notes, `${basename(o.input)} 里没有数据行（空的或只有表头），没有生成任何文书`];
   return { summary, complete: !interrupted, interrupted, merged, problems, problemCount, notes, folder, total: source.total };
+}
+
+/** The worker-thread pool of this machine. */
+function localExecutor(file: string, jobs: number, fontsFile: string | undefined): RenderExecutor {
+  const fontFiles = sharedFontFiles(Object.values(loadFontConfig(fontsFile)).map((f) => f.file));
+  const pool = workerPool(file, { minThreads: jobs, maxThreads: jobs, idleTimeout: 5_000, resourceLimits: WORKER_LIMITS }, { fontFiles });
+  return { run: (task) => pool.run(task) as Promise<RenderResult>, close: () => pool.destroy() };
 }
 
 /** One line per problem row: 第 3 条（输入第 4 行）：申请单位名称 (/applicant/name): 必填; by its 序号 where the sheet has one. */

@@ -42,7 +42,13 @@ function fonts(path: string | undefined): FontConfig {
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-export default async function render(task: RenderTask): Promise<RenderResult> {
+/** The rendered documents of one record, not yet written (a queue worker sends them to the submitter). */
+export type Rendered =
+  | { status: 'ok'; rendered: { format: string; bytes: Uint8Array }[]; warnings: Issue[] }
+  | Exclude<RenderResult, { status: 'ok' }>;
+
+/** Validate and render one record in every requested format. */
+export async function renderRecord(task: Omit<RenderTask, 'folder' | 'base'>): Promise<Rendered> {
   const kind = getKind(task.kind);
   const v = validateRecord(kind, task.record);
   if (!v.valid) return { status: 'invalid', errors: v.errors, warnings: v.warnings };
@@ -55,9 +61,15 @@ export default async function render(task: RenderTask): Promise<RenderResult> {
     if (e instanceof UserError) return { status: 'invalid', errors: [{ path: '', label: kind.title, message: e.message }], warnings: v.warnings };
     return failed(kind.title, e, v.warnings);
   }
+  return { status: 'ok', rendered, warnings: v.warnings };
+}
+
+/** Write a rendered record's files atomically into the output folder. */
+export function writeRendered(task: Pick<RenderTask, 'kind' | 'folder' | 'base'>, r: Rendered): RenderResult {
+  if (r.status !== 'ok') return r;
   const files: OutputFile[] = [];
   try {
-    for (const { format, bytes } of rendered) {
+    for (const { format, bytes } of r.rendered) {
       const file = `${task.base}.${format}`;
       const path = insideFolder(task.folder, file);
       refuseLinks(path);
@@ -68,12 +80,16 @@ export default async function render(task: RenderTask): Promise<RenderResult> {
     }
   } catch (e) {
     // a full disk or a folder we may not write to is no fault of the row's data
-    return failed(kind.title, e, v.warnings);
+    return failed(getKind(task.kind).title, e, r.warnings);
   }
-  return { status: 'ok', files, warnings: v.warnings };
+  return { status: 'ok', files, warnings: r.warnings };
 }
 
-function failed(label: string, e: unknown, warnings: Issue[]): RenderResult {
+export default async function render(task: RenderTask): Promise<RenderResult> {
+  return writeRendered(task, await renderRecord(task));
+}
+
+function failed(label: string, e: unknown, warnings: Issue[]): Exclude<RenderResult, { status: 'ok' }> {
   return { status: 'failed', errors: [{ path: '', label, message: (e as Error).message }], warnings };
 }
 

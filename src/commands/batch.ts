@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runBatch, MANIFEST_CSV } from '../batch/run.js';
 import { PROGRESS_HELP, progressFor } from './progress.js';
 import { ExitCode, out, err } from './shared.js';
+import { queueExecutor } from '../queue/batch.js';
 
 interface Options {
   output: string;
@@ -20,6 +21,7 @@ interface Options {
   force?: boolean;
   clean?: boolean;
   progress: string;
+  queue?: string;
 }
 
 const MAX_PROBLEM_LINES = 50;
@@ -41,6 +43,7 @@ export function register(p: Command): void {
     .option('-j, --jobs <n>', '工作线程数（默认每核一个）')
     .option('--force', '全部重新生成（默认跳过已生成且未变的）；文件夹里有另一批文书时，保留它们并照常写入本批')
     .option('--clean', '先删除输出文件夹里上一批生成的文件（只删清单记录且未改动的）和清单，再生成')
+    .option('--queue <url>', '经 Redis 队列交给工作进程（bangban worker，可在多台机器上）生成，如 redis://127.0.0.1:6379')
     .option('--progress <mode>', PROGRESS_HELP, 'auto')
     .action(async (kindName: string, input: string, o: Options) => {
       const jobs = o.jobs === undefined ? undefined : Number(o.jobs);
@@ -71,6 +74,7 @@ export function register(p: Command): void {
           clean: o.clean,
           progress: progressFor(o.progress),
           signal: controller.signal,
+          executor: o.queue ? queueExecutor({ url: o.queue }) : undefined,
         });
         for (const n of r.notes) err(`提示：${n}`);
         for (const line of r.problems.slice(0, MAX_PROBLEM_LINES)) out(line);

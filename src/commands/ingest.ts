@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { allKinds } from '../kinds/index.js';
 import { collectPdfs, ingestFiles, problemReport, writeOutputs } from '../parse/ingest.js';
 import { UserError } from '../core/errors.js';
+import { queueParseExecutor } from '../queue/ingest.js';
 import { ExitCode, out, err } from './shared.js';
 import { PROGRESS_HELP, progressFor } from './progress.js';
 
@@ -14,9 +15,10 @@ export function register(p: Command): void {
     .option('--xlsx <file.xlsx>', '同上，Excel 工作簿（每种文书一个工作表）')
     .option('--include-invalid', 'JSONL 中也写入无效记录（保留读出的原值）')
     .option('--kind <kind>', `指定文书类型（默认按内容识别）：${allKinds().map((k) => k.name).join(' | ')}`)
+    .option('--queue <url>', '经 Redis 队列交给工作进程（bangban worker，可在多台机器上）读取，如 redis://127.0.0.1:6379')
     .option('-j, --jobs <n>', '并行线程数（默认为 CPU 核数）', (v) => Number.parseInt(v, 10))
     .option('--progress <mode>', PROGRESS_HELP, 'auto')
-    .action(async (inputs: string[], o: { output?: string; csv?: string; xlsx?: string; includeInvalid?: boolean; kind?: string; jobs?: number; progress: string }) => {
+    .action(async (inputs: string[], o: { output?: string; csv?: string; xlsx?: string; includeInvalid?: boolean; kind?: string; jobs?: number; progress: string; queue?: string }) => {
       if (!o.output && !o.csv && !o.xlsx) throw new UserError('请用 -o、--csv 或 --xlsx 指定至少一个输出文件');
       const files = collectPdfs(inputs);
       if (!files.length) throw new UserError(`没有找到 PDF 文件：${inputs.join('、')}`);
@@ -24,7 +26,7 @@ export function register(p: Command): void {
       progress.start(files.length);
       let r;
       try {
-        r = await ingestFiles(files, { kind: o.kind, jobs: o.jobs, onProgress: (done) => progress.update(done) });
+        r = await ingestFiles(files, { kind: o.kind, jobs: o.jobs, onProgress: (done) => progress.update(done), executor: o.queue ? queueParseExecutor({ url: o.queue }) : undefined });
       } finally {
         progress.stop();
       }

@@ -29,6 +29,15 @@ export interface IngestOptions {
   /** Worker threads; 1 parses in this thread. Default: the machine's parallelism. */
   jobs?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Where files are read: default this machine's worker threads; src/queue sends them to a queue. */
+  executor?: (files: string[], kind?: string) => Promise<ParseExecutor>;
+}
+
+/** Reads files: the local worker-thread pool, or a queue that workers on other machines serve. */
+export interface ParseExecutor {
+  /** Never rejects: a file that cannot be read is an outcome. */
+  run(task: { file: string; kind?: string }, index: number): Promise<Outcome[]>;
+  close(): Promise<void>;
 }
 
 export interface IngestSummary {
@@ -81,21 +90,12 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
     opts.onProgress?.(++done, files.length);
   };
   const worker = jobs > 1 && files.length >= 4 ? builtWorker('parse') : undefined;
-  if (worker) {
-    const pool = workerPool(worker, { minThreads: jobs, maxThreads: jobs, idleTimeout: 2000 });
+  const executor = opts.executor ? await opts.executor(files, opts.kind) : worker ? localExecutor(worker, jobs) : undefined;
+  if (executor) {
     try {
-      await Promise.all(
-        files.map((file, i) =>
-          // a hard bound per file: a task past it is aborted and its worker replaced
-          pool.run({ file, kind: opts.kind }, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }).then(
-            (o: Outcome[]) => finish(i, o),
-            (e: unknown) =>
-              finish(i, [(e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' ? { ok: false, file, code: 'timeout', error: `读取超时（超过 ${TASK_TIMEOUT_MS / 1000} 秒）` } : { ok: false, file, code: 'unreadable', error: `无法读取（${chineseReason(String((e as Error)?.message ?? e))}）` }]),
-          ),
-        ),
-      );
+      await Promise.all(files.map((file, i) => executor.run({ file, kind: opts.kind }, i).then((o) => finish(i, o))));
     } finally {
-      await pool.destroy();
+      await executor.close();
     }
   } else {
     for (let i = 0; i < files.length; i++) finish(i, await parseOutcome({ file: files[i], kind: opts.kind }));
@@ -113,6 +113,22 @@ export async function ingestFiles(files: string[], opts: IngestOptions = {}): Pr
 /** A form's file as shown to staff: with its pages when the file holds several forms. */
 export function formPlace(file: string | undefined, range?: PageRange): string {
   return range ? `${file ?? ''}（第 ${range[0]}–${range[1]} 页）` : (file ?? '');
+}
+
+/** This machine's worker threads. */
+function localExecutor(worker: string, jobs: number): ParseExecutor {
+  const pool = workerPool(worker, { minThreads: jobs, maxThreads: jobs, idleTimeout: 2000 });
+  return {
+    run: ({ file, kind }) =>
+      // a hard bound per file: a task past it is aborted and its worker replaced
+      pool.run({ file, kind }, { signal: AbortSignal.timeout(TASK_TIMEOUT_MS) }).then(
+        (o: Outcome[]) => o,
+        (e: unknown): Outcome[] => [
+          (e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' ? { ok: false, file, code: 'timeout', error: `读取超时（超过 ${TASK_TIMEOUT_MS / 1000} 秒）` } : { ok: false, file, code: 'unreadable', error: `无法读取（${chineseReason(String((e as Error)?.message ?? e))}）` },
+        ],
+      ),
+    close: () => pool.destroy(),
+  };
 }
 
 /** One line per problem file: what is wrong with it. */
