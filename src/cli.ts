@@ -9,9 +9,11 @@ import * as batch from './commands/batch.js';
 import * as template from './commands/template.js';
 import * as parse from './commands/parse.js';
 import * as ingest from './commands/ingest.js';
+import * as serve from './commands/serve.js';
+import * as user from './commands/user.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
-const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest];
+const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest, serve, user];
 
 function program(): Command {
   const p = new Command('bangban')
