@@ -161,8 +161,8 @@ export async function createDesk(o: ServeOptions): Promise<DeskServer> {
     app,
     store,
     async close() {
-      await app.close();
       await runner.close();
+      await app.close();
       await Promise.all([renderPool.destroy(), slowPool.destroy()]);
       await store.close();
     },

@@ -47,4 +47,4 @@ runBatch({
 }).then(
   (result) => post({ type: 'done', result }),
   (e: Error) => post({ type: 'error', message: e instanceof UserError ? e.message : `批量生成失败：${e.message}` }),
-);
+).finally(() => parentPort!.close());

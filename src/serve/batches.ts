@@ -17,6 +17,8 @@ type Listener = (s: BatchState) => void;
 export class BatchRunner {
   private running = new Map<string, { worker: Worker; state: BatchState }>();
   private listeners = new Map<string, Set<Listener>>();
+  /** Final states being written to the store. */
+  private saving = new Set<Promise<void>>();
 
   constructor(
     private store: Store,
@@ -61,12 +63,13 @@ export class BatchRunner {
     this.running.set(id, { worker, state });
     await this.store.updateBatch(id, { status: 'running', done: 0, error: null });
     let saved = 0;
-    const finish = async (status: string, f: { result?: unknown; error?: string }) => {
+    const finish = (status: string, f: { result?: unknown; error?: string }) => {
       this.running.delete(id);
       state.status = status;
       state.error = f.error ?? null;
-      await this.store.updateBatch(id, { status: status as any, done: state.done, result: f.result, error: f.error ?? null });
-      this.emit(id, state);
+      const saved = this.store.updateBatch(id, { status: status as any, done: state.done, result: f.result, error: f.error ?? null }).then(() => this.emit(id, state));
+      this.saving.add(saved);
+      void saved.finally(() => this.saving.delete(saved));
     };
     worker.on('message', (m: BatchMessage) => {
       if (m.type === 'start') state.total = m.total;
@@ -77,19 +80,19 @@ export class BatchRunner {
           void this.store.updateBatch(id, { done: m.done });
         }
       } else if (m.type === 'done') {
-        state.done = m.result.total - (m.result.interrupted ? m.result.total - state.done : 0);
         const r = m.result;
-        void finish(r.interrupted ? 'interrupted' : 'done', { result: { summary: r.summary, problems: r.problems.slice(0, 200), problemCount: r.problemCount, notes: r.notes, merged: !!r.merged, total: r.total }, error: r.interrupted ? '批量生成已停止，可点击“继续”接着生成' : undefined });
+        state.done = Object.values(r.summary).reduce((a, b) => a + b, 0);
+        finish(r.interrupted ? 'interrupted' : 'done', { result: { summary: r.summary, problems: r.problems.slice(0, 200), problemCount: r.problemCount, notes: r.notes, merged: !!r.merged, total: r.total }, error: r.interrupted ? '批量生成已停止，可点击“继续”接着生成' : undefined });
         return;
       } else if (m.type === 'error') {
-        void finish('failed', { error: m.message });
+        finish('failed', { error: m.message });
         return;
       }
       this.emit(id, state);
     });
-    worker.on('error', (e) => void finish('failed', { error: `批量生成失败：${e.message}` }));
+    worker.on('error', (e) => finish('failed', { error: `批量生成失败：${e.message}` }));
     worker.on('exit', (code) => {
-      if (this.running.has(id)) void finish('failed', { error: `批量生成线程意外退出（${code}）` });
+      if (this.running.has(id)) finish('failed', { error: `批量生成线程意外退出（${code}）` });
     });
   }
 
@@ -97,7 +100,21 @@ export class BatchRunner {
     this.running.get(id)?.worker.postMessage('abort');
   }
 
-  async close(): Promise<void> {
-    for (const [, r] of this.running) await r.worker.terminate();
+  /**
+   * Stops every running batch the way runBatch stops (rows in flight finish, the manifest keeps what
+   * is done), so after a restart "继续" skips the finished rows; a batch that does not stop in time is
+   * cut off and re-rendered in full when resumed.
+   */
+  async close(graceMs = 15_000): Promise<void> {
+    await Promise.all(
+      [...this.running.values()].map(async (r) => {
+        const exited = new Promise((resolve) => r.worker.once('exit', resolve));
+        r.worker.postMessage('abort');
+        const timer = setTimeout(() => void r.worker.terminate(), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    await Promise.all(this.saving);
   }
 }

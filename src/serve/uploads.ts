@@ -69,7 +69,7 @@ export async function inspectUpload(bytes: Uint8Array, limits: UploadLimits): Pr
   }
   const { default: sharp } = await import('sharp');
   try {
-    const m = await sharp(bytes).metadata();
+    const m = await sharp(bytes, { limitInputPixels: false }).metadata(); // the header only
     const px = (m.width ?? 0) * (m.height ?? 0);
     if (px > limits.maxPixels) return `图像尺寸过大（${m.width}×${m.height} 像素，上限约 ${Math.round(limits.maxPixels / 1e6)} 百万像素）`;
     if ((m.pages ?? 1) > limits.maxPages) return `页数过多（${m.pages} 页，上限 ${limits.maxPages} 页）`;
