@@ -1,4 +1,5 @@
 /** A desk server on a free port for API tests (SQLite in a temporary folder, or PostgreSQL in a fresh schema). */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,4 +96,20 @@ export async function startDesk(o: Partial<ServeOptions> & { users?: [string, 's
       if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const bin = new URL('../../bin/bangban.js', import.meta.url).pathname;
+
+/** The desk as its own process (`bangban serve --port 0`), e.g. to be killed in the middle of a batch. */
+export function serve(data: string, env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; base: string }> {
+  const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (b) => {
+      out += b;
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
 }
