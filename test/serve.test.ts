@@ -205,3 +205,21 @@ describe.each(backends)('desk API on %s', (backend, available) => {
     expect((await c.json('/api/materials', { method: 'POST', json: { name: '缺途径' } })).status).toBe(422);
   });
 });
+
+describe('docs/openapi.json', () => {
+  it('names only routes the desk has, with their methods', async () => {
+    const spec = JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8'));
+    const d = await startDesk({ users: [] });
+    try {
+      for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.paths)) {
+        for (const method of Object.keys(ops)) expect(d.desk.app.hasRoute({ method: method.toUpperCase() as any, url: path.replace(/\{(\w+)\}/g, ':$1') }), `${method} ${path}`).toBe(true);
+      }
+      const routes = d.desk.app.printRoutes({ commonPrefix: false });
+      const documented = Object.keys(spec.paths).length;
+      expect(documented).toBeGreaterThanOrEqual(28);
+      expect(routes).toContain('/api/ingest');
+    } finally {
+      await d.close();
+    }
+  });
+});
