@@ -1,5 +1,5 @@
 // Batches: upload a spreadsheet, see each row's problems before rendering, run with a live progress bar, download.
-import { h, clear, toast, fmtTime } from './dom.js';
+import { h, clear, toast, fmtTime, busy } from './dom.js';
 import { api, download } from './api.js';
 
 const STATUS = { checked: '待生成', running: '生成中', done: '已完成', failed: '失败', interrupted: '已中断' };
@@ -92,19 +92,11 @@ export async function batchPage() {
     if (!file.files.length) return toast('请选择数据文件', 'error');
     const fd = new FormData();
     fd.append('file', file.files[0]);
-    const btn = e.submitter;
-    btn.disabled = true;
-    btn.textContent = '正在检查…';
-    try {
+    await busy(e.submitter, '正在检查…', async () => {
       await api.post(`/api/batches?kind=${encodeURIComponent(kind.value)}`, fd);
       file.value = '';
       await refresh();
-    } catch (err) {
-      toast(err.message, 'error');
-    } finally {
-      btn.disabled = false;
-      btn.textContent = '上传并检查';
-    }
+    });
   };
   await refresh();
   return h(

@@ -36,3 +36,18 @@ export function toast(text, kind = 'ok') {
 }
 
 export const fmtTime = (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+
+/** Runs an upload or other slow action with its button disabled and saying what is happening. */
+export async function busy(btn, text, fn) {
+  const label = btn.textContent;
+  btn.disabled = true;
+  btn.textContent = text;
+  try {
+    await fn();
+  } catch (err) {
+    toast(err.message, 'error');
+  } finally {
+    btn.disabled = false;
+    btn.textContent = label;
+  }
+}

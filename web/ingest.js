@@ -1,6 +1,6 @@
 // Reading forms back: upload PDFs, scans or photos; review each result beside its page image,
 // correct the fields the reader flagged, accept as a case or send back with a reason.
-import { h, clear, toast, fmtTime } from './dom.js';
+import { h, clear, toast, fmtTime, busy } from './dom.js';
 import { api } from './api.js';
 import { schemaForm, kindSchema } from './form.js';
 
@@ -31,21 +31,13 @@ export async function ingestPage() {
     if (!file.files.length) return toast('请选择文件', 'error');
     const fd = new FormData();
     for (const f of file.files) fd.append('files', f, f.name);
-    const btn = e.submitter;
-    btn.disabled = true;
-    btn.textContent = '正在识别…（扫描件每页约 2 秒）';
-    try {
+    await busy(e.submitter, '正在识别…（扫描件每页约 2 秒）', async () => {
       const r = await api.post('/api/ingest', fd);
       file.value = '';
       const failed = r.items.filter((i) => i.status === 'failed').length;
       toast(`已识别 ${r.items.length - failed} 个文件${failed ? `，${failed} 个无法读取` : ''}`, failed ? 'error' : 'ok');
       await load();
-    } catch (err) {
-      toast(err.message, 'error');
-    } finally {
-      btn.disabled = false;
-      btn.textContent = '上传并识别';
-    }
+    });
   };
   await load();
   return h(

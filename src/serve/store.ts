@@ -278,19 +278,19 @@ export class Store {
     return (await this.db.run('DELETE FROM materials WHERE id = ?', [id])) > 0;
   }
 
+  /** Sets the given columns (undefined ones left as they are) of a row keyed by text id. */
+  private async update(table: 'batches' | 'ingests', id: string, cols: Record<string, unknown>): Promise<void> {
+    const set = Object.entries(cols).filter(([, v]) => v !== undefined);
+    await this.db.run(`UPDATE ${table} SET ${set.map(([k]) => `${k} = ?`).join(', ')}${set.length ? ', ' : ''}updated_at = ? WHERE id = ?`, [...set.map(([, v]) => v), now(), id]);
+  }
+
   // ---- batches
   async createBatch(b: Pick<BatchRow, 'id' | 'kind' | 'fileName' | 'inputExt' | 'total' | 'result'>, user: string): Promise<void> {
     const t = now();
     await this.db.run('INSERT INTO batches (id, kind, file_name, input_ext, status, total, done, result, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)', [b.id, b.kind, b.fileName, b.inputExt, 'checked', b.total, JSON.stringify(b.result), user, t, t]);
   }
   async updateBatch(id: string, f: Partial<Pick<BatchRow, 'status' | 'done' | 'result' | 'error'>>): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    if (f.status !== undefined) (sets.push('status = ?'), params.push(f.status));
-    if (f.done !== undefined) (sets.push('done = ?'), params.push(f.done));
-    if (f.result !== undefined) (sets.push('result = ?'), params.push(JSON.stringify(f.result)));
-    if (f.error !== undefined) (sets.push('error = ?'), params.push(f.error));
-    await this.db.run(`UPDATE batches SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [...params, now(), id]);
+    await this.update('batches', id, { status: f.status, done: f.done, result: f.result === undefined ? undefined : JSON.stringify(f.result), error: f.error });
   }
   async getBatch(id: string): Promise<BatchRow | undefined> {
     const r = await this.db.get('SELECT * FROM batches WHERE id = ?', [id]);
@@ -310,9 +310,7 @@ export class Store {
     await this.db.run('INSERT INTO ingests (id, file_name, media, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [i.id, i.fileName, i.media, 'queued', user, t, t]);
   }
   async updateIngest(id: string, f: Partial<Pick<IngestRow, 'status' | 'kind' | 'result' | 'reason' | 'caseId'>>): Promise<void> {
-    const cols: Record<string, unknown> = { status: f.status, kind: f.kind, result: f.result === undefined ? undefined : JSON.stringify(f.result), reason: f.reason, case_id: f.caseId };
-    const set = Object.entries(cols).filter(([, v]) => v !== undefined);
-    await this.db.run(`UPDATE ingests SET ${set.map(([k]) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`, [...set.map(([, v]) => v), now(), id]);
+    await this.update('ingests', id, { status: f.status, kind: f.kind, result: f.result === undefined ? undefined : JSON.stringify(f.result), reason: f.reason, case_id: f.caseId });
   }
   async getIngest(id: string): Promise<IngestRow | undefined> {
     const r = await this.db.get('SELECT * FROM ingests WHERE id = ?', [id]);
