@@ -129,7 +129,7 @@ export async function createDesk(o: ServeOptions): Promise<DeskServer> {
   });
 
   app.addHook('preHandler', async (req) => {
-    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/login')) return;
+    if (!req.url.startsWith('/api/') || req.routeOptions.url === '/api/login') return;
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await store.sessionUser(token) : undefined;
     if (!user) throw new HttpError(401, '请先登录');

@@ -71,25 +71,35 @@ export async function openSqlite(folder: string): Promise<Db> {
   };
   const args = (p: unknown[] = []) => p.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
   // One connection is shared by every request: while a transaction is open (it may await between
-  // statements), statements from elsewhere wait for it instead of slipping into it.
+  // statements), statements from elsewhere wait for it instead of slipping into it. The check of
+  // `held` and the statement after it run without a pause, so nothing starts in between.
+  let held = false;
   let lock: Promise<void> = Promise.resolve();
   const direct = {
-    all: async (s: string, p?: unknown[]) => (prep(s).reader ? prep(s).all(...args(p)) : (prep(s).run(...args(p)), [])),
-    get: async (s: string, p?: unknown[]) => (prep(s).reader ? prep(s).get(...args(p)) : (prep(s).run(...args(p)), undefined)),
-    run: async (s: string, p?: unknown[]) => prep(s).run(...args(p)).changes as number,
+    all: (s: string, p?: unknown[]) => (prep(s).reader ? prep(s).all(...args(p)) : (prep(s).run(...args(p)), [])),
+    get: (s: string, p?: unknown[]) => (prep(s).reader ? prep(s).get(...args(p)) : (prep(s).run(...args(p)), undefined)),
+    run: (s: string, p?: unknown[]) => prep(s).run(...args(p)).changes as number,
   };
-  const inner: Db = { dialect: 'sqlite', ...direct, tx: (fn) => fn(inner), close: async () => undefined };
-  const waitLock = async () => lock;
+  const inner: Db = { dialect: 'sqlite', all: async (s, p) => direct.all(s, p), get: async (s, p) => direct.get(s, p), run: async (s, p) => direct.run(s, p), tx: (fn) => fn(inner), close: async () => undefined };
   const db: Db = {
     dialect: 'sqlite',
-    all: async (s, p) => (await waitLock(), direct.all(s, p)),
-    get: async (s, p) => (await waitLock(), direct.get(s, p)),
-    run: async (s, p) => (await waitLock(), direct.run(s, p)),
+    async all(s, p) {
+      while (held) await lock;
+      return direct.all(s, p);
+    },
+    async get(s, p) {
+      while (held) await lock;
+      return direct.get(s, p);
+    },
+    async run(s, p) {
+      while (held) await lock;
+      return direct.run(s, p);
+    },
     async tx(fn) {
+      while (held) await lock;
+      held = true;
       let release!: () => void;
-      const prev = lock;
       lock = new Promise<void>((r) => (release = r));
-      await prev;
       try {
         conn.exec('BEGIN IMMEDIATE');
         try {
@@ -101,6 +111,7 @@ export async function openSqlite(folder: string): Promise<Db> {
           throw e;
         }
       } finally {
+        held = false;
         release();
       }
     },

@@ -143,6 +143,7 @@ export class Store {
     // a missing user costs the same time as a wrong password
     const ok = await verifyPassword(password, r?.password_hash ?? 'scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA==$AAAA');
     if (!r || !ok) return undefined;
+    await this.db.run('DELETE FROM sessions WHERE expires_at < ?', [now()]);
     const token = newToken();
     const expires = new Date(Date.now() + SESSION_HOURS * 3600_000).toISOString();
     await this.db.run('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [tokenHash(token), r.id, now(), expires]);
@@ -301,7 +302,7 @@ export class Store {
   }
   /** Batches a stopped server left running: they are reported as interrupted (and can be resumed). */
   async interruptRunning(): Promise<number> {
-    return this.db.run(`UPDATE batches SET status = 'interrupted', error = ?, updated_at = ? WHERE status = 'running'`, ['服务在批量生成过程中停止，可点击“继续”从中断处接着生成', now()]);
+    return this.db.run(`UPDATE batches SET status = 'interrupted', error = ?, updated_at = ? WHERE status = 'running'`, ['服务在批量生成过程中停止，点击“继续”可接着生成', now()]);
   }
 
   // ---- ingested files

@@ -7,6 +7,7 @@ import { getKind } from '../kinds/index.js';
 import { validateRecord } from '../core/records.js';
 import { UserError, ValidationError, type Issue } from '../core/errors.js';
 import { renderDocument } from '../render.js';
+import { loadFontConfig, type FontConfig } from '../pdf/fonts.js';
 import { parseForm, ParseFailure } from '../parse/index.js';
 import { openSource } from '../batch/sources.js';
 import { inspectUpload, type UploadLimits } from './uploads.js';
@@ -28,9 +29,13 @@ export interface PreviewOutcome {
   problems: { number: number; row: number; issues: Issue[] }[];
 }
 
+/** The fonts, found once per thread (finding them on every render cost more than the render). */
+let fonts: FontConfig | undefined;
+
 async function render(t: Extract<Task, { op: 'render' }>) {
   try {
-    const bytes = await renderDocument(getKind(t.kind), t.record, t.format, { fillable: t.fillable });
+    fonts ??= loadFontConfig();
+    const bytes = await renderDocument(getKind(t.kind), t.record, t.format, { fillable: t.fillable, fonts });
     return { ok: true, bytes };
   } catch (e) {
     if (e instanceof ValidationError) return { ok: false, errors: e.issues, message: e.message };
