@@ -74,13 +74,17 @@ const ocrLoop = (async () => {
     if (r.items?.[0]?.status === 'parsed') ocr++;
   }
 })();
-await new Promise((r) => setTimeout(r, 2000));
+// measure once both are under way: the batch's first rows done, the OCR thread's models loaded
+const batchDone = async () => (await (await fetch(`${base}/api/batches/${id}`, { headers: { cookie } })).json()).batch.done;
+for (let t = Date.now(); Date.now() - t < 180_000 && ((await batchDone()) === 0 || ocr === 0); ) await new Promise((r) => setTimeout(r, 500));
 const before = (await (await fetch(`${base}/api/batches/${id}`, { headers: { cookie } })).json()).batch.done;
+const ocrBefore = ocr;
 const pages = await load({ connections: 5, requests: [{ method: 'GET', path: '/api/cases?page=1&size=15' }, { method: 'GET', path: '/' }, { method: 'GET', path: '/app.js' }, { method: 'GET', path: '/api/batches' }] });
-const after = (await (await fetch(`${base}/api/batches/${id}`, { headers: { cookie } })).json()).batch.done;
+const after = await batchDone();
+const ocrDuring = ocr - ocrBefore;
 stopOcr = true;
 line('pages (cases list, index, app.js, batches) at 5 clients during the batch and OCR', pages);
-console.log(`meanwhile: batch ${before} → ${after} of 10,000 rows (${fmt((after - before) / seconds)}/s), ${ocr} scans read by OCR`);
+console.log(`meanwhile: batch ${before} → ${after} of 10,000 rows (${fmt((after - before) / seconds)}/s), ${ocrDuring} scans read by OCR`);
 await ocrLoop;
 await fetch(`${base}/api/batches/${id}/stop`, { method: 'POST', headers: { cookie } });
 proc.kill('SIGTERM');

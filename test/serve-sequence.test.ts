@@ -33,3 +33,19 @@ it('two server processes on the same SQLite file take consecutive 文号 without
   const seqs = issued.map((r) => Number(/〕(\d+)号/.exec(r.body.document.docNumber)![1])).sort((a, b) => a - b);
   expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
 }, 120_000);
+
+it('bangban user add: one-line Chinese refusals (short password, taken name, bad role), the password from standard input', () => {
+  const run = (args: string[], input: string) => spawnSync(process.execPath, [join(root, 'bin/bangban.js'), 'user', ...args, '--data', data], { input, encoding: 'utf8' });
+  const short = run(['add', '张三'], 'short\n');
+  expect(short.status).toBe(2);
+  expect(short.stderr.trim()).toBe('错误：密码至少 8 个字符');
+  expect(run(['add', '张三', '--role', 'boss'], 'long-enough-1\n').stderr.trim()).toBe('错误：角色应为 staff 或 admin');
+  expect(run(['add', '张三', '--role', 'admin'], 'long-enough-1\n').stdout.trim()).toBe('已添加管理员 张三');
+  const again = run(['add', '张三'], 'long-enough-1\n');
+  expect(again.status).toBe(2);
+  expect(again.stderr.trim()).toBe('错误：用户 张三 已存在');
+  expect(run(['list'], '').stdout).toMatch(/^张三\tadmin\t/m);
+  const port = spawnSync(process.execPath, [join(root, 'bin/bangban.js'), 'serve', '--port', '99999', '--data', data], { encoding: 'utf8' });
+  expect(port.status).toBe(2);
+  expect(port.stderr.trim()).toBe('错误：端口应为 0–65535 的整数');
+});
