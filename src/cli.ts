@@ -13,9 +13,11 @@ import { commanderMessage, inChinese } from './commands/messages.js';
 import { packageVersion } from './batch/run.js';
 import * as worker from './commands/worker.js';
 import * as queue from './commands/queue.js';
+import * as serve from './commands/serve.js';
+import * as user from './commands/user.js';
 
 /** Each command lives in src/commands/<name>.ts and registers itself here. */
-const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest, worker, queue];
+const commands = [validate, render, demo, docxTemplates, batch, template, parse, ingest, worker, queue, serve, user];
 
 function program(): Command {
   const p = inChinese(new Command('bangban'), packageVersion())

@@ -1,0 +1,83 @@
+/**
+ * The desk's worker threads (piscina, from dist/serve/worker.js): rendering a document, reading an
+ * uploaded form (OCR is slow) and checking a batch input, so the request thread only routes.
+ */
+import { readFile } from 'node:fs/promises';
+import { getKind } from '../kinds/index.js';
+import { validateRecord } from '../core/records.js';
+import { UserError, ValidationError, type Issue } from '../core/errors.js';
+import { renderDocument } from '../render.js';
+import { loadFontConfig, type FontConfig } from '../pdf/fonts.js';
+import { parseForm, ParseFailure } from '../parse/index.js';
+import { openSource } from '../batch/sources.js';
+import { inspectUpload, type UploadLimits } from './uploads.js';
+
+export type Task =
+  | { op: 'render'; kind: string; record: unknown | null; format: string; fillable?: boolean }
+  | { op: 'parse'; file: string; name: string; limits: UploadLimits }
+  | { op: 'preview'; kind: string; file: string; maxProblems: number };
+
+export type RenderOutcome = { ok: true; bytes: Uint8Array } | { ok: false; errors?: Issue[]; message: string };
+export type ParseOutcome = { ok: true; result: any } | { ok: false; reason: string };
+export interface PreviewOutcome {
+  ok: boolean;
+  message?: string;
+  total: number;
+  invalid: number;
+  notes: string[];
+  /** Rows with problems, first maxProblems of them. */
+  problems: { number: number; row: number; issues: Issue[] }[];
+}
+
+/** The fonts, found once per thread (finding them on every render cost more than the render). */
+let fonts: FontConfig | undefined;
+
+async function render(t: Extract<Task, { op: 'render' }>) {
+  try {
+    fonts ??= loadFontConfig();
+    const bytes = await renderDocument(getKind(t.kind), t.record, t.format, { fillable: t.fillable, fonts });
+    return { ok: true, bytes };
+  } catch (e) {
+    if (e instanceof ValidationError) return { ok: false, errors: e.issues, message: e.message };
+    if (e instanceof UserError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+async function parse(t: Extract<Task, { op: 'parse' }>): Promise<ParseOutcome> {
+  try {
+    const bytes = await readFile(t.file);
+    const problem = await inspectUpload(bytes, t.limits);
+    if (problem) return { ok: false, reason: problem };
+    const r = await parseForm(bytes, { file: t.name, limits: { maxBytes: t.limits.maxBytes, maxPages: t.limits.maxPages } });
+    return { ok: true, result: r };
+  } catch (e) {
+    if (e instanceof ParseFailure || e instanceof UserError) return { ok: false, reason: e.message };
+    return { ok: false, reason: `无法读取（${(e as Error)?.message ?? String(e)}）` };
+  }
+}
+
+async function preview(t: Extract<Task, { op: 'preview' }>): Promise<PreviewOutcome> {
+  const kind = getKind(t.kind);
+  try {
+    const source = await openSource(kind, t.file);
+    const problems: PreviewOutcome['problems'] = [];
+    let invalid = 0;
+    for await (const row of source.rows()) {
+      const issues = row.errors ?? validateRecord(kind, row.record).errors;
+      if (!issues.length) continue;
+      invalid++;
+      if (problems.length < t.maxProblems) problems.push({ number: row.number, row: row.row, issues });
+    }
+    return { ok: true, total: source.total, invalid, notes: source.notes, problems };
+  } catch (e) {
+    if (e instanceof UserError) return { ok: false, message: e.message, total: 0, invalid: 0, notes: [], problems: [] };
+    throw e;
+  }
+}
+
+export default function run(t: Task): Promise<unknown> {
+  if (t.op === 'render') return render(t);
+  if (t.op === 'parse') return parse(t);
+  return preview(t);
+}

@@ -1,0 +1,174 @@
+/**
+ * The desk in a real browser (playwright-core driving Debian's chromium): log in, fill an application
+ * with live validation, print and download it (parsed back), issue a notice, run a batch, ingest a scan
+ * and correct a flagged field. Screenshots of each page go to docs/ at 1366×768.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseForm } from '../src/index.js';
+import { startDesk } from './helpers/desk.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const have = existsSync(CHROMIUM);
+if (!have && process.env.BANGBAN_REQUIRE_TOOLS === '1') throw new Error(`找不到 ${CHROMIUM}（.ci/run 会安装 chromium）`);
+const docs = new URL('../docs/', import.meta.url).pathname;
+const scan = new URL('../fixtures/scans/application-hand-seal.jpg', import.meta.url).pathname;
+const truth = JSON.parse(readFileSync(new URL('../fixtures/scans/application-hand-seal.truth.json', import.meta.url), 'utf8'));
+const notice = JSON.parse(readFileSync(new URL('../fixtures/notice/one-material.json', import.meta.url), 'utf8'));
+
+describe.skipIf(!have)('desk in a browser', () => {
+  let d: Awaited<ReturnType<typeof startDesk>>;
+  let browser: any;
+  let page: any;
+  const shot = (name: string) => page.screenshot({ path: join(docs, `serve-${name}.png`) });
+  const id = (pointer: string) => `#f${pointer.replace(/[^\w]/g, '_')}`;
+
+  beforeAll(async () => {
+    d = await startDesk({ renderThreads: 2, users: [['王敏', 'admin', 'desk-pass-2026']] });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=zh-CN'] });
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' })).newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await d?.close();
+  });
+
+  it('log in, fill with live validation, print, download and parse back, issue a notice, batch, ingest', async () => {
+    try {
+      await flow();
+    } catch (e) {
+      await page.screenshot({ path: join(tmpdir(), 'desk-e2e-failure.png') });
+      throw e;
+    }
+  }, 300_000);
+
+  async function flow() {
+    await page.goto(d.base);
+    await page.waitForSelector('#login-name');
+    await shot('login');
+    await page.fill('#login-name', '王敏');
+    await page.fill('#login-password', 'wrong-password');
+    await page.click('.login button[type=submit]');
+    await page.getByText('用户名或密码错误').waitFor();
+    await page.fill('#login-password', 'desk-pass-2026');
+    await page.click('.login button[type=submit]');
+    await page.getByRole('heading', { name: '案件列表' }).waitFor();
+
+    // a material staff will pick in the notice
+    await page.click('nav a[href="#/materials"]');
+    await page.fill('#m-name', notice.materials[0].name);
+    await page.fill('#m-copies', '2');
+    await page.fill('#m-req', notice.materials[0].requirement);
+    await page.fill('#m-how', notice.materials[0].howToObtain);
+    await page.click('form.grid button[type=submit]');
+    await page.getByRole('cell', { name: notice.materials[0].name }).waitFor();
+
+    // fill: a wrong credit code is named as it is typed, then fixed
+    await page.click('nav a[href="#/new"]');
+    await page.waitForSelector(id('/applicant/name'));
+    const app = truth;
+    await page.fill(id('/applicant/name'), app.applicant.name);
+    await page.fill(id('/applicant/address'), app.applicant.address);
+    await page.fill(id('/applicant/legalRepresentative'), app.applicant.legalRepresentative);
+    await page.locator(id('/applicant/creditCode')).pressSequentially('91411300MA44ABCD5K');
+    await page.getByText('校验码错误，应为 J').waitFor();
+    await shot('fill');
+    await page.fill(id('/applicant/creditCode'), '91411300MA44ABCD5J');
+    await page.getByText('校验码错误，应为 J').waitFor({ state: 'detached' });
+    await page.fill(id('/handler/name'), app.handler.name);
+    await page.fill(id('/handler/phone'), app.handler.phone);
+    await page.fill(id('/serviceItem'), app.serviceItem);
+    await page.fill(id('/guidanceItem'), app.guidanceItem);
+    for (const s of app.services) await page.check(`input[data-pointer="/services"][value="${s}"]`);
+    await page.fill(id('/applicationDate'), app.applicationDate);
+    await page.fill(id('/proxy/name'), app.proxy.name);
+    await page.fill(id('/proxy/receivedAt'), app.proxy.receivedAt);
+    await page.getByText('填写完整，可以打印').waitFor();
+    await page.click('[data-action=save]');
+    await page.waitForURL(/#\/case\/\d+$/);
+    await page.getByText('填写完整，可以打印').waitFor();
+
+    // print preview (the PDF in the page), then the download, read back
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=application-pdf]')]);
+    expect(dl.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdf = readFileSync(await dl.path());
+    expect((await parseForm(new Uint8Array(pdf))).record).toEqual(app);
+    await page.click('[data-action=preview]');
+    await page.waitForSelector('iframe.pdf');
+    await page.waitForTimeout(3000); // the PDF viewer draws the page
+    await shot('print');
+
+    // the 授权委托书, prefilled from the application: only the ID number and the period to add
+    await page.click('[data-action=authorization]');
+    await page.waitForSelector(id('/trustee/idNumber'));
+    expect(await page.inputValue(id('/principal/name'))).toBe(app.applicant.name);
+    await page.fill(id('/trustee/idNumber'), '11010519491231002X');
+    await page.fill(id('/period/from'), '2026-03-02');
+    await page.fill(id('/period/to'), '2026-06-30');
+    await page.click('[data-action=issue-authorization]');
+    await page.getByRole('cell', { name: '授权委托书' }).waitFor();
+
+    // the notice: a material from the list, its 文号 from the sequence
+    await page.click('[data-action=notice]');
+    await page.click(`button[data-material="${notice.materials[0].name}"]`);
+    await page.fill(id('/deadline'), '2026-03-16');
+    await page.fill(id('/contact/name'), '李智斌');
+    await page.fill(id('/contact/phone'), '0377-61387687');
+    await page.fill(id('/issueDate'), '2026-03-04');
+    await page.fill(id('/receivedDate'), '2026-03-02');
+    await page.click('[data-action=issue-notice]');
+    await page.locator('.doc-number', { hasText: '宛环审告〔2026〕1号' }).waitFor();
+    await page.locator('.doc-number', { hasText: '宛环审告〔2026〕1号' }).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(4500); // the toast goes
+    await shot('case');
+
+    // a small batch: one row refused by row number and label, progress to 100 %
+    const dir = mkdtempSync(join(tmpdir(), 'desk-e2e-'));
+    const rows = Array.from({ length: 12 }, (_, i) => JSON.stringify({ ...notice, docNumber: `宛环审告〔2026〕${100 + i}号`, contact: i === 4 ? { name: '李智斌', phone: '123' } : notice.contact }));
+    const input = join(dir, '告知书.jsonl');
+    writeFileSync(input, rows.join('\n'));
+    await page.click('nav a[href="#/batch"]');
+    await page.setInputFiles('#batch-file', input);
+    await page.click('.filters button[type=submit]');
+    await page.getByRole('cell', { name: '联系电话' }).waitFor();
+    await page.click('[data-action=run-batch]');
+    await page.locator('.pct', { hasText: '100 %' }).waitFor({ timeout: 60000 });
+    await page.locator('[data-download=merged]').waitFor();
+    await shot('batch');
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=zip]')]);
+    expect(readFileSync(await zip.path()).subarray(0, 2).toString()).toBe('PK');
+
+    // ingest a scan: flagged fields highlighted; correct one and accept
+    await page.click('nav a[href="#/ingest"]');
+    await page.setInputFiles('#ingest-files', scan);
+    await page.click('.filters button[type=submit]');
+    await page.locator('a', { hasText: 'application-hand-seal.jpg' }).click({ timeout: 120000 });
+    await page.waitForSelector('.field.review');
+    await page.waitForSelector('img.scan');
+    await page.waitForFunction(() => (document.querySelector('img.scan') as HTMLImageElement)?.complete);
+    const flagged = await page.$$eval('.field.review input', (els: HTMLInputElement[]) => els.map((e) => e.dataset.pointer));
+    expect(flagged).toContain('/applicant/name');
+    await shot('review');
+    // staff check the flagged name against the page and type it as printed
+    await page.fill(id('/applicant/name'), '');
+    await page.getByText('必填，不能缺少').first().waitFor();
+    await page.fill(id('/applicant/name'), truth.applicant.name);
+    await page.click('[data-action=accept]');
+    await page.waitForURL(/#\/case\/\d+$/);
+    const caseId = Number(/case\/(\d+)/.exec(page.url())![1]);
+    const c = await (await d.login('王敏', 'desk-pass-2026')).json(`/api/cases/${caseId}`);
+    expect(c.body.case.record.applicant.name).toBe(truth.applicant.name);
+
+    await page.click('nav a[href="#/cases"]');
+    await page.getByRole('cell', { name: String(caseId), exact: true }).waitFor();
+    await page.getByRole('cell', { name: '110105********002X' }).waitFor();
+    await page.waitForTimeout(4500);
+    await shot('cases');
+    await page.click('nav a[href="#/audit"]');
+    await page.getByRole('heading', { name: '操作日志' }).waitFor();
+    await shot('audit');
+  }
+});
