@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
 import { getKind, renderDocument } from '../src/index.js';
 import { parseForm } from '../src/parse/index.js';
@@ -10,6 +12,7 @@ const SERVICE_OPTIONS = kindNamed('application').options('/services');
 import fc from 'fast-check';
 import { getAt, pointerToDotted } from '../src/core/pointer.js';
 import { applicationRecord } from './helpers/parse-records.js';
+import { cli, noStack } from './helpers/cli.js';
 
 const kind = getKind('application');
 const typical = JSON.parse(readFileSync('fixtures/application/typical.json', 'utf8'));
@@ -88,4 +91,22 @@ describe('fillable form: any record typed in by pdf-lib parses back', () => {
       { numRuns: 25, seed: 7, endOnFailure: true },
     );
   });
+});
+
+describe('fillable form from the command line', () => {
+  it('bangban render application [data.json] -o form.pdf --fillable: blank and prefilled forms that parse back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fillable-cli-'));
+    expect((await cli('render', 'application', '-o', join(dir, 'blank.pdf'), '--fillable')).code).toBe(0);
+    expect((await cli('render', 'application', 'fixtures/application/typical.json', '-o', join(dir, 'filled.pdf'), '--fillable')).code).toBe(0);
+    expect((await parseForm(readFileSync(join(dir, 'filled.pdf')))).record).toEqual(typical);
+    expect((await parseForm(readFileSync(join(dir, 'blank.pdf')))).valid).toBe(false);
+    // a character the form font lacks: exit 1, the field named, no file
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...typical, handler: { ...typical.handler, name: '王𠮷' } }));
+    const r = await cli('render', 'application', bad, '-o', join(dir, 'bad.pdf'), '--fillable');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/经办人.*𠮷/);
+    noStack(r.stderr);
+    expect(existsSync(join(dir, 'bad.pdf'))).toBe(false);
+  }, 60_000);
 });

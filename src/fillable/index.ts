@@ -75,7 +75,7 @@ export async function fillablePdf(kind: Kind, record: unknown | null, opts: PdfO
     const pointer = v.slot.fields[0];
     if (pointer === undefined) continue;
     const rect = fieldRect(v);
-    // codes, phones and dates stay on one line (auto-sized when typed); other text wraps in tall cells
+    // codes, phones and dates stay on one line; other text wraps in tall cells
     const oneLine = formatOf(kind.schema.at(pointer)) !== undefined;
     const multiline = !oneLine && rect.height > 30;
     const text = value(pointer);
