@@ -45,7 +45,7 @@ const cnTime = (iso) => {
  * (label | value | label | value, another row order); `notation` names NOTATIONS; `split` puts the
  * rows from that index on a second page; `text` overrides printed values (a date as typed).
  */
-export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto Sans CJK SC', split, printed = {}, perLine = false, labels = {} } = {}) {
+export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto Sans CJK SC', split, printed = {}, perLine = false, labels = {}, sep = '：' } = {}) {
   const box = NOTATIONS[notation];
   const services = SERVICES.map((o) => box(r.services.includes(o), o)).join(perLine ? '<br>' : '&nbsp;&nbsp; ');
   const p = {
@@ -110,7 +110,7 @@ export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto
   }
   if (layout === 'inline') {
     // label and value in one cell (label：value), the options each in a cell of its own beside its box
-    const c = (l, v, span) => `<td colspan="${span}">${l}：${esc(v)}</td>`;
+    const c = (l, v, span) => `<td colspan="${span}">${l}${sep}${esc(v)}</td>`;
     const opts = SERVICES.map((o) => `<td class="l">${r.services.includes(o) ? '■' : '□'}</td><td>${o}</td>`).join('');
     rows = [
       `<tr>${c(L.name, p.name, 11)}</tr>`,

@@ -128,6 +128,7 @@ const R = {
   lines: record({ name: '邓州市人民印务有限责任公司', address: '河南省南阳市邓州市新华东路218号邓州市产业集聚区创业服务中心综合楼东侧第二排厂房及配套办公楼三层', legal: '谢明亮', code: code('91411381MA3Y5TU0R'), handler: '许日红', phone: '13782134567', item: '建设项目环境影响报告表审批', guidance: '挥发性有机物治理方案编制辅导', services: ['大厅综合窗口受理', '大厅综合窗口办结领证', '事前辅导'], date: '2026-08-21', proxy: '韩月', at: '2026-08-21T14:10' }),
   inline: record({ name: '南阳市月季产业发展有限公司', address: '南阳市卧龙区月季大道1号', legal: '任明', code: code('91411303MA9F8KD2P'), handler: '曹日晓', phone: '13676601234', item: '排污许可证重新申请', guidance: '环境管理台账记录辅导', services: ['上门送达办理结果', '事前辅导'], date: '2026-10-21', proxy: '彭目清', at: '2026-10-21T15:05' }),
   stacked: record({ name: '桐柏县明日矿产品加工有限公司', address: '桐柏县城郊乡工业园区淮源大道西段', legal: '段人和', code: code('91411330MA40B7NC5'), handler: '夏目', phone: '0377-68123456', item: '建设项目环境影响报告书审批', guidance: '尾矿库环境风险评估辅导', services: ['大厅综合窗口受理', '邮寄送达办理结果', '事前辅导'], date: '2026-07-03', proxy: '潘民', at: '2026-07-06T08:50' }),
+  gap: record({ name: '镇平县玉雕文化产业园管理有限公司', address: '镇平县石佛寺镇玉雕大世界东门', legal: '玉人杰', code: code('91411324MA45HJ2K8'), handler: '甘日', phone: '13303775678', item: '建设项目环境影响登记表备案', services: ['大厅综合窗口办结领证'], date: '2026-03-31', proxy: '严月', at: '2026-03-31T17:20' }),
   split: record({ name: '内乡县湍东镇宏达建材有限公司', address: '内乡县湍东镇工业集聚区纬一路16号', legal: '高志民', code: code('91411325MA3XG6B4W'), handler: '罗日辉', phone: '0377-65331234', item: '排污许可证变更', guidance: '排污许可执行报告填报辅导', services: ['大厅综合窗口办结领证', '事前辅导'], date: '2026-09-15', proxy: '宋丽', at: '2026-09-16T10:40' }),
 };
 const writeExpected = (name, rec) => writeFileSync(join(out, `${name}.expected.json`), JSON.stringify(rec, null, 2) + '\n');
@@ -142,6 +143,7 @@ if (want('own') || want('lines')) {
   // label：value inside cells, options in cells of their own, dates in words and 下午
   // labels above their values
   chromiumForm('application-chromium-stacked', R.stacked, { layout: 'stacked', notation: 'parens', font: 'Noto Serif CJK SC', labels: { name: '企业名称（盖章）', code: '社会信用代码', phone: '手机号码' } });
+  chromiumForm('application-chromium-inlinegap', R.gap, { layout: 'inline', sep: '&emsp;&emsp;', font: 'Noto Serif CJK SC' });
   chromiumForm('application-chromium-inline', R.inline, { layout: 'inline', labels: { phone: '手机' }, printed: { date: dateInWords(R.inline.applicationDate), received: '2026年10月21日 下午3时05分' } });
 }
 if (want('own')) {

@@ -8,13 +8,13 @@ import { matchKey } from '../core/normalizeText.js';
 import type { PageData, TextItem } from './pdf.js';
 import type { Ink } from './rules.js';
 
-/** An empty box: glyphs, and a bracket pair with nothing (or a space) inside. */
-const EMPTY = /[☐□▢◻○〇◯]|\(\)/g;
-/** A ticked, crossed or filled box, or a tick; Word symbol-font boxes (Wingdings þ ý, Wingdings 2 R S T) come as private-use characters. */
+/** A box, empty or not: glyphs (Word symbol-font boxes, Wingdings ¨ þ ý and Wingdings 2 £ R S T, come as private-use characters), or brackets around at most a mark. */
+const BOX = /[☐□▢◻○〇◯☑☒■▣◼◾●◉⊠⊗\uF0A8\uF0FE\uF0FD\uF0A3\uF052\uF053\uF054]|\([^()]{0,2}\)/;
+/** Ticked: a ticked, crossed or filled box, or a tick. */
 const ON = /[☑☒■▣◼◾●◉⊠⊗✅√✓✔✗✘×xX\uF0FE\uF0FD\uF052\uF053\uF054]/;
 
-const has = (s: string, re: RegExp) => new RegExp(re.source).test(s);
-const boxIn = (s: string) => has(s, EMPTY) || /[☑☒■▣◼◾●◉⊠⊗\uF0FE\uF0FD\uF052\uF053\uF054]/.test(s) || /\([^()]{0,2}\)/.test(s);
+const has = (s: string, re: RegExp) => re.test(s);
+const boxIn = (s: string) => BOX.test(s);
 
 /**
  * The options ticked in a check-box cell. `text` is the cell's text with its lines separated by

@@ -101,6 +101,12 @@ export function labelScore(cell: string, key: string): number {
   return sim >= 0.75 ? 0.85 * sim : 0;
 }
 
+/** A cell whose first line has a gap after its first words (经办人　　陈月明): a label with its value, not a label cell. */
+function holdsValue(cell: Cell): boolean {
+  const first = lines(cell.items)[0];
+  return !!first && / \S/.test(lineText(first).trim());
+}
+
 /** Every label of the template on a cell: the best pairs first, each label and each cell used once. */
 function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell; confidence: number }> {
   const pairs: { l: LabelSlot; cell: Cell; score: number; len: number }[] = [];
@@ -114,7 +120,7 @@ function findLabels(t: Template, p: PreparedPages): Map<LabelSlot, { cell: Cell;
         const s = labelScore(cell.key, key) * (k === 0 ? 1 : 0.98);
         if (s > best) [best, len] = [s, key.length];
       }
-      if (best > 0) pairs.push({ l, cell, score: best, len });
+      if (best > 0 && (best >= 0.9 || !holdsValue(cell))) pairs.push({ l, cell, score: best, len });
     }
   }
   pairs.sort((a, b) => b.score - a.score || b.len - a.len);
@@ -155,7 +161,9 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
     const below = next(cell.page, cell.box, (b) => boxAt(cell.page, cx, b.y0 - 1.5), (b) => b.y1 - b.y0);
     const cellOf = (b: Box | undefined) => (b ? p.cells.find((c) => c.page === cell.page && c.box.key === b.key) : undefined);
     const usable = (b: Box | undefined): b is Box => !!b && !labelCells.has(cellOf(b)!);
-    const box = usable(right) ? right : usable(below) ? below : undefined;
+    // below: only a cell spanning the same columns (labels above their values), never part of another row's structure
+    const under = usable(below) && Math.abs(below.x0 - cell.box.x0) < 2 && Math.abs(below.x1 - cell.box.x1) < 2;
+    const box = usable(right) ? right : under ? below : undefined;
     if (!box) continue;
     const target = cellOf(box);
     const items = target?.items ?? [];
