@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseForm, ParseFailure } from '../src/parse/index.js';
 import { dropRed, binarize, type Rgb } from '../src/ocr/image.js';
 import { dropContained, markBeside, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
-import { REVIEW_REASONS, skippedChar, underSeal } from '../src/ocr/parse.js';
+import { REVIEW_REASONS, ocrFix, skippedChar, underSeal } from '../src/ocr/parse.js';
+import { getKind } from '../src/kinds/index.js';
 import { cli, noStack } from './helpers/cli.js';
 import { leaves } from './helpers/leaves.js';
 
@@ -99,6 +100,14 @@ describe('ocr: red ink and review reasons', () => {
     };
     expect(skippedChar(digits('1383771234', 5))).toBe(true);
     expect(skippedChar(digits('13837712345'))).toBe(false);
+  });
+
+  it('free text: the comma read as 丶, blanks around brackets and between digits', () => {
+    const kind = getKind('application');
+    expect(ocrFix(kind, '/serviceItem', '报告书审批 ( 含辐射类 )')).toBe('报告书审批（含辐射类）');
+    expect(ocrFix(kind, '/serviceItem', '文件编制丶专家评审')).toBe('文件编制、专家评审');
+    expect(ocrFix(kind, '/applicant/address', '独山大道12 60号')).toBe('独山大道1260号');
+    expect(ocrFix(kind, '/applicant/address', '仲景路 1088 号')).toBe('仲景路 1088 号');
   });
 
   it('drops a piece of a line that the detector boxed twice', () => {
