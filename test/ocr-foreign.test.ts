@@ -122,7 +122,7 @@ describe('ocr: red ink and review reasons', () => {
 
 describe('ocr: a box glyph before an option decides it by its ink', () => {
   /** A line of text: a box glyph (empty or filled) 4 px left of a label of Chinese-like blocks. */
-  function boxed(filled: boolean): { img: OcrPageImage; label: [number, number, number, number] } {
+  function boxed(filled: boolean, tick = false): { img: OcrPageImage; label: [number, number, number, number] } {
     const width = 200,
       height = 60;
     const bin = new Uint8Array(width * height);
@@ -134,6 +134,8 @@ describe('ocr: a box glyph before an option decides it by its ink', () => {
     // the box glyph, 18 px
     if (filled) ink(50, 22, 67, 39);
     else ink(50, 22, 67, 23), ink(50, 38, 67, 39), ink(50, 22, 51, 39), ink(66, 22, 67, 39);
+    // a pen tick drawn larger than the box, running up out of the line
+    if (tick) for (let k = 0; k < 30; k++) ink(56 + k, Math.max(0, 34 - k * 1.2) | 0, 58 + k, (Math.max(0, 34 - k * 1.2) | 0) + 2), k < 8 && ink(50 + k, 26 + k, 52 + k, 28 + k);
     // the label
     for (let x = 72; x < 180; x += 24) ink(x, 20, x + 2, 42), ink(x, 30, x + 18, 32);
     const pg = { index: 0, width, height, dpi: 150, rotation: 0, skew: 0, lines: [], rules: { h: [], v: [] }, checkboxes: [], ms: 0 };
@@ -144,5 +146,9 @@ describe('ocr: a box glyph before an option decides it by its ink', () => {
       full = boxed(true);
     expect(markBeside(empty.img, empty.label).checked).toBe(false);
     expect(markBeside(full.img, full.label).checked).toBe(true);
+  });
+  it('a tick larger than its box, running out of the line, ticks it', () => {
+    const t = boxed(false, true);
+    expect(markBeside(t.img, t.label).checked).toBe(true);
   });
 });
