@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseForm, ParseFailure } from '../src/parse/index.js';
 import { dropRed, binarize, type Rgb } from '../src/ocr/image.js';
 import { dropContained, markBeside, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
-import { REVIEW_REASONS, skippedChar, underSeal } from '../src/ocr/parse.js';
+import { REVIEW_REASONS, ocrFix, skippedChar, underSeal } from '../src/ocr/parse.js';
+import { getKind } from '../src/kinds/index.js';
 import { cli, noStack } from './helpers/cli.js';
 import { leaves } from './helpers/leaves.js';
 
@@ -101,6 +102,14 @@ describe('ocr: red ink and review reasons', () => {
     expect(skippedChar(digits('13837712345'))).toBe(false);
   });
 
+  it('free text: the comma read as 丶, blanks around brackets and between digits', () => {
+    const kind = getKind('application');
+    expect(ocrFix(kind, '/serviceItem', '报告书审批 ( 含辐射类 )')).toBe('报告书审批（含辐射类）');
+    expect(ocrFix(kind, '/serviceItem', '文件编制丶专家评审')).toBe('文件编制、专家评审');
+    expect(ocrFix(kind, '/applicant/address', '独山大道12 60号')).toBe('独山大道1260号');
+    expect(ocrFix(kind, '/applicant/address', '仲景路 1088 号')).toBe('仲景路 1088 号');
+  });
+
   it('drops a piece of a line that the detector boxed twice', () => {
     const whole: OcrLine = { text: '欧阳明远', box: [878, 492, 969, 520], confidence: 0.99, chars: [] };
     const piece: OcrLine = { text: '区', box: [876, 493, 888, 519], confidence: 0.99, chars: [] };
@@ -113,7 +122,7 @@ describe('ocr: red ink and review reasons', () => {
 
 describe('ocr: a box glyph before an option decides it by its ink', () => {
   /** A line of text: a box glyph (empty or filled) 4 px left of a label of Chinese-like blocks. */
-  function boxed(filled: boolean): { img: OcrPageImage; label: [number, number, number, number] } {
+  function boxed(filled: boolean, tick = false): { img: OcrPageImage; label: [number, number, number, number] } {
     const width = 200,
       height = 60;
     const bin = new Uint8Array(width * height);
@@ -125,6 +134,8 @@ describe('ocr: a box glyph before an option decides it by its ink', () => {
     // the box glyph, 18 px
     if (filled) ink(50, 22, 67, 39);
     else ink(50, 22, 67, 23), ink(50, 38, 67, 39), ink(50, 22, 51, 39), ink(66, 22, 67, 39);
+    // a pen tick drawn larger than the box, running up out of the line
+    if (tick) for (let k = 0; k < 30; k++) ink(56 + k, Math.max(0, 34 - k * 1.2) | 0, 58 + k, (Math.max(0, 34 - k * 1.2) | 0) + 2), k < 8 && ink(50 + k, 26 + k, 52 + k, 28 + k);
     // the label
     for (let x = 72; x < 180; x += 24) ink(x, 20, x + 2, 42), ink(x, 30, x + 18, 32);
     const pg = { index: 0, width, height, dpi: 150, rotation: 0, skew: 0, lines: [], rules: { h: [], v: [] }, checkboxes: [], ms: 0 };
@@ -135,5 +146,9 @@ describe('ocr: a box glyph before an option decides it by its ink', () => {
       full = boxed(true);
     expect(markBeside(empty.img, empty.label).checked).toBe(false);
     expect(markBeside(full.img, full.label).checked).toBe(true);
+  });
+  it('a tick larger than its box, running out of the line, ticks it', () => {
+    const t = boxed(false, true);
+    expect(markBeside(t.img, t.label).checked).toBe(true);
   });
 });

@@ -314,6 +314,8 @@ function glyphBox(bin: Uint8Array, width: number, height: number, label: Box): O
     // touching the region's edge: part of something larger (a character, a rule)
     if (ax === 0 || ay === 0 || by === H - 1) continue;
     if (x0 + ax > label[0] + h * 0.1) continue;
+    // a box stands on the line: it spans the label's middle row
+    if (y0 + ay > (label[1] + label[3]) / 2 || y0 + by < (label[1] + label[3]) / 2) continue;
     if (!best || x0 + bx > best[2]) best = [x0 + ax, y0 + ay, x0 + bx, y0 + by];
   }
   if (!best) return undefined;
@@ -367,6 +369,9 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
     }
   if (!best) return undefined;
   const box: Box = [x0 + best[0], y0 + best[1], x0 + best[2], y0 + best[3]];
+  // a box stands on the line: it spans the label's middle row (edges of a tick do not)
+  const cy = (label[1] + label[3]) / 2;
+  if (box[1] > cy || box[3] < cy) return undefined;
   const fill = boxFill(bin, width, box);
   return { box, fill, ...markState(fill) };
 }

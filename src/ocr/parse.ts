@@ -464,8 +464,10 @@ function chinesePunctuation(s: string): string {
   return s
     .replace(/丶/g, '、')
     .replace(/(?<=\d) (?=\d)/g, '')
-    .replace(new RegExp(`\\((?=[${HAN_RANGE}])`, 'g'), '（')
-    .replace(new RegExp(`(?<=[${HAN_RANGE}])\\)`, 'g'), '）')
+    // (the blanks OCR puts around a bracket next to Chinese characters go with it)
+    .replace(new RegExp(`\\( ?(?=[${HAN_RANGE}])`, 'g'), '（')
+    .replace(new RegExp(`(?<=[${HAN_RANGE}]) （`, 'g'), '（')
+    .replace(new RegExp(`(?<=[${HAN_RANGE}]) ?\\)`, 'g'), '）')
     .replace(new RegExp(`(?<=[${HAN_RANGE}]),`, 'g'), '，')
     .replace(new RegExp(`(?<=[${HAN_RANGE}]);`, 'g'), '；');
 }
