@@ -31,9 +31,9 @@ describe('ocr: a scan of an office-suite layout', () => {
     for (const p of wrong) expect(r.needsReview).toContain(p);
     // the seal lies across the applicant's name: staff compare it with the paper
     expect(r.needsReview).toContain('/applicant/name');
-    expect((r.fields['/applicant/name'] as { reasons?: string[] }).reasons).toContain(REVIEW_REASONS.underSeal);
+    expect(r.fields['/applicant/name'].reason).toContain(REVIEW_REASONS.underSeal);
     // and only there: the fields far from the seal are not said to be under it
-    for (const p of ['/handler/phone', '/applicationDate', '/proxy/name']) expect((r.fields[p] as { reasons?: string[] }).reasons ?? []).not.toContain(REVIEW_REASONS.underSeal);
+    for (const p of ['/handler/phone', '/applicationDate', '/proxy/name']) expect(r.fields[p].reason ?? '').not.toContain(REVIEW_REASONS.underSeal);
   }, 120_000);
 });
 

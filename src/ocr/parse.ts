@@ -28,8 +28,8 @@ export interface OcrField {
   /** 1-based page number. */
   page: number;
   needsReview?: true;
-  /** Why staff should check it (Chinese, for people): see REVIEW_REASONS. */
-  reasons?: string[];
+  /** Why staff should check it, in Chinese (REVIEW_REASONS or the format's own reason), joined by ；. */
+  reason?: string;
 }
 
 /** The reasons a field is sent to review. */
@@ -41,6 +41,11 @@ export const REVIEW_REASONS = {
   skipped: '疑有漏字',
   invalid: '校验未通过',
 } as const;
+
+/** A field's reason with more added, each once. */
+function withReasons(reason: string | undefined, more: string[]): string {
+  return [...new Set([...(reason ? reason.split('；') : []), ...more])].join('；');
+}
 
 export interface OcrParse {
   kind: Kind;
@@ -351,7 +356,8 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
         // found, not read: still for staff to check unless the recogniser all but read it so
         factor = again.ratio > 0.5 ? 0.95 : 0.8;
         reasons.push(REVIEW_REASONS.corrected);
-      } else if (!n.ok) reasons.push(REVIEW_REASONS.failsFormat);
+      } else if (!n.ok) reasons.push(n.reason ?? REVIEW_REASONS.failsFormat);
+      else if (n.reason) reasons.push(n.reason);
     }
     setAt(record, ptr, value);
     const confidence = Math.round((ocrConf.get(ptr) ?? pageMean * reading.confidence) * factor * 1000) / 1000;
@@ -361,7 +367,7 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     if (skippedIn.has(ptr)) reasons.push(REVIEW_REASONS.skipped);
     if (reasons.length) {
       f.needsReview = true;
-      f.reasons = [...new Set(reasons)];
+      f.reason = withReasons(undefined, reasons);
       review.push(ptr);
     }
     fields[ptr] = f;
@@ -371,7 +377,7 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     if (e.path && fields[e.path]) {
       const f = fields[e.path];
       f.needsReview = true;
-      f.reasons = [...new Set([...(f.reasons ?? []), REVIEW_REASONS.invalid])];
+      f.reason = withReasons(f.reason, [REVIEW_REASONS.invalid]);
       if (!review.includes(e.path)) review.push(e.path);
     }
   return { kind, record, valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview: review.sort(), score: r.score };
