@@ -7,6 +7,8 @@ import { runBatch, type BatchResult } from '../src/batch/run.js';
 import { fixturesDir } from '../src/core/paths.js';
 import { queueExecutor, renderCodec } from '../src/queue/batch.js';
 import { Submitter } from '../src/queue/submit.js';
+import { QueueRenderer } from '../src/queue/render.js';
+import { renderRecord } from '../src/batch/worker.js';
 import { startWorker } from '../src/queue/consumer.js';
 import { queueStatus } from '../src/queue/status.js';
 import type { RenderJob } from '../src/queue/jobs.js';
@@ -81,7 +83,7 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
     }
   }, 120_000);
 
-  it('a job that keeps failing (crash, heap over the cap) is retried, then reported once as a failed row', async () => {
+  it('a job that keeps failing (crash, heap over the cap, time limit) is retried, then reported once as a failed row', async () => {
     // a stand-in thread module: fails with an error, or fills its heap past the cap
     const dir = tmp();
     const stub = join(dir, 'stub.mjs');
@@ -90,23 +92,41 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
       `export default async function (t) {
          const mode = t.task.record.mode;
          if (mode === 'throw') throw new Error('boom');
+         if (mode === 'slow') await new Promise((r) => setTimeout(r, 60000));
          if (mode === 'oom') { const a = []; for (;;) a.push(new Array(1e5).fill(Math.random())); }
          return { status: 'ok', rendered: [{ format: 'pdf', bytes: new TextEncoder().encode('%PDF-stub ' + mode) }], warnings: [] };
        }`,
     );
-    const w = await startWorker({ url, prefix, threadFile: stub, maxHeapMb: 32, concurrency: 2 });
+    const w = await startWorker({ url, prefix, threadFile: stub, maxHeapMb: 32, timeoutMs: 1000, concurrency: 2 });
     const batchId = `fail-${randomUUID().slice(0, 8)}`;
     const sub = await Submitter.open({ url, prefix, batchId, sweepMs: 200 });
     try {
       const codec = renderCodec('告知书');
       const send = (mode: string) => sub.submit(`${batchId}-${mode}`, 'render', { batchId, kind: 'notice', record: { mode }, formats: ['pdf'] } satisfies RenderJob, codec);
-      const [ok, thrown, oom] = await Promise.all([send('ok'), send('throw'), send('oom')]);
+      const [ok, thrown, oom, slow] = await Promise.all([send('ok'), send('throw'), send('oom'), send('slow')]);
       expect(ok.status).toBe('ok');
       expect(thrown).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/3 次尝试均未成功：处理出错：boom/) }] });
       expect(oom).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/3 次尝试均未成功/) }] });
-      expect(w.stats.retried).toBe(4);
+      expect(slow).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/3 次尝试均未成功：处理超时（超过 1 秒）/) }] });
+      expect(w.stats.retried).toBe(6);
     } finally {
       await sub.close();
+      await w.close();
+    }
+  }, 120_000);
+
+  it('renders single documents for a service (the web desk) the same as in this process', async () => {
+    const w = await startWorker({ url, prefix });
+    const renderer = await QueueRenderer.open({ url, prefix });
+    try {
+      const queued = await renderer.render('notice', notice, ['pdf']);
+      const here = await renderRecord({ kind: 'notice', record: notice, formats: ['pdf'] });
+      expect(queued.status).toBe('ok');
+      expect(here.status).toBe('ok');
+      if (queued.status === 'ok' && here.status === 'ok') expect(Buffer.from(queued.rendered[0].bytes).equals(Buffer.from(here.rendered[0].bytes))).toBe(true);
+      expect((await renderer.render('notice', {}, ['pdf'])).status).toBe('invalid');
+    } finally {
+      await renderer.close();
       await w.close();
     }
   }, 120_000);

@@ -9,7 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { workerPool } from '../core/workers.js';
 import { packageRoot } from '../core/paths.js';
@@ -93,7 +93,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       writeFileSync(file, bytes);
       task = { type: 'parse', task: { file, kind: d.kind } };
     } else {
-      throw new Error(`未知的任务类型 ${job.name}`);
+      // no retry can help: a submitter of another kind of program
+      throw new UnrecoverableError(`未知的任务类型 ${job.name}`);
     }
     let out: Rendered | Outcome[];
     try {
