@@ -162,7 +162,14 @@ describe.skipIf(!have)('desk in a browser', () => {
     const c = await (await d.login('王敏', 'desk-pass-2026')).json(`/api/cases/${caseId}`);
     expect(c.body.case.record.applicant.name).toBe(truth.applicant.name);
 
+    // values are shown as text: markup in a field is not run
+    const api = await d.login('王敏', 'desk-pass-2026');
+    const xss = `<img src=x onerror="window.__xss=1">{{constructor}}`;
+    await api.json('/api/cases', { method: 'POST', json: { record: { ...truth, applicant: { ...truth.applicant, name: xss } } } });
     await page.click('nav a[href="#/cases"]');
+    await page.getByText(xss).waitFor();
+    expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+    expect(await page.locator('main img').count()).toBe(0);
     await page.getByRole('cell', { name: String(caseId), exact: true }).waitFor();
     await page.getByRole('cell', { name: '110105********002X' }).waitFor();
     await page.waitForTimeout(4500);

@@ -7,6 +7,7 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { startDesk, client, serve } from './helpers/desk.js';
+import { getKind, writeSpreadsheetTemplate } from '../src/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const notice = JSON.parse(readFileSync(join(root, 'fixtures/notice/one-material.json'), 'utf8'));
@@ -148,6 +149,23 @@ describe('desk uploads', () => {
     expect(notMultipart.body.error).toBe('请用 multipart/form-data 上传文件');
 
   }, 120_000);
+
+  it('batch inputs by content: the spreadsheet template as .xlsx and .csv is read and checked', async () => {
+    const c = await d.login();
+    const dir = mkdtempSync(join(tmpdir(), 'desk-tpl-'));
+    try {
+      for (const ext of ['.xlsx', '.csv']) {
+        const [file] = await writeSpreadsheetTemplate(getKind('application'), join(dir, `申请表${ext}`));
+        const r = await c.json('/api/batches?kind=application', { method: 'POST', body: form([[`数据.txt`, readFileSync(file)]], 'file') });
+        expect(r.status, ext).toBe(201);
+        expect(r.body.batch.inputExt).toBe(ext);
+        expect(r.body.batch.total).toBe(1);
+        expect(r.body.batch.result.check.invalid, JSON.stringify(r.body.batch.result.check.problems)).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('batch: rows checked before rendering (row number and label), run with server-sent progress to 100 %, downloads', async () => {
     const c = await d.login();
