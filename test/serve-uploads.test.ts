@@ -212,15 +212,15 @@ describe('a server stopped in the middle of a batch', () => {
   const data = mkdtempSync(join(tmpdir(), 'bangban-crash-'));
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-  /** Starts a 600-row batch, stops the server with `signal` once 60 rows are done, restarts, resumes. */
+  /** Starts a 300-row batch, stops the server with `signal` once 30 rows are done, restarts, resumes. */
   async function stopAndResume(signal: NodeJS.Signals) {
     let s = await serve(data);
     let c = client(s.base);
     await c.json('/api/login', { method: 'POST', json: { name: 'staff', password: 'staff-pass-1' } });
-    const b = (await c.json('/api/batches?kind=notice', { method: 'POST', body: form([['n.jsonl', noticeRows(600)]], 'file') })).body.batch;
+    const b = (await c.json('/api/batches?kind=notice', { method: 'POST', body: form([['n.jsonl', noticeRows(300)]], 'file') })).body.batch;
     await c.json(`/api/batches/${b.id}/run`, { method: 'POST' });
     let done = 0;
-    while (done < 60) {
+    while (done < 30) {
       await new Promise((r) => setTimeout(r, 200));
       done = (await c.json(`/api/batches/${b.id}`)).body.batch.done;
     }
@@ -250,17 +250,17 @@ describe('a server stopped in the middle of a batch', () => {
     expect(after.status).toBe('interrupted');
     expect(after.error).toMatch(/服务在批量生成过程中停止/);
     expect(st.status).toBe('done');
-    expect(st.result.summary.ok + st.result.summary.unchanged).toBe(600);
-    expect(pdfs).toHaveLength(600);
+    expect(st.result.summary.ok + st.result.summary.unchanged).toBe(300);
+    expect(pdfs).toHaveLength(300);
   }, 240_000);
 
   it('stopped (SIGTERM): the rows done are kept and skipped when resumed', async () => {
     const { after, st, pdfs } = await stopAndResume('SIGTERM');
     expect(after.status).toBe('interrupted');
-    expect(after.done).toBeGreaterThanOrEqual(60);
+    expect(after.done).toBeGreaterThanOrEqual(30);
     expect(st.status).toBe('done');
-    expect(st.result.summary.unchanged).toBeGreaterThanOrEqual(60);
-    expect(st.result.summary.ok + st.result.summary.unchanged).toBe(600);
-    expect(pdfs).toHaveLength(600);
+    expect(st.result.summary.unchanged).toBeGreaterThanOrEqual(30);
+    expect(st.result.summary.ok + st.result.summary.unchanged).toBe(300);
+    expect(pdfs).toHaveLength(300);
   }, 240_000);
 });
