@@ -39,9 +39,9 @@ export async function casesPage() {
                   h('td', {}, c.serviceItem),
                   h('td', {}, c.handler),
                   h('td', { class: 'mono' }, c.trusteeId ?? ''),
-                  h('td', {}, c.applicationDate),
+                  h('td', { class: 'nowrap' }, c.applicationDate),
                   h('td', {}, h('span', { class: `badge ${c.status}` }, r.statuses[c.status])),
-                  h('td', {}, fmtTime(c.updatedAt)),
+                  h('td', { class: 'nowrap' }, fmtTime(c.updatedAt)),
                 ),
               )
             : h('tr', {}, h('td', { colspan: 9, class: 'muted center' }, '没有符合条件的案件')),
