@@ -117,6 +117,21 @@ describe('spreadsheets', () => {
     expect((await rows(application, join(d, 'e.csv')))[0].errors?.[0].message).toContain('#N/A');
   });
 
+  it('a cell merged over two rows gives both rows its value (not “missing” for the second)', async () => {
+    const d = tmp();
+    const file = join(d, 'merged.xlsx');
+    let address = '';
+    await workbook(file, (ws, header) => {
+      const col = header.indexOf('申请单位地址') + 1;
+      address = String(ws.getCell(2, col).value);
+      ws.getCell(3, col).value = null;
+      ws.mergeCells(2, col, 3, col);
+    });
+    const read = await rows(application, file);
+    expect(read.map((r) => (r.record as typeof typical).applicant.address)).toEqual([address, address, address]);
+    expect(read.map((r) => validateRecord(application, r.record).valid)).toEqual([true, true, true]);
+  });
+
   it('problem lines follow the 序号 column where the sheet has one', async () => {
     const d = tmp();
     const file = join(d, 'serial.xlsx');
