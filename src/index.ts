@@ -11,7 +11,7 @@ export { blankFor, blankPieces } from './core/blank.js';
 export { loadFontConfig, defaultFonts, type FontConfig } from './pdf/fonts.js';
 export * from './core/identifiers.js';
 export { chineseDate, chineseDateTime } from './core/dates.js';
-export { parseForm, parseFile, ParseFailure, type ParseResult, type ParseOptions, type FieldInfo } from './parse/index.js';
+export { parseForm, parseFile, parseForms, parseFileForms, isFormFailure, ParseFailure, type ParseResult, type ParseOptions, type FieldInfo, type FormReading, type FormFailure, type PageRange } from './parse/index.js';
 export { ingestFiles, collectPdfs, writeOutputs, type IngestResult, type IngestSummary } from './parse/ingest.js';
 export { parseScan, ocrPages, parseOcrPages, scanType, REVIEW_THRESHOLD, type ScanResult, type ScanField, type ScanOptions, type OcrPage, type OcrLine, type OcrCheckbox } from './ocr/index.js';
 export { runBatch, type BatchOptions, type BatchResult } from './batch/run.js';

@@ -27,7 +27,7 @@ describe('ingest', () => {
     const files = collectPdfs([dir]);
     expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['a.pdf', 'broken.pdf', 'c.pdf', join('sub', 'b.PDF')]);
     const r = await ingestFiles(files, { jobs: 1 });
-    expect(r.summary).toEqual({ read: 4, valid: 2, invalid: 1, unreadable: 1 });
+    expect(r.summary).toEqual({ read: 4, forms: 3, valid: 2, invalid: 1, unreadable: 1 });
     const report = problemReport(r);
     expect(report).toHaveLength(2);
     expect(report.join('\n')).toMatch(/broken\.pdf：无法读取 — 不是 PDF 文件，也不是可识别的图像/);

@@ -30,15 +30,22 @@ export function plainCell(v: unknown): unknown {
 /** Excel's error values, as a cell holds them or as a CSV export writes them. */
 const EXCEL_ERRORS = /^#(DIV\/0!|N\/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|GETTING_DATA)$/i;
 
-/** The Excel error value in a cell (#DIV/0! …, a formula's result or typed), if any. */
-export function cellError(v: unknown): string | undefined {
-  if (v && typeof v === 'object') {
+/**
+ * What is wrong with a cell that holds no value because of Excel: an error value (#DIV/0! …, typed,
+ * a formula's result or a CSV export's text), or a formula whose result the file does not hold
+ * (exceljs's streaming reader drops a formula's error result, so that is what #REF! in a formula
+ * looks like here). Undefined for any other cell.
+ */
+export function cellProblem(v: unknown): string | undefined {
+  const error = (code: string) => `单元格是 Excel 错误值 ${code}（公式出错或引用无效），请改成实际的值`;
+  if (v && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
-    if ('error' in o) return String(o.error);
-    if ('result' in o) return cellError(o.result);
+    if ('error' in o) return error(String(o.error));
+    if ('result' in o && o.result !== undefined) return cellProblem(o.result);
+    if ('formula' in o || 'sharedFormula' in o) return '单元格是公式，文件里没有它的结果（多为 #DIV/0!、#REF! 等错误值）：请在 Excel 中修正公式或改成实际的值后保存';
     return undefined;
   }
-  return typeof v === 'string' && EXCEL_ERRORS.test(v.trim()) ? v.trim().toUpperCase() : undefined;
+  return typeof v === 'string' && EXCEL_ERRORS.test(v.trim()) ? error(v.trim().toUpperCase()) : undefined;
 }
 
 /** Numbers as people write them (full-width digits, thousands separators) → a number, or the text. */

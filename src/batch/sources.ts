@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.js';
 import { setAt } from '../core/pointer.js';
 import { jsonErrorPlace, parseJsonText } from '../core/io.js';
 import { columnPlan, listForHeaders, matchHeaders, type Column, type ColumnPlan, type ListSheet } from './columns.js';
-import { cellError, convertCell, plainCell } from './convert.js';
+import { cellProblem, convertCell, plainCell } from './convert.js';
 import { lines, openCsv, openXlsx, type Sheet, type TableRow } from './tables.js';
 
 /** One input record: its number in the batch (1-based, input order), where it came from, the record. */
@@ -254,9 +254,9 @@ function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string
   const errors: Issue[] = [];
   columns.forEach((col, i) => {
     if (!col) return;
-    const error = cellError(r.values[i]);
-    if (error) {
-      errors.push({ path: col.pointer, label: col.header, message: `单元格是 Excel 错误值 ${error}（公式出错或引用无效），请改成实际的值` });
+    const problem = cellProblem(r.values[i]);
+    if (problem) {
+      errors.push({ path: col.pointer, label: col.header, message: problem });
       return;
     }
     const v = convertCell(r.values[i], col.schema);

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, statSync } from 'node:fs';
+import unzipper from 'unzipper';
 import { UserError } from '../core/errors.js';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
@@ -72,13 +73,64 @@ export async function openCsv(path: string): Promise<Sheet | undefined> {
   return withHeader(path, rows());
 }
 
+/** A cell range merged over several rows: its value, in the top cell, is every row's. */
+interface Merge {
+  /** 0-based column. */
+  col: number;
+  top: number;
+  bottom: number;
+}
+
+const column = (letters: string) => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+
+/**
+ * The merged ranges spanning rows in each worksheet of an .xlsx, in the order the worksheets'
+ * files come (the order exceljs's streaming reader emits them). That reader ignores merges and
+ * they come after the rows in the sheet's XML, so each sheet file is scanned for them first.
+ */
+async function verticalMerges(path: string): Promise<Merge[][]> {
+  const zip = await unzipper.Open.file(path);
+  const out: Merge[][] = [];
+  for (const entry of zip.files.filter((f) => /^xl\/worksheets\/sheet\d+\.xml$/.test(f.path))) {
+    const merges: Merge[] = [];
+    let carry = '';
+    for await (const chunk of entry.stream() as AsyncIterable<Buffer>) {
+      const text = carry + chunk.toString('utf8');
+      for (const m of text.matchAll(/<mergeCell ref="([A-Z]+)(\d+):[A-Z]+(\d+)"/g)) if (Number(m[3]) > Number(m[2])) merges.push({ col: column(m[1]), top: Number(m[2]), bottom: Number(m[3]) });
+      carry = text.slice(-64).replace(/^[^<]*/, '');
+    }
+    out.push(merges.sort((a, b) => a.top - b.top));
+  }
+  return out;
+}
+
+/** Rows with each merged range's value copied from its top cell into the rows below it. */
+async function* fillMerged(rows: AsyncIterable<TableRow>, merges: Merge[]): AsyncGenerator<TableRow> {
+  if (!merges.length) return yield* rows;
+  const held = new Map<Merge, unknown>();
+  let next = 0;
+  for await (const r of rows) {
+    for (; next < merges.length && merges[next].top <= r.row; next++) held.set(merges[next], undefined);
+    for (const [m, value] of held) {
+      if (r.row > m.bottom) held.delete(m);
+      else if (r.row === m.top) held.set(m, r.values[m.col]);
+      else if (plainCell(r.values[m.col]) === undefined) r.values[m.col] = value;
+    }
+    yield r;
+  }
+}
+
 /** Every worksheet of an .xlsx, streamed in file order; each must be read (or its rows drained) in turn. */
 export async function* openXlsx(path: string): AsyncGenerator<Sheet> {
   const ExcelJS = await excel();
   if (statSync(path).size === 0) throw new UserError(`${path} 是空文件，不是 Excel 工作簿`);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   // exceljs (and its unzip) say FILE_ENDED, invalid signature …: for staff, the file is not a workbook
   const notWorkbook = (e: unknown) => (e instanceof UserError ? e : new UserError(`${path} 不是有效的 Excel 工作簿（.xlsx）：文件损坏、不完整或是别的格式${process.env.BANGBAN_DEBUG ? `（${(e as Error)?.message}）` : ''}`));
+  const merges = await verticalMerges(path).catch((e: unknown) => {
+    throw notWorkbook(e);
+  });
+  let position = 0;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   const sheets = (reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>)[Symbol.asyncIterator]();
   for (;;) {
     let next;
@@ -99,7 +151,7 @@ export async function* openXlsx(path: string): AsyncGenerator<Sheet> {
         throw notWorkbook(e);
       }
     }
-    const it = rows();
+    const it = fillMerged(rows(), merges[position++] ?? []);
     const sheet = await withHeader(ws.name, it);
     if (sheet) {
       yield sheet;

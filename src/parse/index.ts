@@ -104,7 +104,7 @@ export async function parseForms(bytes: Uint8Array, opts: ParseOptions = {}): Pr
 
 async function readForms(bytes: Uint8Array, opts: ParseOptions): Promise<FormReading[]> {
   // Scans (image files, image-only PDFs) are read by OCR (src/ocr), loaded only when needed.
-  const ocr = () => import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file }));
+  const ocr = () => withTimeout(import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file })), opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs);
   if (isImageBytes(bytes)) return [await ocr()];
   const pdf = await readPdf(bytes, opts.limits);
   const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
@@ -129,6 +129,20 @@ async function readForms(bytes: Uint8Array, opts: ParseOptions): Promise<FormRea
       return { ...(opts.file !== undefined ? { file: opts.file } : {}), pageRange, code: e.code, error: e.message };
     }
   });
+}
+
+/** A scan's reading, bounded in time as a PDF's is (readPdf): a damaged image must not hang the caller. */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ParseFailure('timeout', `读取超时（超过 ${ms / 1000} 秒）`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+    p.catch(() => undefined);
+  }
 }
 
 /** The text of a page's first lines, top down, for finding a form's title. */
