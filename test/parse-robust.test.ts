@@ -155,3 +155,18 @@ describe('owner-password-only PDFs (open without a password)', () => {
     expect(r.stderr).toContain('PDF 需要密码才能打开');
   });
 });
+
+describe('scans of several forms in one PDF', () => {
+  it('are refused with the pages named, never read into one record', async () => {
+    const { PDFDocument } = await import('pdf-lib');
+    const one = await PDFDocument.load(readFileSync(join(fixturesDir, 'scans/application-scan.pdf')));
+    const two = await PDFDocument.create();
+    for (let i = 0; i < 2; i++) for (const p of await two.copyPages(one, one.getPageIndices())) two.addPage(p);
+    const file = join(dir, 'two-scanned-forms.pdf');
+    writeFileSync(file, await two.save());
+    const e = await parseFileForms(file).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ParseFailure);
+    expect((e as ParseFailure).code).toBe('several-forms');
+    expect((e as ParseFailure).message).toMatch(/2 份表单（第 1、2 页各起一份）/);
+  });
+});

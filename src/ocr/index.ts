@@ -9,6 +9,9 @@ import { decodeImage, imagePages } from './image.js';
 import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './page.js';
 import { openPdf, MAX_PDF_PAGES } from './pdf.js';
 import { parseOcr, type OcrField } from './parse.js';
+import { ParseFailure } from '../parse/pdf.js';
+import { matchKey, templateOf } from '../parse/template.js';
+import { allKinds, getKind } from '../kinds/index.js';
 
 export type { OcrPage, OcrLine, OcrCheckbox, OcrOptions, Box, Rule } from './page.js';
 export { loadEngine } from './engine.js';
@@ -105,11 +108,24 @@ export async function parseScan(bytes: Uint8Array, opts: ScanOptions = {}): Prom
 
 /** Map OCR pages to a kind's record (recognising the kind unless given) with the text parser's label-and-table logic (src/parse). */
 export function parseOcrPages(pages: OcrPageImage[], opts: ScanOptions = {}): ScanResult {
+  refuseSeveralForms(pages, opts.kind ? [getKind(opts.kind)] : allKinds());
   const threshold = opts.threshold ?? REVIEW_THRESHOLD;
   const pageInfo = pages.map(({ page }) => pageSummary(page));
   const r = parseOcr(pages, { kind: opts.kind, threshold });
   if (!r) return { file: opts.file, kind: null, source: 'ocr', record: {}, valid: false, errors: [], warnings: [], fields: {}, needsReview: [], pages: pageInfo, error: '不是可识别的表单' };
   return { file: opts.file, kind: r.kind.name, source: 'ocr', record: r.record, valid: r.valid, errors: r.errors, warnings: r.warnings, fields: r.fields, needsReview: r.needsReview, pages: pageInfo };
+}
+
+/**
+ * Scanned pages of several forms (a kind's title, such as 附件2, among the first lines of more than
+ * one page) are refused, never read into one record: OCR cannot tell where each form's values end.
+ */
+function refuseSeveralForms(pages: OcrPageImage[], kinds: ReturnType<typeof allKinds>): void {
+  const titles = new Set(kinds.map((k) => templateOf(k).anchors[0]).filter(Boolean));
+  const starts = pages
+    .filter(({ page }) => [...page.lines].sort((a, b) => a.box[1] - b.box[1]).slice(0, 4).some((l) => titles.has(matchKey(l.text))))
+    .map(({ page }) => page.index + 1);
+  if (starts.length > 1) throw new ParseFailure('several-forms', `扫描件里有 ${starts.length} 份表单（第 ${starts.join('、')} 页各起一份）：请每份表单分别扫描成单独的文件再读`);
 }
 
 function pageSummary(p: OcrPage) {
