@@ -117,6 +117,22 @@ describe('spreadsheets', () => {
     expect((await rows(application, join(d, 'e.csv')))[0].errors?.[0].message).toContain('#N/A');
   });
 
+  it('an Excel error value in a list sheet (a material’s row) is reported with the record, not dropped', async () => {
+    const file = join(tmp(), 'notice-errors.xlsx');
+    const wb = new ExcelJS.Workbook();
+    for (const sheet of templateSheets(notice)) {
+      const ws = wb.addWorksheet(sheet.name);
+      ws.addRow(['序号', ...sheet.columns.map((c) => c.header)]);
+      for (const r of sheet.rows) ws.addRow(r);
+      if (sheet.name !== templateSheets(notice)[0].name) ws.getCell(2, 2).value = { error: '#DIV/0!' } as ExcelJS.CellErrorValue;
+    }
+    await wb.xlsx.writeFile(file);
+    const [first] = await rows(notice, file);
+    expect(first.errors).toEqual([{ path: '/materials', label: '需补正材料', message: '材料名称：单元格是 Excel 错误值 #DIV/0!（公式出错或引用无效），请改成实际的值' }]);
+    // the other materials are kept
+    expect((first.record as typeof oneMaterial).materials.length).toBe(templateSheets(notice)[1].rows.filter((r) => r[0] === 1).length - 1);
+  });
+
   it('a cell merged over two rows gives both rows its value (not “missing” for the second)', async () => {
     const d = tmp();
     const file = join(d, 'merged.xlsx');

@@ -116,21 +116,31 @@ function listMatch(input: ListInput, sheet: Sheet): Matched {
   return m;
 }
 
+/**
+ * A list item whose row holds an Excel error value stands in the list as this marker (it survives
+ * the JSON the in-memory index keeps); the row's record turns it into a problem, not a missing item.
+ */
+const CELL_PROBLEM = '\u0000cellProblem';
+type ProblemItem = { [CELL_PROBLEM]: string };
+const isProblem = (item: unknown): item is ProblemItem => !!item && typeof item === 'object' && CELL_PROBLEM in item;
+
 /** One list item from its row; undefined when the row is empty. */
 function itemFrom(list: ListSheet, m: Matched, values: unknown[]): unknown {
-  if (list.scalar) {
-    const i = m.byIndex.findIndex(Boolean);
-    return i < 0 ? undefined : convertCell(values[i], list.columns[0].schema);
+  const cols = list.scalar ? [m.byIndex.findIndex(Boolean)].filter((i) => i >= 0) : m.byIndex.flatMap((c, i) => (c ? [i] : []));
+  for (const i of cols) {
+    const problem = cellProblem(values[i]);
+    if (problem) return { [CELL_PROBLEM]: `${m.byIndex[i]!.header}：${problem}` } satisfies ProblemItem;
   }
+  if (list.scalar) return cols.length ? convertCell(values[cols[0]], list.columns[0].schema) : undefined;
   const obj: Record<string, unknown> = {};
   let any = false;
-  m.byIndex.forEach((col, i) => {
-    if (!col) return;
+  for (const i of cols) {
+    const col = m.byIndex[i]!;
     const v = convertCell(values[i], col.schema);
-    if (v === undefined) return;
+    if (v === undefined) continue;
     setAt(obj, col.pointer, v);
     any = true;
-  });
+  }
   return any ? obj : undefined;
 }
 
@@ -240,7 +250,7 @@ function assemble(plan: ColumnPlan, header: unknown[], join: Join, open: () => P
           }
         }
         const serial = m.numberIndex >= 0 ? keyOf(r.values[m.numberIndex]) || undefined : undefined;
-        yield { number, row: r.row, ...(serial !== undefined ? { serial } : {}), ...rowRecord(m.byIndex, r, lists) };
+        yield { number, row: r.row, ...(serial !== undefined ? { serial } : {}), ...rowRecord(m.byIndex, r, lists, plan.lists) };
       }
     } finally {
       for (const c of cursors) await c.close();
@@ -249,7 +259,7 @@ function assemble(plan: ColumnPlan, header: unknown[], join: Join, open: () => P
 }
 
 /** A row's record, and a problem for each cell holding an Excel error value (not “missing”: broken). */
-function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string, unknown[]> | undefined): { record: Record<string, unknown>; errors?: Issue[] } {
+function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string, unknown[]> | undefined, sheets: ListSheet[]): { record: Record<string, unknown>; errors?: Issue[] } {
   const record: Record<string, unknown> = {};
   const errors: Issue[] = [];
   columns.forEach((col, i) => {
@@ -262,7 +272,11 @@ function rowRecord(columns: (Column | null)[], r: TableRow, lists: Record<string
     const v = convertCell(r.values[i], col.schema);
     if (v !== undefined) setAt(record, col.pointer, v);
   });
-  if (lists) for (const [pointer, items] of Object.entries(lists)) if (!hasValue(record, pointer)) setAt(record, pointer, items);
+  for (const [pointer, items] of Object.entries(lists ?? {})) {
+    const title = sheets.find((l) => l.pointer === pointer)?.title ?? pointer;
+    for (const p of items.filter(isProblem)) errors.push({ path: pointer, label: title, message: p[CELL_PROBLEM] });
+    if (!hasValue(record, pointer)) setAt(record, pointer, items.filter((x) => !isProblem(x)));
+  }
   return errors.length ? { record, errors } : { record };
 }
 
