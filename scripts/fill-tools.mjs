@@ -4,7 +4,7 @@
  * tests (test/fillable-tools.test.ts). Values are what a person types: each field's printed text.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,7 +52,11 @@ export function fillWithPdftk(form, out, values, { needAppearances = false, form
   const data = join(dir, `data.${format}`);
   writeFileSync(data, format === 'fdf' ? fdf(values) : xfdf(values));
   const options = [...(needAppearances ? ['need_appearances'] : []), ...(replacementFont ? ['replacement_font', replacementFont] : [])];
-  execFileSync('pdftk', [form, 'fill_form', data, 'output', out, ...options], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('pdftk', [form, 'fill_form', data, 'output', out, ...options], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -13,7 +13,8 @@ import { startDesk } from './helpers/desk.js';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const have = existsSync(CHROMIUM);
 if (!have && process.env.BANGBAN_REQUIRE_TOOLS === '1') throw new Error(`找不到 ${CHROMIUM}（.ci/run 会安装 chromium）`);
-const docs = new URL('../docs/', import.meta.url).pathname;
+// screenshots go to docs/ only when asked (BANGBAN_SCREENSHOTS=1), so a test run leaves the tree as it was
+const docs = process.env.BANGBAN_SCREENSHOTS === '1' ? new URL('../docs/', import.meta.url).pathname : mkdtempSync(join(tmpdir(), 'desk-shots-'));
 const scan = new URL('../fixtures/scans/application-hand-seal.jpg', import.meta.url).pathname;
 const truth = JSON.parse(readFileSync(new URL('../fixtures/scans/application-hand-seal.truth.json', import.meta.url), 'utf8'));
 const notice = JSON.parse(readFileSync(new URL('../fixtures/notice/one-material.json', import.meta.url), 'utf8'));
