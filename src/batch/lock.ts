@@ -4,6 +4,7 @@
  * locked by a killed run (kill -9, a power cut) is taken over at once when that process is gone,
  * instead of after the lock's stale time.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +80,12 @@ export async function lockFolder(folder: string, shown: string): Promise<() => P
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ELOCKED') throw new UserError(`无法锁定输出文件夹 ${shown}（${code ?? (e as Error).message}）`);
-      const owner = readOwner(ownerFile);
+      let owner = readOwner(ownerFile);
+      // the owner writes its name just after taking the lock: give it a moment to be named
+      for (let i = 0; !owner && i < 20; i++) {
+        await delay(25);
+        owner = readOwner(ownerFile);
+      }
       if (attempt < 2 && owner && owner.host === hostname() && !alive(owner.pid) && takeOver(folder, owner)) continue;
       const who = owner ? `（进程 ${owner.pid}${owner.host === hostname() ? '' : `，主机 ${owner.host}`}，${owner.started.replace('T', ' ').slice(0, 19)} UTC 开始）` : '';
       throw new UserError(`输出文件夹 ${shown} 正由另一个 bangban batch 使用${who}：请等它结束后再运行，或换一个输出文件夹`);
