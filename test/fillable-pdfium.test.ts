@@ -58,7 +58,7 @@ function open(bytes: Uint8Array) {
     },
     save(): Uint8Array {
       const w = pdfium.PDFiumExt_OpenFileWriter();
-      expect(pdfium.PDFiumExt_SaveAsCopy(doc, w)).toBeTruthy();
+      expect(Number(pdfium.PDFiumExt_SaveAsCopy(doc, w))).toBe(1); // 1: saved
       const size = pdfium.PDFiumExt_GetFileWriterSize(w);
       const out = malloc(size);
       pdfium.PDFiumExt_GetFileWriterData(w, out, size);
