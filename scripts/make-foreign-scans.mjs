@@ -109,7 +109,7 @@ function chromiumPdf(html, tag) {
 /**
  * Where the applicant's name is on page 1, in points from the top left (pdftotext -bbox): the word
  * holding its first characters (compared after NFKC, since some producers' text maps 目 to ⽬);
- * else the label 申请单位名称 (or its first line, 申请单位), moved right by a cell.
+ * else the label 申请单位名称 (or its first line, 申请单位), moved right by a cell; undefined when neither is there.
  */
 function namePoint(pdf, name) {
   const f = join(scratch, 'where.pdf');
@@ -123,7 +123,7 @@ function namePoint(pdf, name) {
   if (hit) return centre(hit);
   const label = words.find((w) => w.text.startsWith('申请单位名称')) ?? words.find((w) => w.text.startsWith('申请单位'));
   if (label) return centre(label, 80);
-  throw new Error('seal: neither the applicant name nor its label found on page 1');
+  return undefined; // page 1 does not hold the name (a form whose pages are swapped)
 }
 
 /** The sources: [producer, name, pdf bytes, record, hand-filled pdf or undefined]. */
@@ -201,7 +201,12 @@ for (const cond of CONDITIONS) {
     const img = await raster(pdf, c.dpi, 'P');
     let svg;
     if (c.seal) {
-      const [x, y] = namePoint(pdf, s.rec.applicant.name).map((v) => (v * c.dpi) / 72);
+      const at = namePoint(pdf, s.rec.applicant.name);
+      if (!at) {
+        process.stderr.write(`(${s.producer}-${cond}/${s.name}: no name on page 1, no seal scan) `);
+        continue;
+      }
+      const [x, y] = at.map((v) => (v * c.dpi) / 72);
       svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${sealSvg(x, y, c.dpi, s.rec.applicant.name.slice(0, 18))}</svg>`);
     }
     const jpg = c.photo ? await photo(img, c.dpi, photoRand) : await degrade(img, gauss, { ...c, svg });

@@ -3,8 +3,7 @@
  * handwriting ran into, and place names (from the kind's lexicon) the recogniser confuses with a
  * look-alike (淅川 → 浙川).
  */
-
-
+import { HAN, type OcrLine } from './page.js';
 
 /** Edit distance (Levenshtein) between two strings, by UTF-16 unit. */
 export function distance(a: string, b: string): number {
@@ -16,6 +15,11 @@ export function distance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/** A character the recogniser was this unsure of may be put right by a town's name. */
+const DOUBT = 0.95;
+/** A gap this many times the line's usual character pitch is where a character was read as nothing. */
+const GAP = 1.6;
 
 /** A known place name read with one character wrong (same length, ≥ 3 characters) is put right. */
 export function fixPlaces(s: string, places: readonly string[]): string {
@@ -33,6 +37,60 @@ export function fixPlaces(s: string, places: readonly string[]): string {
     }
   }
   return chars.join('');
+}
+
+/**
+ * Town names (the kinds' `lexicon.towns`) put right in an OCR line, where the pixels allow it — towns
+ * are many and alike, so unlike the few county names (fixPlaces) a town is put right only from
+ * evidence: one character of the name read wrong with the recogniser's doubt (马镫镇 → 马蹬镇), or
+ * one character read as nothing where the line leaves a character's room (马 镇 → 马蹬镇). The name's
+ * last character (镇, 乡) must have been read: it anchors the name. A character put in keeps the doubt
+ * it was read with (or 0.5 when it was not read), so the field still goes to review.
+ */
+export function repairTowns(l: OcrLine, towns: readonly string[]): void {
+  const pitch = usualPitch(l);
+  // the line's characters may be shared with the page read (a copy is changed, not them)
+  const chars = [...l.chars];
+  for (const name of towns) {
+    const want = [...name];
+    const n = want.length;
+    if (n < 3) continue;
+    for (let i = 0; i < chars.length; i++) {
+      if (chars[i].ch !== want[0] && chars[i + 1]?.ch !== want[1]) continue;
+      const got = chars.slice(i, i + n).map((c) => c.ch);
+      if (got.join('') === name) continue;
+      // one character read wrong, with doubt
+      if (got.length === n && got[n - 1] === want[n - 1]) {
+        const diff = got.flatMap((c, k) => (c === want[k] ? [] : [k]));
+        if (diff.length === 1 && chars[i + diff[0]].p < DOUBT) {
+          chars[i + diff[0]] = { ...chars[i + diff[0]], ch: want[diff[0]] };
+          continue;
+        }
+      }
+      // one character read as nothing: the rest of the name with a character's room where it was
+      const short = got.slice(0, n - 1);
+      if (!pitch || short.length < n - 1 || short[n - 2] !== want[n - 1]) continue;
+      for (let k = 1; k < n - 1; k++) {
+        if (short.join('') !== [...want.slice(0, k), ...want.slice(k + 1)].join('')) continue;
+        const a = chars[i + k - 1],
+          b = chars[i + k];
+        if (b.x0 - a.x0 < pitch * GAP) break;
+        const w = Math.min(pitch, b.x0 - a.x1);
+        const x = (a.x1 + b.x0) / 2;
+        chars.splice(i + k, 0, { ch: want[k], p: 0.5, x0: Math.round(x - w / 2), x1: Math.round(x + w / 2) });
+        break;
+      }
+    }
+  }
+  const text = chars.map((c) => c.ch).join('');
+  if (text !== l.text) (l.chars = chars), (l.text = text);
+}
+
+/** The median distance between neighbouring Chinese characters' left edges (0 with fewer than three). */
+function usualPitch(l: OcrLine): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < l.chars.length; i++) if (HAN.test(l.chars[i].ch) && HAN.test(l.chars[i - 1].ch)) gaps.push(l.chars[i].x0 - l.chars[i - 1].x0);
+  return gaps.length < 2 ? 0 : gaps.sort((a, b) => a - b)[(gaps.length - 1) >> 1];
 }
 
 /**
