@@ -62,3 +62,19 @@ describe('town names put right from the pixels (lexicon.towns)', () => {
     expect(fixPlaces('河南省南阳市浙川县丹江口', getKind('application').def.lexicon!.places!)).toBe('河南省南阳市淅川县丹江口');
   });
 });
+
+describe('town names: what is left as read', () => {
+  it('a town read with doubt that is itself a known town (湍东镇, not 穰东镇)', () => {
+    const l = line('内乡县湍东镇工', { 3: 0.73 });
+    repairTowns(l, towns);
+    expect(l.text).toBe('内乡县湍东镇工');
+  });
+
+  it('a reading two towns would fit', () => {
+    const l = line('县王X镇', { 2: 0.5 });
+    repairTowns(l, ['王庄镇', '王集镇']);
+    expect(l.text).toBe('县王X镇');
+    repairTowns(l, ['王庄镇']);
+    expect(l.text).toBe('县王庄镇');
+  });
+});

@@ -45,43 +45,52 @@ export function fixPlaces(s: string, places: readonly string[]): string {
  * evidence: one character of the name read wrong with the recogniser's doubt (马镫镇 → 马蹬镇), or
  * one character read as nothing where the line leaves a character's room (马 镇 → 马蹬镇). The name's
  * last character (镇, 乡) must have been read: it anchors the name. A character put in keeps the doubt
- * it was read with (or 0.5 when it was not read), so the field still goes to review.
+ * it was read with (or 0.5 when it was not read), so the field still goes to review. A reading that is
+ * itself a known town, or that two towns would fit, is left as read.
  */
 export function repairTowns(l: OcrLine, towns: readonly string[]): void {
+  const known = new Set(towns);
   const pitch = usualPitch(l);
   // the line's characters may be shared with the page read (a copy is changed, not them)
   const chars = [...l.chars];
-  for (const name of towns) {
-    const want = [...name];
-    const n = want.length;
-    if (n < 3) continue;
-    for (let i = 0; i < chars.length; i++) {
-      if (chars[i].ch !== want[0] && chars[i + 1]?.ch !== want[1]) continue;
+  // windows as long as a town (a character read wrong) or one shorter (a character read as nothing)
+  const lengths = [...new Set(towns.flatMap((t) => [[...t].length, [...t].length - 1]))];
+  for (let i = 0; i < chars.length; i++)
+    for (const n of lengths) {
       const got = chars.slice(i, i + n).map((c) => c.ch);
-      if (got.join('') === name) continue;
-      // one character read wrong, with doubt
-      if (got.length === n && got[n - 1] === want[n - 1]) {
-        const diff = got.flatMap((c, k) => (c === want[k] ? [] : [k]));
-        if (diff.length === 1 && chars[i + diff[0]].p < DOUBT) {
-          chars[i + diff[0]] = { ...chars[i + diff[0]], ch: want[diff[0]] };
-          continue;
-        }
-      }
-      // one character read as nothing: the rest of the name with a character's room where it was
-      const short = got.slice(0, n - 1);
-      if (!pitch || short.length < n - 1 || short[n - 2] !== want[n - 1]) continue;
-      for (let k = 1; k < n - 1; k++) {
-        if (short.join('') !== [...want.slice(0, k), ...want.slice(k + 1)].join('')) continue;
+      if (got.length < n || known.has(got.join(''))) continue;
+      const last = got[n - 1];
+      // one character read wrong, with doubt: only where one town alone fits
+      const subs = towns.filter((t) => {
+        const w = [...t];
+        if (w.length !== n || w[n - 1] !== last) return false;
+        const diff = w.flatMap((c, k) => (c === got[k] ? [] : [k]));
+        return diff.length === 1 && chars[i + diff[0]].p < DOUBT;
+      });
+      // one character read as nothing, where the line leaves a character's room
+      const dels = pitch
+        ? towns.flatMap((t) => {
+            const w = [...t];
+            if (w.length !== n + 1 || w[n] !== last) return [];
+            for (let k = 1; k < n; k++)
+              if (w.slice(0, k).join('') + w.slice(k + 1).join('') === got.join('') && chars[i + k].x0 - chars[i + k - 1].x0 >= pitch * GAP) return [{ w, k }];
+            return [];
+          })
+        : [];
+      if (subs.length + dels.length !== 1) continue;
+      if (subs.length) {
+        const w = [...subs[0]];
+        const k = w.findIndex((c, j) => c !== got[j]);
+        chars[i + k] = { ...chars[i + k], ch: w[k] };
+      } else {
+        const { w, k } = dels[0];
         const a = chars[i + k - 1],
           b = chars[i + k];
-        if (b.x0 - a.x0 < pitch * GAP) break;
-        const w = Math.min(pitch, b.x0 - a.x1);
+        const width = Math.min(pitch, b.x0 - a.x1);
         const x = (a.x1 + b.x0) / 2;
-        chars.splice(i + k, 0, { ch: want[k], p: 0.5, x0: Math.round(x - w / 2), x1: Math.round(x + w / 2) });
-        break;
+        chars.splice(i + k, 0, { ch: w[k], p: 0.5, x0: Math.round(x - width / 2), x1: Math.round(x + width / 2) });
       }
     }
-  }
   const text = chars.map((c) => c.ch).join('');
   if (text !== l.text) (l.chars = chars), (l.text = text);
 }
