@@ -25,7 +25,7 @@ const opt = (name, dflt) => {
 const url = opt('--redis', 'redis://127.0.0.1:6379');
 const ROWS = Number(opt('--rows', 300));
 const RUNS = Number(opt('--runs', 3));
-const PROCS = opt('--procs', '1,2,4').split(',').map(Number);
+const PROCS = opt('--procs', '1,2,4').split(',').map(Number).filter((p) => p > 0); // --procs 0: no scaling runs
 const STUB_ROWS = Number(opt('--stub-rows', 2000));
 const CHECK = Number(opt('--check', 1000));
 const prefix = `bbbench-${randomUUID().slice(0, 8)}`;
