@@ -146,9 +146,10 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const worker = new Worker(queueName(), handle, {
     connection: redis,
     prefix,
-    // a job in hand beyond the threads' (each holds several rows), so that a thread never waits for
-    // the next job's round trips
-    concurrency: concurrency + 1,
+    // as many jobs in hand as threads: a job holds several rows, so a thread waits for the next job's
+    // round trip (BullMQ fetches it as it moves the last one to finished) once per several rows, and
+    // no worker sits on rows that idle workers could take at the end of a batch
+    concurrency,
     lockDuration: timing.lockMs,
     stalledInterval: timing.stalledIntervalMs,
     maxStalledCount: JOB_ATTEMPTS,
