@@ -138,11 +138,12 @@ for (const p of PROCS) {
   const local = [];
   const queue = [];
   for (let r = 0; r < RUNS; r++) {
-    local.push((await timed({ input: rowsFile, rows: ROWS, output: out(), jobs: p })).rate);
-    queue.push((await queued(p, { input: rowsFile, rows: ROWS, output: out() })).rate);
-    console.error(`  ${p} process(es), run ${r + 1}: local ${fmt(local.at(-1))}/s, queue ${fmt(queue.at(-1))}/s`);
+    local.push(await timed({ input: rowsFile, rows: ROWS, output: out(), jobs: p }));
+    queue.push(await queued(p, { input: rowsFile, rows: ROWS, output: out() }));
+    console.error(`  ${p} process(es), run ${r + 1}: local ${fmt(local.at(-1).rate)}/s, queue ${fmt(queue.at(-1).rate)}/s; CPU ms/row local ${fmt(local.at(-1).cpuMsPerRow)}, queue ${fmt(queue.at(-1).cpuMsPerRow)}`);
   }
-  table.push({ p, local: median(local), queue: median(queue), ratios: local.map((l, i) => queue[i] / l) });
+  const m = (xs, key) => median(xs.map((x) => x[key]));
+  table.push({ p, local: m(local, 'rate'), queue: m(queue, 'rate'), ratios: local.map((l, i) => queue[i].rate / l.rate), localCpu: m(local, 'cpuMsPerRow'), queueCpu: m(queue, 'cpuMsPerRow') });
 }
 
 // --- the queue's own cost per job: stand-in renderers on both sides, 1 thread / 1 worker
@@ -173,11 +174,11 @@ if (CHECK) {
 }
 const load1 = loadavg()[0];
 
-log(`Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/queue.js --rows ${ROWS} --runs ${RUNS} --stub-rows ${STUB_ROWS} --check ${CHECK}\` on this 2-core machine (one-page notices; Redis on the same machine; load average ${fmt(load0)} → ${fmt(load1)}, the machine being shared):`);
+log(`Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/queue.js --rows ${ROWS} --runs ${RUNS} --procs ${PROCS.join(',') || 0} --stub-rows ${STUB_ROWS} --check ${CHECK}\` on this 2-core machine (one-page notices; Redis on the same machine; load average ${fmt(load0)} → ${fmt(load1)}, the machine being shared):`);
 log('');
-log('| processes | local pool, rows/s | queue, rows/s | queue / local (median) | per run |');
-log('| ---: | ---: | ---: | ---: | --- |');
-for (const t of table) log(`| ${t.p} | ${fmt(t.local)} | ${fmt(t.queue)} | ${fmt((t.queue / t.local) * 100, 0)} % | ${t.ratios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')} |`);
+log('| processes | local pool, rows/s | queue, rows/s | queue / local (median) | per run | CPU ms per row, local / queue |');
+log('| ---: | ---: | ---: | ---: | --- | ---: |');
+for (const t of table) log(`| ${t.p} | ${fmt(t.local)} | ${fmt(t.queue)} | ${fmt((t.queue / t.local) * 100, 0)} % | ${t.ratios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')} | ${fmt(t.localCpu)} / ${fmt(t.queueCpu)} |`);
 log('');
 const m = Object.fromEntries(Object.entries(stub).map(([key, xs]) => [key, median(xs)]));
 const perJob = (x) => `${fmt(x * m.rowsPerJob, 2)}`;

@@ -47,7 +47,12 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
       expect(rows.filter((x) => x.status !== 'ok').map((x) => [x.number, x.status])).toEqual([[7, 'invalid']]);
       expect(rows[6].errors.map((e) => e.path)).toContain('/applicant');
       // both workers took part, none retried anything; rows went ROWS_PER_JOB to a job
-      const s = await queueStatus({ url, prefix });
+      // (workers report every 5 s: wait for their next report)
+      let s = await queueStatus({ url, prefix });
+      for (let t = 0; t < 70 && s.workers.reduce((n, w) => n + w.rows, 0) < N; t++) {
+        await new Promise((res) => setTimeout(res, 100));
+        s = await queueStatus({ url, prefix });
+      }
       expect(s.workers).toHaveLength(2);
       expect(s.workers.every((w) => w.completed > 0 && w.retried === 0)).toBe(true);
       expect(s.workers.reduce((n, w) => n + w.rows, 0)).toBe(N);

@@ -64,6 +64,9 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     idleTimeout: Infinity,
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16 },
   }, { fontFiles });
+  // a thread that dies with no task of its own (out of memory just as its row's time ran out): the
+  // pool replaces it; unheard, the pool's 'error' would end the process
+  pool.on('error', (e: Error) => log(`工作线程异常退出（已替换）：${e.message}`));
   const blobs = new BlobCache(redis, k);
   const stats = { active: 0, completed: 0, rows: 0, retried: 0, started: Date.now() };
   // a row waits here, not in the pool's own queue, so that its time limit counts from its start
