@@ -9,4 +9,6 @@ const [url, prefix, threadFile] = process.argv.slice(2);
 const { startWorker } = await import(join(root, 'dist/queue/consumer.js'));
 const w = await startWorker({ url, prefix, concurrency: 1, threadFile: threadFile || undefined });
 process.stdout.write('ready\n');
+// SIGUSR2: the jobs and rows done so far, one JSON line
+process.on('SIGUSR2', () => process.stdout.write(JSON.stringify(w.stats) + '\n'));
 process.once('SIGTERM', () => void w.close().then(() => process.exit(0)));

@@ -25,7 +25,7 @@ const opt = (name, dflt) => {
 const url = opt('--redis', 'redis://127.0.0.1:6379');
 const ROWS = Number(opt('--rows', 300));
 const RUNS = Number(opt('--runs', 3));
-const PROCS = opt('--procs', '1,2,4').split(',').map(Number);
+const PROCS = opt('--procs', '1,2,4').split(',').map(Number).filter((p) => p > 0); // --procs 0: no scaling runs
 const STUB_ROWS = Number(opt('--stub-rows', 2000));
 const CHECK = Number(opt('--check', 1000));
 const prefix = `bbbench-${randomUUID().slice(0, 8)}`;
@@ -90,7 +90,7 @@ async function timed(o, pids = []) {
   const redisMs = o.executor ? (await redisCpuMs()) - redis0 : 0;
   if (r.summary.ok !== n) throw new Error(`only ${r.summary.ok}/${n} rendered: ${r.problems.slice(0, 3).join('; ')}`);
   const own = (cpu.user + cpu.system) / 1000;
-  return { rate: (n - k) / ((tn - tk) / 1000), msPerRow: (tn - tk) / (n - k), cpuMsPerRow: (own + others + redisMs) / n, submitterCpuMsPerRow: own / n, folder: r.folder };
+  return { rate: (n - k) / ((tn - tk) / 1000), msPerRow: (tn - tk) / (n - k), cpuMsPerRow: (own + others + redisMs) / n, submitterCpuMsPerRow: own / n, workersCpuMsPerRow: others / n, redisCpuMsPerRow: redisMs / n, folder: r.folder };
 }
 
 async function startWorkers(p, thread) {
@@ -105,6 +105,11 @@ async function startWorkers(p, thread) {
   }
   return ws;
 }
+/** Jobs and rows the workers have done so far (bench/queue-worker.js answers SIGUSR2). */
+const workerStats = (ws) =>
+  Promise.all(ws.map((c) => new Promise((res) => (c.stdout.once('data', (d) => res(JSON.parse(String(d)))), c.kill('SIGUSR2'))))).then((xs) =>
+    xs.reduce((s, x) => ({ jobs: s.jobs + x.completed, rows: s.rows + x.rows }), { jobs: 0, rows: 0 }),
+  );
 const stopWorkers = (ws) => Promise.all(ws.map((c) => new Promise((res) => (c.once('exit', res), c.kill('SIGTERM')))));
 
 async function queued(p, o, thread) {
@@ -112,7 +117,10 @@ async function queued(p, o, thread) {
   try {
     // warm the workers' threads (fonts parsed once per thread) before timing
     await runBatch({ kind: 'notice', input: input(p * 4, `warm${p}`), output: out(), executor: queueExecutor({ url, prefix }), workerFile: o.workerFile, force: true });
-    return await timed({ ...o, executor: queueExecutor({ url, prefix }) }, ws.map((c) => c.pid));
+    const before = await workerStats(ws);
+    const t = await timed({ ...o, executor: queueExecutor({ url, prefix }) }, ws.map((c) => c.pid));
+    const after = await workerStats(ws);
+    return { ...t, jobs: after.jobs - before.jobs, rows: after.rows - before.rows };
   } finally {
     await stopWorkers(ws);
   }
@@ -130,16 +138,17 @@ for (const p of PROCS) {
   const local = [];
   const queue = [];
   for (let r = 0; r < RUNS; r++) {
-    local.push((await timed({ input: rowsFile, rows: ROWS, output: out(), jobs: p })).rate);
-    queue.push((await queued(p, { input: rowsFile, rows: ROWS, output: out() })).rate);
-    console.error(`  ${p} process(es), run ${r + 1}: local ${fmt(local.at(-1))}/s, queue ${fmt(queue.at(-1))}/s`);
+    local.push(await timed({ input: rowsFile, rows: ROWS, output: out(), jobs: p }));
+    queue.push(await queued(p, { input: rowsFile, rows: ROWS, output: out() }));
+    console.error(`  ${p} process(es), run ${r + 1}: local ${fmt(local.at(-1).rate)}/s, queue ${fmt(queue.at(-1).rate)}/s; CPU ms/row local ${fmt(local.at(-1).cpuMsPerRow)}, queue ${fmt(queue.at(-1).cpuMsPerRow)}`);
   }
-  table.push({ p, local: median(local), queue: median(queue), ratios: local.map((l, i) => queue[i] / l) });
+  const m = (xs, key) => median(xs.map((x) => x[key]));
+  table.push({ p, local: m(local, 'rate'), queue: m(queue, 'rate'), ratios: local.map((l, i) => queue[i].rate / l.rate), localCpu: m(local, 'cpuMsPerRow'), queueCpu: m(queue, 'cpuMsPerRow') });
 }
 
 // --- the queue's own cost per job: stand-in renderers on both sides, 1 thread / 1 worker
 const stubFile = input(STUB_ROWS, 'stub');
-const stub = { local: [], queue: [], localCpu: [], queueCpu: [], submitterCpu: [] };
+const stub = { local: [], queue: [], localCpu: [], queueCpu: [], submitterCpu: [], workersCpu: [], redisCpu: [], rowsPerJob: [] };
 for (let r = 0; r < RUNS; r++) {
   const l = await timed({ input: stubFile, rows: STUB_ROWS, output: out(), jobs: 1, workerFile: join(root, 'bench/queue-stub-local.js') });
   const q = await queued(1, { input: stubFile, rows: STUB_ROWS, output: out() }, join(root, 'bench/queue-stub-thread.js'));
@@ -148,6 +157,9 @@ for (let r = 0; r < RUNS; r++) {
   stub.localCpu.push(l.cpuMsPerRow);
   stub.queueCpu.push(q.cpuMsPerRow);
   stub.submitterCpu.push(q.submitterCpuMsPerRow);
+  stub.workersCpu.push(q.workersCpuMsPerRow);
+  stub.redisCpu.push(q.redisCpuMsPerRow);
+  stub.rowsPerJob.push(q.rows / q.jobs);
 }
 
 // --- byte-for-byte: CHECK rows through 2 workers against the local run
@@ -162,21 +174,22 @@ if (CHECK) {
 }
 const load1 = loadavg()[0];
 
-log(`Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/queue.js --rows ${ROWS} --runs ${RUNS} --stub-rows ${STUB_ROWS} --check ${CHECK}\` on this 2-core machine (one-page notices; Redis on the same machine; load average ${fmt(load0)} → ${fmt(load1)}, the machine being shared):`);
+log(`Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/queue.js --rows ${ROWS} --runs ${RUNS} --procs ${PROCS.join(',') || 0} --stub-rows ${STUB_ROWS} --check ${CHECK}\` on this 2-core machine (one-page notices; Redis on the same machine; load average ${fmt(load0)} → ${fmt(load1)}, the machine being shared):`);
 log('');
-log('| processes | local pool, rows/s | queue, rows/s | queue / local (median) | per run |');
-log('| ---: | ---: | ---: | ---: | --- |');
-for (const t of table) log(`| ${t.p} | ${fmt(t.local)} | ${fmt(t.queue)} | ${fmt((t.queue / t.local) * 100, 0)} % | ${t.ratios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')} |`);
+log('| processes | local pool, rows/s | queue, rows/s | queue / local (median) | per run | CPU ms per row, local / queue |');
+log('| ---: | ---: | ---: | ---: | --- | ---: |');
+for (const t of table) log(`| ${t.p} | ${fmt(t.local)} | ${fmt(t.queue)} | ${fmt((t.queue / t.local) * 100, 0)} % | ${t.ratios.map((x) => `${fmt(x * 100, 0)} %`).join(', ')} | ${fmt(t.localCpu)} / ${fmt(t.queueCpu)} |`);
 log('');
 const m = Object.fromEntries(Object.entries(stub).map(([key, xs]) => [key, median(xs)]));
-log(`The queue's own cost per job (a stand-in renderer that returns a fixed 2.8 KB file at once, 1 worker process / 1 thread, ${STUB_ROWS} jobs, medians of ${RUNS}):`);
+const perJob = (x) => `${fmt(x * m.rowsPerJob, 2)}`;
+log(`The queue's own cost (a stand-in renderer that returns a fixed 2.8 KB file at once, 1 worker process / 1 thread, ${STUB_ROWS} rows, ${fmt(m.rowsPerJob, 1)} rows per job, medians of ${RUNS}):`);
 log('');
-log('| | local pool | queue | overhead per job |');
-log('| --- | ---: | ---: | ---: |');
-log(`| wall ms per job | ${fmt(m.local, 2)} | ${fmt(m.queue, 2)} | ${fmt(m.queue - m.local, 2)} |`);
-log(`| CPU ms per job (all processes and Redis) | ${fmt(m.localCpu, 2)} | ${fmt(m.queueCpu, 2)} | ${fmt(m.queueCpu - m.localCpu, 2)} |`);
+log('| | local pool, per row | queue, per row | overhead per row | overhead per job |');
+log('| --- | ---: | ---: | ---: | ---: |');
+log(`| wall ms | ${fmt(m.local, 2)} | ${fmt(m.queue, 2)} | ${fmt(m.queue - m.local, 2)} | ${perJob(m.queue - m.local)} |`);
+log(`| CPU ms (all processes and Redis) | ${fmt(m.localCpu, 2)} | ${fmt(m.queueCpu, 2)} | ${fmt(m.queueCpu - m.localCpu, 2)} | ${perJob(m.queueCpu - m.localCpu)} |`);
 log('');
-log(`Of the queue's CPU per job, the submitter's: ${fmt(m.submitterCpu, 2)} ms (it also writes the files, as the local pool's threads do).`);
+log(`The queue's CPU per row by side: submitter ${fmt(m.submitterCpu, 2)} ms (it also writes the files, as the local pool's threads do), worker process ${fmt(m.workersCpu, 2)} ms, Redis ${fmt(m.redisCpu, 2)} ms.`);
 log('');
 log(`${CHECK} rows through 2 worker processes, byte for byte the same as the local run (PDFs and manifest): ${identical}.`);
 

@@ -12,6 +12,8 @@ import { renderRecord } from '../src/batch/worker.js';
 import { startWorker } from '../src/queue/consumer.js';
 import { queueStatus } from '../src/queue/status.js';
 import type { RenderJob } from '../src/queue/jobs.js';
+import { ROWS_PER_JOB } from '../src/queue/group.js';
+import { readManifest } from '../src/batch/manifest.js';
 import { cli, noStack } from './helpers/cli.js';
 import { dropPrefix, expectSameOutput, noticeInput, requireRedis, SHARED_REDIS as url, startWorkerProcess, stop, uniquePrefix } from './helpers/queue.js';
 
@@ -31,7 +33,7 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
   }, 300_000);
   afterAll(() => dropPrefix(prefix));
 
-  it(`${N} rows through 2 worker processes equal the local run byte for byte, the bad row reported once`, async () => {
+  it(`${N} rows through 2 worker processes equal the local run byte for byte, in jobs of several rows, the bad row reported once and alone`, async () => {
     expect(local.summary).toEqual({ ok: N - 1, unchanged: 0, invalid: 1, failed: 0 });
     const workers = await Promise.all([startWorkerProcess(url, prefix), startWorkerProcess(url, prefix)]);
     try {
@@ -40,12 +42,23 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
       expect(r.summary).toEqual(local.summary);
       expect(updates).toBe(N);
       expectSameOutput(local.folder, r.folder);
-      // both workers took part, none retried anything
-      const s = await queueStatus({ url, prefix });
+      // row 7 (no applicant) is invalid for its data, in the job of rows 1–8: only it
+      const rows = readManifest(r.folder).rows;
+      expect(rows.filter((x) => x.status !== 'ok').map((x) => [x.number, x.status])).toEqual([[7, 'invalid']]);
+      expect(rows[6].errors.map((e) => e.path)).toContain('/applicant');
+      // both workers took part, none retried anything; rows went ROWS_PER_JOB to a job
+      // (workers report every 5 s: wait for their next report)
+      let s = await queueStatus({ url, prefix });
+      for (let t = 0; t < 70 && s.workers.reduce((n, w) => n + w.rows, 0) < N; t++) {
+        await new Promise((res) => setTimeout(res, 100));
+        s = await queueStatus({ url, prefix });
+      }
       expect(s.workers).toHaveLength(2);
+      expect(s.workers.every((w) => w.completed > 0 && w.retried === 0)).toBe(true);
+      expect(s.workers.reduce((n, w) => n + w.rows, 0)).toBe(N);
+      expect(s.workers.reduce((n, w) => n + w.completed, 0)).toBe(N / ROWS_PER_JOB);
       expect(s.queues).toHaveLength(1);
-      expect(s.queues[0]).toMatchObject({ waiting: 0, active: 0, failed: 0 });
-      expect(s.queues[0].completed).toBeGreaterThanOrEqual(N - 1); // kept by BullMQ, results collected
+      expect(s.queues[0]).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: N / ROWS_PER_JOB }); // kept by BullMQ, results collected
       process.env.BANGBAN_QUEUE_PREFIX = prefix;
       const status = await cli('queue', 'status', '--queue', url).finally(() => delete process.env.BANGBAN_QUEUE_PREFIX);
       expect(status.code).toBe(0);
@@ -63,9 +76,9 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
   it('a resumed submitter collects what finished while it was away, without rendering again; a second submitter is refused', async () => {
     const batchId = `resume-${randomUUID().slice(0, 8)}`;
     const codec = renderCodec('告知书');
-    const job = (i: number): RenderJob => ({ batchId, kind: 'notice', record: { ...notice, applicant: { ...notice.applicant, name: `续传公司${i}` } }, formats: ['pdf'] });
+    const job = (i: number) => ({ id: `${batchId}-${i}`, name: 'render', data: { batchId, kind: 'notice', records: [0, 1].map((j) => ({ ...notice, applicant: { ...notice.applicant, name: `续传公司${i}-${j}` } })), formats: ['pdf'] } satisfies RenderJob });
     const first = await Submitter.open({ url, prefix, batchId });
-    for (let i = 0; i < 5; i++) void first.submit(`${batchId}-${i}`, 'render', job(i), codec);
+    for (let i = 0; i < 5; i++) void first.submit(job(i), codec);
     await new Promise((r) => setTimeout(r, 300));
     await expect(Submitter.open({ url, prefix, batchId })).rejects.toThrow(/另一个提交进程/);
     await first.close(); // stops before any result came back
@@ -74,23 +87,27 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
       for (let t = 0; t < 600 && w.stats.completed < 5; t++) await new Promise((r) => setTimeout(r, 100));
       expect(w.stats.completed).toBe(5);
       const second = await Submitter.open({ url, prefix, batchId, sweepMs: 200 });
-      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => second.submit(`${batchId}-${i}`, 'render', job(i), codec)));
+      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => second.submit(job(i), codec)));
       await second.close();
-      expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
-      expect(w.stats.completed).toBe(5);
+      expect(results.flat().map((r) => r.status)).toEqual(Array(10).fill('ok'));
+      expect(w.stats).toMatchObject({ completed: 5, rows: 10 });
     } finally {
       await w.close();
     }
   }, 120_000);
 
-  it('a job that keeps failing (crash, heap over the cap, time limit) is retried, then reported once as a failed row', async () => {
-    // a stand-in thread module: fails with an error, or fills its heap past the cap
+  it('rows that keep failing (crash, heap over the cap, time limit) are retried, then reported once as failed rows, the rest of their job as it came', async () => {
+    // a stand-in thread module: fails with an error, or fills its heap past the cap; it notes each call
     const dir = tmp();
     const stub = join(dir, 'stub.mjs');
+    const calls = join(dir, 'calls.txt');
+    writeFileSync(calls, '');
     writeFileSync(
       stub,
-      `export default async function (t) {
+      `import { appendFileSync } from 'node:fs';
+       export default async function (t) {
          const mode = t.task.record.mode;
+         appendFileSync(${JSON.stringify(calls)}, mode + '\\n');
          if (mode === 'throw') throw new Error('boom');
          if (mode === 'slow') await new Promise((r) => setTimeout(r, 60000));
          if (mode === 'oom') { const a = []; for (;;) a.push(new Array(1e5).fill(Math.random())); }
@@ -102,13 +119,20 @@ describe.skipIf(!up)('queue mode (Redis at 127.0.0.1:6379)', () => {
     const sub = await Submitter.open({ url, prefix, batchId, sweepMs: 200 });
     try {
       const codec = renderCodec('告知书');
-      const send = (mode: string) => sub.submit(`${batchId}-${mode}`, 'render', { batchId, kind: 'notice', record: { mode }, formats: ['pdf'] } satisfies RenderJob, codec);
-      const [ok, thrown, oom, slow] = await Promise.all([send('ok'), send('throw'), send('oom'), send('slow')]);
-      expect(ok.status).toBe('ok');
+      // one job of five rows; the good ones are rendered once, whatever the others do
+      const modes = ['ok', 'throw', 'oom', 'slow', 'ok2'];
+      const data: RenderJob = { batchId, kind: 'notice', records: modes.map((mode) => ({ mode })), formats: ['pdf'] };
+      const [ok, thrown, oom, slow, ok2] = await sub.submit({ id: `${batchId}-group`, name: 'render', data }, codec);
+      for (const [r, mode] of [[ok, 'ok'], [ok2, 'ok2']] as const) {
+        expect(r.status).toBe('ok');
+        if (r.status === 'ok') expect(new TextDecoder().decode(r.rendered[0].bytes)).toBe(`%PDF-stub ${mode}`);
+      }
       expect(thrown).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/3 次尝试均未成功：处理出错：boom/) }] });
       expect(oom).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/3 次尝试均未成功/) }] });
       expect(slow).toMatchObject({ status: 'failed', errors: [{ message: expect.stringMatching(/3 次尝试均未成功：处理超时（超过 1 秒）/) }] });
-      expect(w.stats.retried).toBe(6);
+      expect(w.stats.retried).toBe(2); // attempts of the job, 3 in all
+      const called = readFileSync(calls, 'utf8').trim().split('\n').sort();
+      expect(called).toEqual(['ok', 'ok2', 'oom', 'oom', 'oom', 'slow', 'slow', 'slow', 'throw', 'throw', 'throw']);
     } finally {
       await sub.close();
       await w.close();

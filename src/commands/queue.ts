@@ -20,7 +20,7 @@ export function register(p: Command): void {
       out(`在线工作进程 ${s.workers.length} 个${s.workers.length ? '：' : ''}`);
       for (const w of s.workers) {
         const up = Math.round((Date.now() - w.since) / 1000);
-        out(`  ${w.id}（${w.host} 进程 ${w.pid}）：${w.concurrency} 线程，进行中 ${w.active}，已完成 ${w.completed}，重试 ${w.retried}，内存 ${w.rssMb} MB，已运行 ${up} 秒，队列 ${w.queue}`);
+        out(`  ${w.id}（${w.host} 进程 ${w.pid}）：${w.concurrency} 线程，进行中 ${w.active} 个任务，已完成 ${w.completed} 个任务（${w.rows} 行），重试 ${w.retried}，内存 ${w.rssMb} MB，已运行 ${up} 秒，队列 ${w.queue}`);
       }
     });
 }

@@ -7,13 +7,15 @@ import { UserError } from '../core/errors.js';
 import { getKind } from '../kinds/index.js';
 import { writeRendered, type Rendered } from '../batch/worker.js';
 import type { ExecutorFactory, RenderExecutor } from '../batch/run.js';
+import type { RenderTask } from '../batch/worker.js';
 import type { OutputFile } from '../batch/manifest.js';
 import { Submitter } from './submit.js';
 import { DamagedResult, type BlobRef, type Codec, type RenderJob } from './jobs.js';
+import { RowGroups } from './group.js';
 import type { QueueTarget } from './connection.js';
 
 export interface QueueRunOptions extends QueueTarget {
-  /** Jobs in flight at most (default 256). */
+  /** Rows in flight at most (default 256; ingest: 64 files). */
   window?: number;
   sweepMs?: number;
 }
@@ -38,7 +40,10 @@ export function renderCodec(label: string): Codec<Rendered> {
   };
 }
 
-/** The batch's executor: one job per row, keyed by batch, row number and the row's input hash. */
+/**
+ * The batch's executor: rows grouped into jobs (group.ts), each job keyed by batch and its rows'
+ * numbers and input hashes, so the same rows make the same job.
+ */
 export function queueExecutor(q: QueueRunOptions): ExecutorFactory {
   return async (b): Promise<RenderExecutor> => {
     if (b.fonts) throw new UserError('队列模式暂不支持 --fonts：工作机用程序自带的字体生成（见 docs/scale-out.md）');
@@ -48,14 +53,19 @@ export function queueExecutor(q: QueueRunOptions): ExecutorFactory {
     const files = { wording: blob(b.wording), template: blob(b.template) };
     for (const f of Object.values(files)) if (f) f.ref.sha256 = sha256(f.bytes);
     const sub = await Submitter.open({ ...q, batchId, blobs: Object.values(files).flatMap((f) => (f ? [{ sha256: f.ref.sha256, bytes: f.bytes }] : [])) });
-    const codecs = new Map<string, Codec<Rendered>>();
+    // a batch is of one kind, in one set of formats, with one set of templates
+    let codec: Codec<Rendered> | undefined;
+    const groups = new RowGroups<{ task: RenderTask; inputHash: string }, Rendered>((rows) => {
+      const { kind, formats } = rows[0].item.task;
+      codec ??= renderCodec(getKind(kind).title);
+      const data: RenderJob = { batchId, kind, formats, records: rows.map((r) => r.item.task.record), wording: files.wording?.ref, template: files.template?.ref };
+      const id = `${batchId}-${rows[0].number}-${sha256(rows.map((r) => `${r.number}:${r.item.inputHash}`).join('\n')).slice(0, 12)}`;
+      return sub.submit({ id, name: 'render', data }, codec);
+    });
     return {
-      capacity: sub.window,
+      capacity: q.window ?? 256,
       async run(task, row) {
-        const codec = codecs.get(task.kind) ?? codecs.set(task.kind, renderCodec(getKind(task.kind).title)).get(task.kind)!;
-        const data: RenderJob = { batchId, kind: task.kind, record: task.record, formats: task.formats, wording: files.wording?.ref, template: files.template?.ref };
-        const r = await sub.submit(`${batchId}-${row.number}-${row.inputHash.slice(0, 12)}`, 'render', data, codec);
-        return writeRendered(task, r);
+        return writeRendered(task, await groups.add(row.number, { task, inputHash: row.inputHash }));
       },
       close: () => sub.close(),
     };

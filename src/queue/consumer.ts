@@ -21,7 +21,7 @@ import type { Outcome } from '../parse/worker.js';
 import { connectChecked, defaultPrefix, DEFAULT_TIMING, JOB_ATTEMPTS, KEEP_SECONDS, keys, queueName, type QueueTarget, type Timing } from './connection.js';
 import type { ThreadTask } from './worker.js';
 import { FILE_TOKEN } from './ingest.js';
-import type { BlobRef, ParseJob, RenderJob } from './jobs.js';
+import { field, type BlobRef, type ParseJob, type RenderJob } from './jobs.js';
 
 export interface WorkerOptions extends QueueTarget {
   /** Worker threads, and jobs taken at a time (default 1). */
@@ -41,8 +41,8 @@ export interface RunningWorker {
   /** Finish the jobs in hand, take no more, disconnect. */
   close(): Promise<void>;
   readonly id: string;
-  /** Jobs finished by this worker (results stored), and failed attempts that will be retried. */
-  readonly stats: { readonly completed: number; readonly retried: number };
+  /** Jobs and rows finished by this worker (results stored), and failed attempts that will be retried. */
+  readonly stats: { readonly completed: number; readonly rows: number; readonly retried: number };
 }
 
 const HEARTBEAT_MS = 5_000;
@@ -64,8 +64,13 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     idleTimeout: Infinity,
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 16 },
   }, { fontFiles });
+  // a thread that dies with no task of its own (out of memory just as its row's time ran out): the
+  // pool replaces it; unheard, the pool's 'error' would end the process
+  pool.on('error', (e: Error) => log(`工作线程异常退出（已替换）：${e.message}`));
   const blobs = new BlobCache(redis, k);
-  const stats = { active: 0, completed: 0, retried: 0, started: Date.now() };
+  const stats = { active: 0, completed: 0, rows: 0, retried: 0, started: Date.now() };
+  // a row waits here, not in the pool's own queue, so that its time limit counts from its start
+  const threads = new Slots(concurrency);
 
   const handle = async (job: Job): Promise<void> => {
     stats.active++;
@@ -75,56 +80,79 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       stats.active--;
     }
   };
-  const runJob = async (job: Job): Promise<void> => {
-    const jobId = job.id!;
-    let cleanup: (() => void) | undefined;
-    let task: ThreadTask;
+  /** The thread tasks of a job's rows, and what to remove after them. */
+  const rowTasks = async (job: Job): Promise<{ tasks: ThreadTask[]; cleanup?: () => void }> => {
     if (job.name === 'render') {
       const d = job.data as RenderJob;
-      task = { type: 'render', task: { kind: d.kind, record: d.record, formats: d.formats, wording: await blobs.file(d.wording), template: await blobs.file(d.template) } };
-    } else if (job.name === 'parse') {
-      const d = job.data as ParseJob;
-      const bytes = await redis.getBuffer(k.input(jobId));
-      if (!bytes) throw new Error('待读取的文件已不在队列中（提交者会重新上传）');
-      const dir = mkdtempSync(join(tmpdir(), 'bangban-queue-in-'));
-      cleanup = () => rmSync(dir, { recursive: true, force: true });
-      // the file's own name (its extension tells a scan from a PDF; messages name it)
-      const file = join(dir, basename(d.name));
-      writeFileSync(file, bytes);
-      task = { type: 'parse', task: { file, kind: d.kind } };
-    } else {
-      // no retry can help: a submitter of another kind of program
-      throw new UnrecoverableError(`未知的任务类型 ${job.name}`);
+      const [wording, template] = [await blobs.file(d.wording), await blobs.file(d.template)];
+      return { tasks: d.records.map((record) => ({ type: 'render', task: { kind: d.kind, record, formats: d.formats, wording, template } })) };
     }
-    let out: Rendered | Outcome[];
+    if (job.name === 'parse') {
+      const d = job.data as ParseJob;
+      const files = (await redis.hgetallBuffer(k.input(job.id!))) as Record<string, Buffer>;
+      if (d.names.some((_, i) => !files[i])) throw new Error('待读取的文件已不在队列中（提交者会重新上传）');
+      const dir = mkdtempSync(join(tmpdir(), 'bangban-queue-in-'));
+      // each file under its own name (its extension tells a scan from a PDF; messages name it), in a folder of its own
+      const tasks = d.names.map((name, i): ThreadTask => {
+        mkdirSync(join(dir, String(i)));
+        const file = join(dir, String(i), basename(name));
+        writeFileSync(file, files[i]);
+        return { type: 'parse', task: { file, kind: d.kind } };
+      });
+      return { tasks, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    }
+    // no retry can help: a submitter of another kind of program
+    throw new UnrecoverableError(`未知的任务类型 ${job.name}`);
+  };
+
+  /**
+   * Run a job's rows side by side on the threads and store each row's result (see jobs.ts). A row
+   * that throws (crash, heap cap, time limit) fails the attempt after the others are stored: the retry
+   * runs only the rows without a result, and a job that fails for good fails only those rows.
+   */
+  const runJob = async (job: Job): Promise<void> => {
+    const jobId = job.id!;
+    const { tasks, cleanup } = await rowTasks(job);
+    const stored = job.attemptsMade > 0 ? new Set(await redis.hkeys(k.result(jobId))) : new Set<string>();
+    const fields: Record<string, string | Buffer> = {};
+    let firstError: string | undefined;
     try {
-      out = await pool.run(task, { signal: AbortSignal.timeout(timeoutMs) });
-    } catch (e) {
-      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) stats.retried++;
-      const name = (e as Error)?.name;
-      throw new Error(name === 'AbortError' || name === 'TimeoutError' ? `处理超时（超过 ${timeoutMs / 1000} 秒）` : `处理出错：${(e as Error)?.message ?? e}`);
+      await Promise.all(
+        tasks.map(async (task, i) => {
+          if (stored.has(field.meta(i))) return;
+          try {
+            Object.assign(fields, encode(task, i, await threads.run(() => pool.run(task, { signal: AbortSignal.timeout(timeoutMs) }))));
+          } catch (e) {
+            const name = (e as Error)?.name;
+            fields[field.error(i)] = name === 'AbortError' || name === 'TimeoutError' ? `处理超时（超过 ${timeoutMs / 1000} 秒）` : `处理出错：${(e as Error)?.message ?? e}`;
+            firstError ??= fields[field.error(i)] as string;
+          }
+        }),
+      );
     } finally {
       cleanup?.();
     }
-    const fields: Record<string, string | Buffer> = {};
-    if (task.type === 'render') {
-      const r = out as Rendered;
-      if (r.status === 'ok') {
-        fields.meta = JSON.stringify({ status: 'ok', warnings: r.warnings, files: r.rendered.map((f) => ({ format: f.format, sha256: sha256(f.bytes), bytes: f.bytes.byteLength })) });
-        for (const f of r.rendered) fields[`f:${f.format}`] = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
-      } else fields.meta = JSON.stringify(r);
-    } else fields.meta = JSON.stringify(out).split(JSON.stringify(task.task.file).slice(1, -1)).join(JSON.stringify(FILE_TOKEN).slice(1, -1));
     const d = job.data as { batchId: string };
-    // the result first, then the notice that it is there: a submitter never finds a notice without it
-    await redis.multi().hset(k.result(jobId), fields).expire(k.result(jobId), KEEP_SECONDS).rpush(k.done(d.batchId), jobId).expire(k.done(d.batchId), KEEP_SECONDS).exec();
+    const result = k.result(jobId);
+    if (firstError) {
+      await redis.multi().hset(result, fields).expire(result, KEEP_SECONDS).exec();
+      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) stats.retried++;
+      throw new Error(firstError);
+    }
+    fields[field.complete] = String(tasks.length);
+    // the results first, then the notice that they are there: a submitter never finds a notice without them
+    await redis.multi().hset(result, fields).expire(result, KEEP_SECONDS).rpush(k.done(d.batchId), jobId).expire(k.done(d.batchId), KEEP_SECONDS).exec();
     stats.completed++;
+    stats.rows += tasks.length;
   };
 
   const worker = new Worker(queueName(), handle, {
     connection: redis,
     prefix,
-    // jobs in hand beyond the threads, so that a thread never waits for the next job's round trips
-    concurrency: concurrency * 2 + 1,
+    // as many jobs in hand as threads: a job holds several rows, so a thread waits for the next job's
+    // round trip (BullMQ fetches it as it moves the last one to finished) once per several rows, and
+    // no worker sits on rows that idle workers could take at the end of a batch
+    concurrency,
     lockDuration: timing.lockMs,
     stalledInterval: timing.stalledIntervalMs,
     maxStalledCount: JOB_ATTEMPTS,
@@ -141,7 +169,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
 
   const beat = async () => {
     const m = process.memoryUsage();
-    const info = { id, host: hostname(), pid: process.pid, queue: queueName(), concurrency, maxHeapMb, active: stats.active, completed: stats.completed, retried: stats.retried, rssMb: Math.round(m.rss / 2 ** 20), since: stats.started };
+    const info = { id, host: hostname(), pid: process.pid, queue: queueName(), concurrency, maxHeapMb, active: stats.active, completed: stats.completed, rows: stats.rows, retried: stats.retried, rssMb: Math.round(m.rss / 2 ** 20), since: stats.started };
     await redis.set(k.worker(id), JSON.stringify(info), 'EX', Math.ceil((HEARTBEAT_MS * 3) / 1000)).catch(() => {});
   };
   await beat();
@@ -164,6 +192,36 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Row i's fields of a result hash (jobs.ts): a rendered document's files with their SHA-256, or a read file's outcome. */
+function encode(task: ThreadTask, i: number, out: Rendered | Outcome[]): Record<string, string | Buffer> {
+  const fields: Record<string, string | Buffer> = {};
+  if (task.type === 'render') {
+    const r = out as Rendered;
+    if (r.status === 'ok') {
+      fields[field.meta(i)] = JSON.stringify({ status: 'ok', warnings: r.warnings, files: r.rendered.map((f) => ({ format: f.format, sha256: sha256(f.bytes), bytes: f.bytes.byteLength })) });
+      for (const f of r.rendered) fields[field.file(i, f.format)] = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+    } else fields[field.meta(i)] = JSON.stringify(r);
+  } else fields[field.meta(i)] = JSON.stringify(out).split(JSON.stringify(task.task.file).slice(1, -1)).join(JSON.stringify(FILE_TOKEN).slice(1, -1));
+  return fields;
+}
+
+/** At most `n` tasks at a time. */
+class Slots {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async run<T>(f: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await f();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
 
 /** The submitter's wording and Word templates, fetched once per worker into a local folder by content hash. */
 class BlobCache {

@@ -30,8 +30,9 @@ export function queueParseExecutor(q: QueueRunOptions): (files: string[], kind?:
       run({ file }, i) {
         const st = statSync(file);
         const jobId = `${batchId}-${i}-${sha256(`${st.size} ${st.mtimeMs}`).slice(0, 8)}`;
-        const data: ParseJob = { batchId, kind, name: basename(file) };
-        return sub.submit(jobId, 'parse', data, parseCodec(file), () => sub.uploadInput(jobId, readFileSync(file)));
+        // one file a job: reading a scan takes seconds, so files spread over workers one by one
+        const data: ParseJob = { batchId, kind, names: [basename(file)] };
+        return sub.submit({ id: jobId, name: 'parse', data, upload: () => sub.uploadInput(jobId, [readFileSync(file)]) }, parseCodec(file)).then(([o]) => o);
       },
       close: () => sub.close(),
     };

@@ -24,8 +24,9 @@ export class QueueRenderer {
 
   /** Validate and render one record in the given formats (as renderRecord does locally). */
   render(kind: string, record: unknown, formats: string[]): Promise<Rendered> {
-    const data: RenderJob = { batchId: this.batchId, kind, record, formats };
-    return this.sub.submit(`${this.batchId}-${++this.next}`, 'render', data, renderCodec(getKind(kind).title));
+    // one document a job: a person waits for it
+    const data: RenderJob = { batchId: this.batchId, kind, formats, records: [record] };
+    return this.sub.submit({ id: `${this.batchId}-${++this.next}`, name: 'render', data }, renderCodec(getKind(kind).title)).then(([r]) => r);
   }
 
   close(): Promise<void> {

@@ -10,13 +10,16 @@ export interface WorkerInfo {
   concurrency: number;
   maxHeapMb: number;
   active: number;
+  /** Jobs finished, and the rows they carried (a batch groups rows into jobs). */
   completed: number;
+  rows: number;
   retried: number;
   rssMb: number;
   since: number;
 }
 
 export interface QueueStatus {
+  /** Jobs (a batch's job carries several rows). */
   queues: { name: string; waiting: number; active: number; delayed: number; failed: number; completed: number }[];
   workers: WorkerInfo[];
 }

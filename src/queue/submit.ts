@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UserError } from '../core/errors.js';
 import { connectChecked, defaultPrefix, JOB_ATTEMPTS, JOB_BACKOFF, KEEP_SECONDS, keys, processLabel, queueName, type Keys, type QueueTarget } from './connection.js';
-import { DamagedResult, type Codec, type ResultFields } from './jobs.js';
+import { DamagedResult, field, rowCount, rowFields, type Codec, type ResultFields } from './jobs.js';
 
 export interface SubmitterOptions extends QueueTarget {
   batchId: string;
@@ -23,13 +23,22 @@ export interface SubmitterOptions extends QueueTarget {
   blobs?: { sha256: string; bytes: Buffer }[];
 }
 
+/** One job to send: its id (idempotent), its kind ('render', 'parse'), its data and, for parse jobs, its files' upload. */
+export interface JobSpec {
+  id: string;
+  name: string;
+  data: { batchId: string };
+  upload?: () => Promise<unknown>;
+}
+
 interface Entry {
   jobId: string;
   name: string;
   data: unknown;
+  rows: number;
   upload?: () => Promise<unknown>;
   codec: Codec<unknown>;
-  resolve: (r: unknown) => void;
+  resolve: (r: unknown[]) => void;
   checkedAt: number;
   collecting: boolean;
   resent: number;
@@ -88,19 +97,23 @@ export class Submitter {
     return s;
   }
 
-  /** Send one job and wait for its outcome (never rejects for the job's sake: a failure becomes codec.failure). */
-  async submit<R>(jobId: string, name: string, data: unknown, codec: Codec<R>, upload?: () => Promise<unknown>): Promise<R> {
+  /**
+   * Send one job and wait for the outcome of each of its rows, in order (never rejects for the job's
+   * sake: a row that failed for good becomes codec.failure, and only that row).
+   */
+  async submit<R>(job: JobSpec, codec: Codec<R>): Promise<R[]> {
     while (this.inflight.size >= this.window) await new Promise<void>((r) => this.slots.push(r));
-    return new Promise<R>((resolve) => {
-      const e: Entry = { jobId, name, data, upload, codec, resolve: resolve as (r: unknown) => void, checkedAt: Date.now(), collecting: false, resent: 0 };
-      this.inflight.set(jobId, e);
+    return new Promise<R[]>((resolve) => {
+      const e: Entry = { jobId: job.id, name: job.name, data: job.data, rows: rowCount(job.name, job.data), upload: job.upload, codec, resolve: resolve as (r: unknown[]) => void, checkedAt: Date.now(), collecting: false, resent: 0 };
+      this.inflight.set(job.id, e);
       this.send(e).catch(() => {}); // a send lost to a dropped connection is redone by the sweep
     });
   }
 
-  /** Upload input files to a key workers read; kept until the job is collected. */
-  uploadInput(jobId: string, bytes: Buffer): Promise<unknown> {
-    return this.redis.set(this.k.input(jobId), bytes, 'EX', KEEP_SECONDS);
+  /** Upload a job's input files (field `<row>` each) to a key workers read; kept until the job is collected. */
+  uploadInput(jobId: string, files: Buffer[]): Promise<unknown> {
+    const key = this.k.input(jobId);
+    return this.redis.multi().del(key).hset(key, Object.fromEntries(files.map((b, i) => [String(i), b]))).expire(key, KEEP_SECONDS).exec();
   }
 
   private async send(e: Entry): Promise<void> {
@@ -128,38 +141,46 @@ export class Submitter {
     }
   }
 
-  /** Take a finished job's result (or its final failure); nothing when it is not finished. */
+  /**
+   * Take a finished job's results (or its final failure: the rows that finished keep their results,
+   * the others are failed rows with their own reason); nothing when it is not finished.
+   */
   private async collect(jobId: string): Promise<void> {
     const e = this.inflight.get(jobId);
     if (!e || e.collecting) return;
     e.collecting = true;
     try {
       const fields = (await this.redis.hgetallBuffer(this.k.result(jobId))) as ResultFields;
-      let outcome: unknown;
-      if (fields.meta) {
-        try {
-          outcome = e.codec.decode(JSON.parse(fields.meta.toString('utf8')), fields);
-        } catch (err) {
-          if (!(err instanceof DamagedResult)) throw err;
-          await this.resend(e, err.message);
-          return;
-        }
-      } else if ((await this.redis.zscore(this.k.set(queueName(), 'failed'), jobId)) !== null) {
+      const complete = !!fields[field.complete];
+      let failure: ((i: number) => unknown) | undefined;
+      if (!complete) {
+        if ((await this.redis.zscore(this.k.set(queueName(), 'failed'), jobId)) === null) return;
         const reason = (await this.redis.hget(this.k.job(queueName(), jobId), 'failedReason')) ?? '';
-        outcome = e.codec.failure(`${JOB_ATTEMPTS} 次尝试均未成功：${reason}`);
-      } else return;
-      this.finish(e, outcome);
+        failure = (i) => e.codec.failure(`${JOB_ATTEMPTS} 次尝试均未成功：${fields[field.error(i)]?.toString('utf8') ?? reason}`);
+      }
+      let outcomes: unknown[];
+      try {
+        outcomes = Array.from({ length: e.rows }, (_, i) => {
+          const meta = fields[field.meta(i)];
+          return meta ? e.codec.decode(JSON.parse(meta.toString('utf8')), rowFields(fields, i)) : failure ? failure(i) : damaged(`第 ${i + 1} 项结果缺失`);
+        });
+      } catch (err) {
+        if (!(err instanceof DamagedResult)) throw err;
+        await this.resend(e, err.message);
+        return;
+      }
+      this.finish(e, outcomes);
       await this.redis.del(this.k.result(jobId), this.k.input(jobId));
-      // a failed job goes, so that the next run of the batch tries the row afresh
-      if (!fields.meta) await this.queue.remove(jobId).catch(() => {});
+      // a failed job goes, so that the next run of the batch tries its rows afresh
+      if (!complete) await this.queue.remove(jobId).catch(() => {});
     } finally {
       e.collecting = false;
     }
   }
 
-  private finish(e: Entry, outcome: unknown): void {
+  private finish(e: Entry, outcomes: unknown[]): void {
     this.inflight.delete(e.jobId);
-    e.resolve(outcome);
+    e.resolve(outcomes);
     this.slots.shift()?.();
   }
 
@@ -167,7 +188,8 @@ export class Submitter {
     this.resent++;
     if (process.env.BANGBAN_DEBUG) process.stderr.write(`resend ${e.jobId}: ${why}\n`);
     if (++e.resent > MAX_RESENDS) {
-      this.finish(e, e.codec.failure(`任务在队列中丢失或结果损坏 ${MAX_RESENDS} 次：${why}`));
+      const reason = `任务在队列中丢失或结果损坏 ${MAX_RESENDS} 次：${why}`;
+      this.finish(e, Array.from({ length: e.rows }, () => e.codec.failure(reason)));
       return;
     }
     await this.redis.del(this.k.result(e.jobId));
@@ -243,3 +265,7 @@ export class Submitter {
     this.redis.disconnect();
   }
 }
+
+const damaged = (why: string): never => {
+  throw new DamagedResult(why);
+};
