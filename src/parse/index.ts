@@ -65,6 +65,11 @@ export interface ParseResult {
   needsReview?: string[];
   /** Each page read, in order (OCR adds its dpi, skew …). */
   pages?: PageView[];
+  /**
+   * With the option `pageImages`, for a scan: each page as JPEG, turned, deskewed and (photos)
+   * flattened as the reader read it — the picture the boxes fit exactly.
+   */
+  pageImages?: Uint8Array[];
 }
 
 export interface ParseOptions {
@@ -73,6 +78,8 @@ export interface ParseOptions {
   /** Shown in the result. */
   file?: string;
   limits?: ReadLimits;
+  /** For scans: return each page's picture as read (ParseResult.pageImages). Costs a little time; PDFs with text ignore it. */
+  pageImages?: boolean;
 }
 
 /** A form found in a file of several: the pages it spans (1-based, inclusive). */
@@ -129,7 +136,7 @@ export async function parseForms(bytes: Uint8Array, opts: ParseOptions = {}): Pr
 
 async function readForms(bytes: Uint8Array, opts: ParseOptions): Promise<FormReading[]> {
   // Scans (image files, image-only PDFs) are read by OCR (src/ocr), loaded only when needed.
-  const ocr = () => withTimeout(import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file })), opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs);
+  const ocr = () => withTimeout(import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file, view: opts.pageImages })), opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs);
   if (isImageBytes(bytes)) return [await ocr()];
   const pdf = await readPdf(bytes, opts.limits);
   const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
