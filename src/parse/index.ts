@@ -16,7 +16,7 @@ import { UserError } from '../core/errors.js';
 import { chineseReason, ParseFailure, readPdf, DEFAULT_LIMITS, type FailureCode, type PageData, type PdfData, type ReadLimits } from './pdf.js';
 import { preparePages, readTemplate, type Reading } from './read.js';
 import { matchKey, templateOf } from './template.js';
-import { toFieldBox, union, type FieldBox } from './position.js';
+import { frameOf, toFieldBox, union, type FieldBox } from './position.js';
 import type { Rect } from './geometry.js';
 
 export { ParseFailure, type FailureCode, type ReadLimits } from './pdf.js';
@@ -348,7 +348,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** A page's upright size (points) and the turn from its display to upright. */
 function pageView(p: PageData): PageView {
-  const f = p.frame ?? { x0: 0, y0: 0, x1: p.width, y1: p.height };
+  const f = frameOf(p);
   return { index: p.index, width: round(f.x1 - f.x0), height: round(f.y1 - f.y0), rotation: p.rotation ?? 0 };
 }
 

@@ -32,13 +32,16 @@ export function textRect(items: { x: number; y: number; w: number; size: number 
   return union(items.map((i) => ({ x0: i.x, x1: i.x + Math.max(0, i.w), y0: i.y - i.size * 0.2, y1: i.y + i.size * 0.8 })));
 }
 
+/** A page's rectangle in the coordinates of its items. */
+export const frameOf = (page: Framed): Rect => page.frame ?? { x0: 0, y0: 0, x1: page.width, y1: page.height };
+
 const round = (n: number) => Math.round(n * 10000) / 10000;
 const clamp = (n: number) => Math.min(1, Math.max(0, n));
 
 /** A rectangle of the reader's as fractions of its upright page; undefined when it lies off the page. */
 export function toFieldBox(page: Framed, r: Rect | undefined): FieldBox | undefined {
   if (!r) return undefined;
-  const f = page.frame ?? { x0: 0, y0: 0, x1: page.width, y1: page.height };
+  const f = frameOf(page);
   const W = f.x1 - f.x0;
   const H = f.y1 - f.y0;
   if (!(W > 0 && H > 0)) return undefined;
