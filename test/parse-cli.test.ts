@@ -21,9 +21,11 @@ describe('bangban parse / ingest / render --fillable', () => {
     const r = bangban('parse', pdf);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['file', 'kind', 'source', 'record', 'valid', 'errors', 'warnings', 'fields', 'needsReview']);
+    expect(Object.keys(j)).toEqual(['file', 'kind', 'source', 'record', 'valid', 'errors', 'warnings', 'fields', 'needsReview', 'pages']);
     expect(j.record).toEqual(JSON.parse(readFileSync('fixtures/application/typical.json', 'utf8')));
-    expect(j.fields['/applicant/name']).toEqual({ confidence: 1, page: 1 });
+    // where it was read: its cell, as fractions of the page (test/parse-boxes-position.test.ts)
+    expect(j.fields['/applicant/name']).toEqual({ confidence: 1, page: 1, box: { x: expect.any(Number), y: expect.any(Number), w: expect.any(Number), h: expect.any(Number) } });
+    expect(j.pages).toEqual([{ index: 0, width: 595.28, height: 841.89, rotation: 0 }]);
   });
 
   it('parse: exit 1 with the record (bad values kept) when invalid; exit 2 with JSON error and one stderr line when unreadable', async () => {

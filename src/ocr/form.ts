@@ -14,7 +14,7 @@ export function isImage(bytes: Uint8Array): boolean {
   return t !== undefined && t !== 'pdf';
 }
 
-export async function parseScanForm(bytes: Uint8Array, opts: { kind?: string; file?: string; threshold?: number }) {
+export async function parseScanForm(bytes: Uint8Array, opts: { kind?: string; file?: string; threshold?: number; view?: boolean }) {
   let r;
   try {
     r = await parseScan(bytes, opts);
@@ -35,5 +35,6 @@ export async function parseScanForm(bytes: Uint8Array, opts: { kind?: string; fi
     fields: r.fields,
     needsReview: r.needsReview,
     pages: r.pages,
+    ...(r.pageImages ? { pageImages: r.pageImages } : {}),
   };
 }

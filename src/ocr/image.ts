@@ -40,6 +40,11 @@ export async function decodeImage(bytes: Uint8Array, page = 0): Promise<Rgb> {
   return { ...rgb, dpi: density };
 }
 
+/** A page image as JPEG, for showing it. */
+export async function toJpeg(rgb: Rgb, quality = 80): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).jpeg({ quality }).toBuffer());
+}
+
 /** Number of pages/frames in an image file (TIFF may hold several). */
 export async function imagePages(bytes: Uint8Array): Promise<number> {
   const meta = await sharp(bytes).metadata();

@@ -5,7 +5,7 @@
  * confidence per field; fields below the threshold are marked `needsReview`.
  */
 import type { Issue } from '../core/errors.js';
-import { decodeImage, imagePages } from './image.js';
+import { decodeImage, imagePages, toJpeg } from './image.js';
 import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './page.js';
 import { openPdf, MAX_PDF_PAGES } from './pdf.js';
 import { parseOcr, type OcrField } from './parse.js';
@@ -90,6 +90,8 @@ export interface ScanResult {
   pages: { index: number; width: number; height: number; dpi: number; rotation: number; skew: number; ms: number; lines: number }[];
   /** Set when the file is not a recognised form. */
   error?: string;
+  /** With `view`: each page as JPEG, turned and straightened as read (the frame of the fields' boxes). */
+  pageImages?: Uint8Array[];
 }
 
 export interface ScanOptions extends OcrOptions {
@@ -103,7 +105,9 @@ export interface ScanOptions extends OcrOptions {
 /** Read a scanned or photographed form into a validated record. */
 export async function parseScan(bytes: Uint8Array, opts: ScanOptions = {}): Promise<ScanResult> {
   const pages = await ocrPages(bytes, opts);
-  return parseOcrPages(pages, opts);
+  const r = parseOcrPages(pages, opts);
+  if (opts.view) r.pageImages = await Promise.all(pages.map((p) => (p.view ? toJpeg(p.view) : new Uint8Array())));
+  return r;
 }
 
 /** Map OCR pages to a kind's record (recognising the kind unless given) with the text parser's label-and-table logic (src/parse). */

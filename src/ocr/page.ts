@@ -60,6 +60,8 @@ export interface OcrPageImage {
   squares?: OcrCheckbox[];
   /** Where red ink (a seal) was removed, 1 per pixel of the upright page; absent when there was none. */
   red?: Uint8Array;
+  /** The page in colour, turned and straightened as the reader read it (OcrOptions.view): what fields' boxes refer to. */
+  view?: Rgb;
 }
 
 export interface OcrOptions {
@@ -69,6 +71,8 @@ export interface OcrOptions {
   rotation?: 0 | 90 | 180 | 270;
   /** Skip deskewing. */
   noDeskew?: boolean;
+  /** Keep the page in colour, turned and straightened as read (OcrPageImage.view), for showing it. */
+  view?: boolean;
 }
 
 const A4_WIDTH_IN = 8.27;
@@ -101,8 +105,15 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const t0 = performance.now();
   const lap = timer();
   let { grey: g, red } = dropRed(rgb);
+  // the page to show, in its three channels, moved with the page at every step
+  let view = opts.view ? channels(rgb) : undefined;
+  const move = (f: (x: Gray) => Gray) => {
+    g = f(g);
+    red = red && f(red);
+    view = view?.map(f);
+  };
   let q = opts.rotation !== undefined ? opts.rotation / 90 : 0;
-  if (q) (g = rotate90(g, q)), (red = red && rotate90(red, q));
+  if (q) move((x) => rotate90(x, q));
   let bin = binarize(g);
   // A photo: the desk around the page becomes paper.
   const paper = clearBackground(g);
@@ -111,26 +122,24 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   let skew = 0;
   if (!opts.noDeskew) {
     skew = skewAngle(bin, g.width, g.height);
-    if (Math.abs(skew) >= 0.05) (g = rotateSmall(g, skew)), (red = red && rotateSmall(red, skew));
+    if (Math.abs(skew) >= 0.05) move((x) => rotateSmall(x, skew));
   }
   lap('deskew');
   // A photo taken at an angle: the table made a rectangle again.
   const flatten = tableWarp(g, binarize(g));
-  if (flatten) (g = flatten(g)), (red = red && flatten(red));
+  if (flatten) move(flatten);
   lap('perspective');
   const side = opts.detSide ?? DET_SIDE;
   let boxes = (await detect(g, side)).map((d) => d.box);
   lap('detect');
   if (opts.rotation === undefined) {
     if (onItsSide(boxes)) {
-      g = rotate90(g, 1);
-      red = red && rotate90(red, 1);
+      move((x) => rotate90(x, 1));
       q = 1;
       boxes = (await detect(g, side)).map((d) => d.box);
     }
     if (await upsideDownPage(g, boxes)) {
-      g = rotate90(g, 2);
-      red = red && rotate90(red, 2);
+      move((x) => rotate90(x, 2));
       q += 2;
       const { width: W, height: H } = g;
       boxes = boxes.map(([x0, y0, x1, y1]): Box => [W - x1, H - y1, W - x0, H - y0]);
@@ -205,7 +214,26 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   }
   const page: OcrPage = { index, width, height, dpi: Math.round(dpi), rotation: q * 90, skew: Math.round(skew * 100) / 100, lines, rules, checkboxes, ms: 0 };
   page.ms = Math.round(performance.now() - t0);
-  return { page, bin, squares: allSquares, ...(red ? { red: red.data.map((v) => (v < 128 ? 1 : 0)) } : {}) };
+  return { page, bin, squares: allSquares, ...(red ? { red: red.data.map((v) => (v < 128 ? 1 : 0)) } : {}), ...(view ? { view: merge(view) } : {}) };
+}
+
+/** An RGB image as three one-channel images, and back. */
+function channels(rgb: Rgb): Gray[] {
+  return [0, 1, 2].map((c) => {
+    const data = new Uint8Array(rgb.width * rgb.height);
+    for (let i = 0; i < data.length; i++) data[i] = rgb.data[i * 3 + c];
+    return { width: rgb.width, height: rgb.height, data };
+  });
+}
+
+function merge([r, gr, b]: Gray[]): Rgb {
+  const data = new Uint8Array(r.width * r.height * 3);
+  for (let i = 0; i < r.data.length; i++) {
+    data[i * 3] = r.data[i];
+    data[i * 3 + 1] = gr.data[i];
+    data[i * 3 + 2] = b.data[i];
+  }
+  return { width: r.width, height: r.height, data };
 }
 
 /**

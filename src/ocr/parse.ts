@@ -14,6 +14,7 @@ import type { Segment } from '../parse/rules.js';
 import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
+import type { FieldBox } from '../parse/position.js';
 import { distance, fixPlaces, repairTowns, stripHint } from './lexicon.js';
 import { isSurname } from '../core/names.js';
 import { codeFormat, readCode, type CodeFormat } from './constrained.js';
@@ -30,6 +31,8 @@ export interface OcrField {
   needsReview?: true;
   /** Why staff should check it, in Chinese (REVIEW_REASONS or the format's own reason), joined by ；. */
   reason?: string;
+  /** Where it was read: fractions of the page image as the reader turned and straightened it (FieldInfo.box). */
+  box?: FieldBox;
 }
 
 /** The reasons a field is sent to review. */
@@ -363,7 +366,7 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
     }
     setAt(record, ptr, value);
     const confidence = Math.round((ocrConf.get(ptr) ?? pageMean * reading.confidence) * factor * 1000) / 1000;
-    const f: OcrField = { confidence, page: reading.page + 1 };
+    const f: OcrField = { confidence, page: reading.page + 1, ...(reading.box ? { box: reading.box } : {}) };
     if (confidence < opts.threshold) reasons.push(REVIEW_REASONS.lowConfidence);
     if (sealed.has(ptr)) reasons.push(REVIEW_REASONS.underSeal);
     if (skippedIn.has(ptr)) reasons.push(REVIEW_REASONS.skipped);

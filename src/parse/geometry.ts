@@ -145,13 +145,28 @@ function usualGap(l: Line): number {
  * stretch of a justified line as spaces): a gap wider than the line's usual one is a space.
  */
 export function lineText(l: Line): string {
+  return textOf(l);
+}
+
+/** A line's text (lineText) with the glyph of each of its UTF-16 units: undefined for a space put back. */
+export function placedLineText(l: Line): { text: string; at: (Glyph | undefined)[] } {
+  const at: (Glyph | undefined)[] = [];
+  return { text: textOf(l, at), at };
+}
+
+function textOf(l: Line, at?: (Glyph | undefined)[]): string {
   let s = '';
   let prev: Glyph | undefined;
   const usual = usualGap(l);
   for (const g of l.glyphs) {
     if (SPACE.test(g.ch)) continue;
-    if (prev && g.x - (prev.x + prev.w) > usual + l.size * 0.2) s += ' ';
+    if (prev && g.x - (prev.x + prev.w) > usual + l.size * 0.2) {
+      s += ' ';
+      at?.push(undefined);
+    }
     s += g.ch;
+    // a glyph of several UTF-16 units: each unit is at the glyph
+    if (at) for (let k = 0; k < g.ch.length; k++) at.push(g);
     prev = g;
   }
   return s;

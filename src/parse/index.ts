@@ -16,8 +16,11 @@ import { UserError } from '../core/errors.js';
 import { chineseReason, ParseFailure, readPdf, DEFAULT_LIMITS, type FailureCode, type PageData, type PdfData, type ReadLimits } from './pdf.js';
 import { preparePages, readTemplate, type Reading } from './read.js';
 import { matchKey, templateOf } from './template.js';
+import { frameOf, toFieldBox, union, type FieldBox } from './position.js';
+import type { Rect } from './geometry.js';
 
 export { ParseFailure, type FailureCode, type ReadLimits } from './pdf.js';
+export type { FieldBox } from './position.js';
 
 export interface FieldInfo {
   confidence: number;
@@ -27,6 +30,26 @@ export interface FieldInfo {
   needsReview?: boolean;
   /** Why it needs review, in Chinese. */
   reason?: string;
+  /**
+   * Where on page `page` the value was read: its cell (else its text; a form field's widget; the
+   * options of a check-box list), as fractions (0–1) of the width and height of the page turned
+   * upright, origin top-left. See docs/parse.md, "Where a value was read".
+   */
+  box?: FieldBox;
+}
+
+/** A page as the reader saw it, for showing it beside the fields. */
+export interface PageView {
+  /** 0-based */
+  index: number;
+  /** Of the upright page the boxes refer to: points for a PDF, pixels for a scan. */
+  width: number;
+  height: number;
+  /**
+   * Clockwise degrees (0, 90, 180, 270) that turn the page as shown (a PDF page with its /Rotate, an
+   * image with its EXIF orientation) upright, into the frame of the fields' boxes.
+   */
+  rotation: number;
 }
 
 export interface ParseResult {
@@ -40,6 +63,13 @@ export interface ParseResult {
   fields: Record<string, FieldInfo>;
   /** Pointers of the fields staff should check (each with `fields[pointer].reason`). */
   needsReview?: string[];
+  /** Each page read, in order (OCR adds its dpi, skew …). */
+  pages?: PageView[];
+  /**
+   * With the option `pageImages`, for a scan: each page as JPEG, turned, deskewed and (photos)
+   * flattened as the reader read it — the picture the boxes fit exactly.
+   */
+  pageImages?: Uint8Array[];
 }
 
 export interface ParseOptions {
@@ -48,6 +78,8 @@ export interface ParseOptions {
   /** Shown in the result. */
   file?: string;
   limits?: ReadLimits;
+  /** For scans: return each page's picture as read (ParseResult.pageImages). Costs a little time; PDFs with text ignore it. */
+  pageImages?: boolean;
 }
 
 /** A form found in a file of several: the pages it spans (1-based, inclusive). */
@@ -104,14 +136,14 @@ export async function parseForms(bytes: Uint8Array, opts: ParseOptions = {}): Pr
 
 async function readForms(bytes: Uint8Array, opts: ParseOptions): Promise<FormReading[]> {
   // Scans (image files, image-only PDFs) are read by OCR (src/ocr), loaded only when needed.
-  const ocr = () => withTimeout(import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file })), opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs);
+  const ocr = () => withTimeout(import('../ocr/form.js').then((m) => m.parseScanForm(bytes, { kind: typeof opts.kind === 'string' ? opts.kind : opts.kind?.name, file: opts.file, view: opts.pageImages })), opts.limits?.timeoutMs ?? DEFAULT_LIMITS.timeoutMs);
   if (isImageBytes(bytes)) return [await ocr()];
   const pdf = await readPdf(bytes, opts.limits);
   const forced = typeof opts.kind === 'string' ? getKind(opts.kind) : opts.kind;
   const fromFields = readFields(pdf, forced);
   if (fromFields) {
     refuseBlank(fromFields.kind, fromFields.values);
-    return [finish(opts.file, fromFields.kind, 'fields', fromFields.values)];
+    return [finish(opts.file, fromFields.kind, 'fields', fromFields.values, pdf.pages)];
   }
   if (!pdf.pages.some((p) => p.items.some((i) => i.str.trim()))) {
     if (pdf.numPages > MAX_SCAN_PAGES) throw new ParseFailure('too-many-pages', `扫描件 PDF 共 ${pdf.numPages} 页，超过一份表单的上限 ${MAX_SCAN_PAGES} 页：多份表单请分别扫描成单独的文件`);
@@ -194,7 +226,7 @@ function readGroup(file: string | undefined, pages: PageData[], candidates: Kind
     throw new ParseFailure('not-a-form', text ? `不是可识别的表单（没有找到${allKinds().map((k) => k.title).join('或')}的栏目）` : '页面上没有文字（可能是扫描件），无法识别表单');
   }
   refuseBlank(best.kind, best.values);
-  return finish(file, best.kind, 'text', best.values);
+  return finish(file, best.kind, 'text', best.values, pages);
 }
 
 /** A form with nothing filled in is no record. */
@@ -248,13 +280,16 @@ function readFields(pdf: PdfData, forced?: Kind): { kind: Kind; values: Map<stri
   let best: { kind: Kind; values: Map<string, Reading>; hits: number } | undefined;
   for (const kind of forced ? [forced] : allKinds()) {
     const values = new Map<string, Reading>();
+    // the widgets of each check-box list's options, on the list's page
+    const optionRects = new Map<string, Rect[]>();
     let hits = 0;
     for (const [name, f] of pdf.fields) {
       const pointer = dottedToPointer(name);
       const s = kind.schema.at(pointer);
       if (s && typeof f.value === 'string') {
         hits++;
-        if (f.value.trim()) values.set(pointer, { raw: foldText(f.value), confidence: 1, page: f.page });
+        const box = pdf.pages[f.page] && toFieldBox(pdf.pages[f.page], f.rect);
+        if (f.value.trim()) values.set(pointer, { raw: foldText(f.value), confidence: 1, page: f.page, ...(box ? { box } : {}) });
         continue;
       }
       // a checkbox for one option of a list: services.事前辅导
@@ -268,6 +303,12 @@ function readFields(pdf: PdfData, forced?: Kind): { kind: Kind; values: Map<stri
       const cur = values.get(list) ?? { raw: [] as string[], confidence: 1, page: f.page };
       if (f.value) (cur.raw as string[]).push(option);
       values.set(list, cur);
+      if (f.rect && f.page === cur.page) optionRects.set(list, [...(optionRects.get(list) ?? []), f.rect]);
+    }
+    for (const [list, rects] of optionRects) {
+      const r = values.get(list)!;
+      const box = pdf.pages[r.page] && toFieldBox(pdf.pages[r.page], union(rects));
+      if (box) r.box = box;
     }
     for (const [pointer, r] of values) {
       const order = kind.schema.at(pointer)?.items?.enum;
@@ -278,7 +319,7 @@ function readFields(pdf: PdfData, forced?: Kind): { kind: Kind; values: Map<stri
   return best && best.hits >= Math.min(3, pdf.fields.size) ? best : undefined;
 }
 
-function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text', values: Map<string, Reading>): ParseResult {
+function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text', values: Map<string, Reading>, pages: PageData[]): ParseResult {
   const record: Record<string, unknown> = {};
   const fields: Record<string, FieldInfo> = {};
   for (const [pointer, r] of values) {
@@ -287,23 +328,29 @@ function finish(file: string | undefined, kind: Kind, source: 'fields' | 'text',
       const items = r.raw.map((x) => normaliseValue(kind.schema.at(`${pointer}/0`), x).value);
       if (isDeepStrictEqual(kind.schema.at(pointer)?.default, items)) continue;
       setAt(record, pointer, items);
-      fields[pointer] = { confidence: round(r.confidence), page: r.page + 1 };
+      fields[pointer] = { confidence: round(r.confidence), page: r.page + 1, ...(r.box ? { box: r.box } : {}) };
       continue;
     }
     if (isUnfilled(kind.schema.at(pointer), r.raw)) continue;
     const n = normaliseValue(kind.schema.at(pointer), r.raw);
     if (n.value === '' || n.value === undefined) continue;
     setAt(record, pointer, n.value);
-    fields[pointer] = { confidence: round(r.confidence * (n.repaired ? 0.9 : 1) * (n.ok ? 1 : 0.5)), page: r.page + 1 };
+    fields[pointer] = { confidence: round(r.confidence * (n.repaired ? 0.9 : 1) * (n.ok ? 1 : 0.5)), page: r.page + 1, ...(r.box ? { box: r.box } : {}) };
     // failing its check, or changed to pass it: for staff to look at
     if (!n.ok || n.reason) Object.assign(fields[pointer], { needsReview: true, reason: n.reason ?? '格式不正确' });
   }
   const v = validateRecord(kind, record);
   const needsReview = Object.keys(fields).filter((p) => fields[p].needsReview).sort();
-  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview } as ParseResult;
+  return { ...(file !== undefined ? { file } : {}), kind: kind.name, source, record: ordered(kind, record), valid: v.valid, errors: v.errors, warnings: v.warnings, fields, needsReview, pages: pages.map(pageView) } as ParseResult;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A page's upright size (points) and the turn from its display to upright. */
+function pageView(p: PageData): PageView {
+  const f = frameOf(p);
+  return { index: p.index, width: round(f.x1 - f.x0), height: round(f.y1 - f.y0), rotation: p.rotation ?? 0 };
+}
 
 /** Keys in schema order, so output reads like the form. */
 function ordered(kind: Kind, record: Record<string, unknown>): Record<string, unknown> {

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { ParseSpeeds, PDFCheckBox, PDFDocument, PDFDropdown, PDFRadioGroup, PDFTextField } from 'pdf-lib';
 import { pageRules, type Rules } from './rules.js';
 import { decryptOwnerOnly } from './decrypt.js';
+import type { Rect } from './geometry.js';
+import { turnPoint, turnRect } from './position.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -63,15 +65,29 @@ export interface PageData {
   height: number;
   items: TextItem[];
   rules: Rules;
+  /** The page's rectangle in the coordinates of its items (absent: 0, 0 to width, height). */
+  frame?: Rect;
+  /**
+   * Clockwise degrees (0, 90, 180, 270) that turn the page as a viewer shows it (its /Rotate
+   * applied) into the upright page the reader read, whose text runs left to right.
+   */
+  rotation?: number;
 }
 
 export type FieldValue = string | boolean | string[];
 
+export interface FormField {
+  value: FieldValue;
+  page: number;
+  /** The widget's /Rect, in the coordinates of its page's items. */
+  rect?: Rect;
+}
+
 export interface PdfData {
   numPages: number;
   pages: PageData[];
-  /** AcroForm values by field name, with the page of the first widget; empty when there is no form. */
-  fields: Map<string, { value: FieldValue; page: number }>;
+  /** AcroForm values by field name, with the page and rectangle of the first widget; empty when there is no form. */
+  fields: Map<string, FormField>;
 }
 
 export interface ReadLimits {
@@ -158,14 +174,16 @@ async function readBounded(bytes: Uint8Array, lim: Required<ReadLimits>): Promis
         dirs.push((Math.round(Math.atan2(b, a) / (Math.PI / 2)) + 4) % 4);
       }
       turns.set(i, mainDirection(items, dirs));
-      pages.push({ index: i, width: x1 - x0, height: y1 - y0, items, rules: { h: [], v: [] } });
+      const frame = { x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) };
+      pages.push({ index: i, width: x1 - x0, height: y1 - y0, items, rules: { h: [], v: [] }, frame, rotation: page.rotate });
       page.cleanup();
       check();
     }
-    const fields = new Map<string, { value: FieldValue; page: number }>();
+    const fields = new Map<string, FormField>();
     await quietly(() => structure(bytes, pages, fields));
     // a page drawn turned (its text runs up, down or upside down): read it upright
     for (const p of pages) upright(p, turns.get(p.index) ?? 0);
+    for (const f of fields.values()) if (f.rect) f.rect = turnRect(f.rect, turns.get(f.page) ?? 0);
     check();
     return { numPages, pages, fields };
   } finally {
@@ -207,10 +225,21 @@ async function structure(bytes: Uint8Array, pages: PageData[], fields: PdfData['
       const widget = f.acroField.getWidgets()[0];
       const pref = widget?.P();
       const page = pref ? Math.max(0, pageRefs.findIndex((r) => r === pref)) : 0;
-      fields.set(f.getName(), { value, page });
+      fields.set(f.getName(), { value, page, rect: widgetRect(widget) });
     }
   } catch {
     /* a broken form dictionary: read the page text instead */
+  }
+}
+
+/** A widget's /Rect as x0, x1, y0, y1; undefined when it has none worth showing. */
+function widgetRect(widget: { getRectangle(): { x: number; y: number; width: number; height: number } } | undefined): Rect | undefined {
+  try {
+    const r = widget?.getRectangle();
+    if (!r || ![r.x, r.y, r.width, r.height].every(Number.isFinite)) return undefined;
+    return { x0: Math.min(r.x, r.x + r.width), x1: Math.max(r.x, r.x + r.width), y0: Math.min(r.y, r.y + r.height), y1: Math.max(r.y, r.y + r.height) };
+  } catch {
+    return undefined;
   }
 }
 
@@ -223,8 +252,10 @@ function mainDirection(items: TextItem[], dirs: number[]): number {
 
 /** Turn a page's text and lines by `turns` quarter turns clockwise, so that its text runs left to right. */
 function upright(p: PageData, turns: number): void {
+  p.rotation = (((turns * 90 - (p.rotation ?? 0)) % 360) + 360) % 360;
   if (!turns) return;
-  const rot = ([x, y]: [number, number]): [number, number] => (turns === 1 ? [y, -x] : turns === 2 ? [-x, -y] : [-y, x]);
+  if (p.frame) p.frame = turnRect(p.frame, turns);
+  const rot = (pt: [number, number]) => turnPoint(pt, turns);
   for (const it of p.items) [it.x, it.y] = rot([it.x, it.y]);
   const box = <T extends { x1: number; y1: number; x2: number; y2: number }>(s: T): T => {
     const [a, b] = [rot([s.x1, s.y1]), rot([s.x2, s.y2])];

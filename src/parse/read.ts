@@ -4,11 +4,12 @@
  * with ruled lines: labels are found as whole cells (however they wrap), the value is the cell to the
  * right of its label.
  */
-import { boxAt, center, inside, joinLines, joinSeparator, lines, lineText, preparePage, type Box, type Line, type Page } from './geometry.js';
+import { boxAt, center, inside, joinLines, joinSeparator, lines, lineText, placedLineText, preparePage, type Box, type Line, type Page, type Rect } from './geometry.js';
 import type { PageData, TextItem } from './pdf.js';
 import { distance as levenshtein } from 'fastest-levenshtein';
 import { foldText, spellingsOf } from '../core/normalizeText.js';
 import { drawnBoxes, ticked } from './boxes.js';
+import { textRect, toFieldBox, union, type FieldBox } from './position.js';
 
 export { ticked } from './boxes.js';
 import { matchKey, type EachTable, type LabelSlot, type Template, type ValueSlot } from './template.js';
@@ -18,6 +19,8 @@ export interface Reading {
   raw: string | string[];
   confidence: number;
   page: number;
+  /** Where on the page it was read (the value's cell, else its text): see FieldBox. */
+  box?: FieldBox;
 }
 
 export interface ReadResult {
@@ -235,7 +238,7 @@ function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], don
         if (!items.length) return;
         const box = { x0: Math.min(...items.map((i) => i.x)), x1: rightEdge, y0: Math.min(...items.map((i) => i.y)), y1: l.line.top, closed: false, key: '' };
         found.add(s.slot.label);
-        readValue(s.slot, items, box, f.page.index, 0.8, out);
+        readValue(s.slot, items, box, f.page, 0.8, out);
       });
     });
   }
@@ -260,7 +263,7 @@ function next(page: Page, from: Box, step: (b: Box) => Box, size: (b: Box) => nu
 export function readTemplate(t: Template, p: PreparedPages): ReadResult {
   const values = new Map<string, Reading>();
   const { located, labelsFound: inCells, labelCells } = locateValues(t, p);
-  for (const v of located) readValue(v.slot, v.items, v.box, v.page.index, v.confidence, values, v.parts);
+  for (const v of located) readValue(v.slot, v.items, v.box, v.page, v.confidence, values, v.parts);
   // labels without a cell of their own: label and value side by side on a line of text, outside the
   // grid or inside one cell (申请日期：2026年5月18日)
   const used = new Set<string>([...labelCells].map((c) => `${c.page.index}:${c.box.key}`));
@@ -307,10 +310,12 @@ function readEach(e: EachTable, t: Template, p: PreparedPages, out: Map<string, 
       // a row of the same table: the same column under the header, directly below the last row
       if (!row.closed || row.y1 - row.y0 < 4 || Math.abs(row.x0 - head.box.x0) > 2 || Math.abs(row.x1 - head.box.x1) > 2 || Math.abs(row.y1 - (y + STEP)) > 2) break;
       const mid = (row.y0 + row.y1) / 2;
+      const boxes: (Box | undefined)[] = [];
       const texts = e.columns.map((col, j) => {
         const h = colHeads[j];
         if (!h) return '';
         const box = boxAt(page, cx(h.box), mid);
+        boxes[j] = box;
         const items = page.data.items.filter((i) => i.str.trim() && inside(i, box));
         return col.scalarList ? lines(items).map(lineText).join(' ') : joinLines(lines(items), box.x1 - (Math.min(...items.map((i) => i.x)) - box.x0));
       });
@@ -321,7 +326,7 @@ function readEach(e: EachTable, t: Template, p: PreparedPages, out: Map<string, 
         const text = texts[j].trim();
         if (!text) return;
         const pointer = `${e.list}/${k}${col.rel}`;
-        out.set(pointer, { raw: col.scalarList ? splitNames(text) : text, confidence: 0.9, page: page.index });
+        out.set(pointer, at({ raw: col.scalarList ? splitNames(text) : text, confidence: 0.9, page: page.index }, page.data, boxes[j]));
       });
       k++;
       y = row.y0 - STEP;
@@ -329,7 +334,24 @@ function readEach(e: EachTable, t: Template, p: PreparedPages, out: Map<string, 
   }
 }
 
-function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, confidence: number, out: Map<string, Reading>, parts?: TextItem[][]): void {
+/** A reading with where it was read, when that is on the page. */
+function at(r: Reading, page: PageData, rect: Rect | undefined): Reading {
+  const box = toFieldBox(page, rect);
+  return box ? { ...r, box } : r;
+}
+
+/**
+ * The value's cell (a box ruled on every side), else the value's text; for check boxes whose
+ * options stand in cells of their own, the options' text and marks.
+ */
+function valueRect(box: Box, items: TextItem[], parts?: TextItem[][]): Rect | undefined {
+  if (parts) return textRect(parts.flat());
+  return box.closed ? box : textRect(items);
+}
+
+function readValue(slot: ValueSlot, items: TextItem[], box: Box, onPage: Page, confidence: number, out: Map<string, Reading>, parts?: TextItem[][]): void {
+  const page = onPage.index;
+  const where = (r: Reading) => at(r, onPage.data, valueRect(box, items, parts));
   const ls = lines(items);
   const minX = Math.min(...items.map((i) => i.x));
   const right = items.length ? box.x1 - (minX - box.x0) : box.x1;
@@ -337,16 +359,16 @@ function readValue(slot: ValueSlot, items: TextItem[], box: Box, page: number, c
   if (slot.hint) text = removeHint(text, slot.hint);
   if (slot.checkboxes) {
     const text = (parts ?? [items]).map((part) => lines(part).map(lineText).join('\n')).join('\n');
-    out.set(slot.checkboxes.field, { raw: ticked(text, slot.checkboxes.options), confidence, page });
+    out.set(slot.checkboxes.field, where({ raw: ticked(text, slot.checkboxes.options), confidence, page }));
     return;
   }
   const fields = slot.spans.filter((s) => s.field);
   if (fields.length === 1 && slot.spans.length === 1) {
-    if (text.trim()) out.set(fields[0].field!, { raw: text.trim(), confidence, page });
+    if (text.trim()) out.set(fields[0].field!, where({ raw: text.trim(), confidence, page }));
     return;
   }
   // Several spans in one cell: fixed text between fields splits the value.
-  for (const [field, v] of splitByAnchors(slot.spans, text)) if (v.trim()) out.set(field, { raw: v.trim(), confidence: confidence * 0.9, page });
+  for (const [field, v] of splitByAnchors(slot.spans, text)) if (v.trim()) out.set(field, where({ raw: v.trim(), confidence: confidence * 0.9, page }));
 }
 
 function removeHint(text: string, hint: string): string {
@@ -376,10 +398,12 @@ function splitByAnchors(spans: { text: string; field?: string }[], text: string)
 }
 
 /** Running text outside tables, in reading order, with a map from squashed positions back to it. */
-function flowText(p: PreparedPages): { text: string; squashed: string; map: number[]; pageAt: number[]; spaceBreaks: Set<number> } {
+function flowText(p: PreparedPages): { text: string; squashed: string; map: number[]; pageAt: number[]; placeAt: (Rect | undefined)[]; spaceBreaks: Set<number> } {
   let text = '';
   const spaceBreaks = new Set<number>();
   const pageAt: number[] = [];
+  // where each character of the text stands on its page (none for spaces put back and line breaks)
+  const placeAt: (Rect | undefined)[] = [];
   // kept across pages: a value may continue on the next page
   let prev: { line: Line; text: string } | undefined;
   for (const f of p.flow) {
@@ -387,7 +411,8 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
     // the right edge of the text block: where the longest lines end
     const right = Math.max(...ls.map((l) => (l.glyphs.length ? l.glyphs[l.glyphs.length - 1].x + l.glyphs[l.glyphs.length - 1].w : -Infinity)));
     for (const l of ls) {
-      const lt = lineText(l);
+      const placed = placedLineText(l);
+      const lt = placed.text;
       // page numbers (— 3 —, - 3 -, 第 3 页) are the printer's, not the document's text
       if (/^\s*(?:[—–-]+\s*\d+\s*[—–-]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+)\s*$/.test(lt)) continue;
       // the break before this line: a space when the line broke at one (two Latin words)
@@ -396,6 +421,8 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
       const s = lt + '\n';
       text += s;
       for (let k = 0; k < s.length; k++) pageAt.push(f.page.index);
+      for (const g of placed.at) placeAt.push(g && { x0: g.x, x1: g.x + g.w, y0: l.bottom, y1: l.top });
+      placeAt.push(undefined);
     }
   }
   let squashed = '';
@@ -407,7 +434,7 @@ function flowText(p: PreparedPages): { text: string; squashed: string; map: numb
       map.push(i);
     }
   }
-  return { text, squashed, map, pageAt, spaceBreaks };
+  return { text, squashed, map, pageAt, placeAt, spaceBreaks };
 }
 
 const ANCHOR = 14;
@@ -508,6 +535,9 @@ function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): voi
     const b = f.map[end - 1] + 1;
     const text = f.text.slice(a, b);
     const page = f.pageAt[a] ?? 0;
+    // the value's text on the page it starts on
+    const rect = union(f.placeAt.slice(a, b).filter((r, k): r is Rect => !!r && f.pageAt[a + k] === page));
+    const place = (r: Reading) => at(r, p.pages.find((pg) => pg.index === page)!.data, rect);
     if (t.lists.has(s.field)) {
       // lines that continue after a break at a space (between two Latin words)
       const spaced = new Set<number>();
@@ -518,13 +548,13 @@ function readFlow(t: Template, p: PreparedPages, out: Map<string, Reading>): voi
         if (f.spaceBreaks.has(k)) spaced.add(line);
       }
       const items = splitItems(text, spaced);
-      if (items.length) out.set(s.field, { raw: items, confidence: 0.8, page });
+      if (items.length) out.set(s.field, place({ raw: items, confidence: 0.8, page }));
       return;
     }
     let raw = '';
     for (let k = a; k < b; k++) raw += f.text[k] === '\n' ? (f.spaceBreaks.has(k) ? ' ' : '') : f.text[k];
     raw = raw.trim();
-    if (raw) out.set(s.field, { raw, confidence: 0.8, page });
+    if (raw) out.set(s.field, place({ raw, confidence: 0.8, page }));
   });
 }
 
