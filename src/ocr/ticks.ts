@@ -1,0 +1,106 @@
+/**
+ * The mark of each option of a check-box group on a scan, from the pixels next to the option's
+ * label: a drawn or printed box there (☐ ☑ ■, a square with a hand tick), or with no box any mark
+ * (√ ✓, a tick between brackets; empty brackets are no mark). An option may wrap over two lines (a
+ * narrow cell: 大厅综合窗 / 口受理), and then its box stands beside both lines; an option that
+ * starts a line may have its box at the end of the line above (… ■ / 邮寄送达办理结果).
+ */
+import { matchKey } from '../parse/template.js';
+import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
+
+/** An option label found in the lines: `at` indexes its line's chars; `next`: the line its text wraps to. */
+export interface FoundOption {
+  line: OcrLine;
+  at: number;
+  option: string;
+  next?: OcrLine;
+}
+
+/** What to put before an option: a box (☑ ☐) or a loose mark (√), where it was seen. */
+export interface OptionMark {
+  str: '☑' | '☐' | '√';
+  box: Box;
+  confidence: number;
+}
+
+/** Marks and brackets OCR reads around a box or a tick, which may stand before a wrapped option's rest. */
+const LEAD = /^[\s[\]［］【】()（）〔〕]$/u;
+
+/**
+ * Options of the groups found nowhere in one line, because their text wraps: a line ending with the
+ * option's beginning (two characters or more) and a line just below starting with the rest. Of
+ * several such lines below, the one starting nearest under the beginning (a narrow cell), else the
+ * leftmost (text flowing to the next line's start).
+ */
+export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { line: OcrLine; at: number; option: string }[]): FoundOption[] {
+  const out: FoundOption[] = [];
+  const keys = new Map(lines.map((l) => [l, l.chars.map((c) => matchKey(c.ch))]));
+  for (const group of groups)
+    for (const opt of group) {
+      if (found.some((f) => f.option === opt)) continue;
+      const chars = [...opt];
+      let best: (FoundOption & { dx: number }) | undefined;
+      for (const a of lines) {
+        const ka = keys.get(a)!;
+        const h = a.box[3] - a.box[1];
+        for (let k = Math.min(chars.length - 1, ka.length); k >= 2; k--) {
+          const at = ka.length - k;
+          if (ka.slice(at).join('') !== chars.slice(0, k).join('')) continue;
+          if (found.some((f) => f.line === a && f.at + [...f.option].length > at)) continue;
+          const rest = chars.slice(k).join('');
+          const x = a.chars[at].x0;
+          for (const b of lines) {
+            if (b === a || b.box[1] < (a.box[1] + a.box[3]) / 2 || b.box[1] - a.box[3] > h * 0.8) continue;
+            const kb = keys.get(b)!;
+            let s = 0;
+            while (s < kb.length && (LEAD.test(kb[s]) || BOXLIKE.test(b.chars[s].ch)) && !kb.slice(s).join('').startsWith(rest)) s++;
+            if (!kb.slice(s).join('').startsWith(rest)) continue;
+            const dx = Math.abs(b.chars[s].x0 - x) < h * 2 ? Math.abs(b.chars[s].x0 - x) : h * 2 + b.box[0];
+            if (!best || dx < best.dx) best = { line: a, at, option: opt, next: b, dx };
+          }
+          break;
+        }
+      }
+      if (best) out.push({ line: best.line, at: best.at, option: best.option, next: best.next });
+    }
+  return out;
+}
+
+/**
+ * The mark before an option, or undefined when there is none (no box, no mark: not ticked). A box
+ * before a wrapped option may stand in the middle of its two lines; a box at the end of the line
+ * above counts for an option that starts its line with nothing before it, when that line above
+ * holds options of the same group.
+ */
+export function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): OptionMark | undefined {
+  const { page } = img;
+  const l = o.line;
+  const h = l.box[3] - l.box[1];
+  const c0 = l.chars[o.at];
+  const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
+  const under = o.next && Math.abs(o.next.chars[0].x0 - c0.x0) < h * 2 ? o.next : undefined;
+  // the text before the option on its line (another option), past its marks and brackets
+  const prev = l.chars
+    .slice(0, o.at)
+    .reverse()
+    .find((c) => c.ch.trim() && !LEAD.test(matchKey(c.ch)) && !BOXLIKE.test(c.ch));
+  const mark = markBeside(img, label, { band: under ? [l.box[1], under.box[3]] : undefined, from: prev ? prev.x1 + h * 0.1 : o.at > 0 ? l.box[0] - h * 0.3 : undefined });
+  if (process.env.BANGBAN_OCR_TICKS) process.stderr.write(`tick ${o.option} at ${c0.x0},${l.box[1]} next=${o.next?.text ?? ''} → ${JSON.stringify(mark)} ${mark && (page.checkboxes.includes(mark) ? 'checkbox' : img.squares?.includes(mark) ? 'square' : '')}\n`);
+  const boxed = (m: typeof mark) => !!m && (page.checkboxes.includes(m) || !!img.squares?.includes(m));
+  // the mark as a glyph of the line's text (the same height), as a text layer has it
+  const onLine = (b: Box, on: OcrLine): Box => [b[0], on.box[1], b[2], on.box[3]];
+  if (mark && boxed(mark)) return { str: mark.checked ? '☑' : '☐', box: onLine(mark.box, l), confidence: mark.confidence };
+  if (mark?.checked) return { str: '√', box: onLine(mark.box, l), confidence: mark.confidence };
+  const startsLine = l.chars.slice(0, o.at).every((c) => LEAD.test(matchKey(c.ch)) || BOXLIKE.test(c.ch));
+  if (!startsLine) return undefined;
+  const above = all
+    .map((f) => f.line)
+    .filter((p) => p !== l && p.box[3] <= l.box[1] + h * 0.3 && l.box[1] - p.box[3] < h * 0.8)
+    .sort((p, q) => q.box[3] - p.box[3])[0];
+  if (!above) return undefined;
+  const end = above.box[2];
+  const ah = above.box[3] - above.box[1];
+  const m = markBeside(img, [end + ah * 1.2, above.box[1], end + ah * 2.2, above.box[3]], { boxOnly: true });
+  if (!m || m.box[0] < end - ah * 0.3 || (!m.checked && !boxed(m))) return undefined;
+  return { str: m.checked ? '☑' : '☐', box: onLine(m.box, above), confidence: m.confidence };
+}
