@@ -30,7 +30,8 @@ const LEAD = /^[\s[\]［］【】()（）〔〕]$/u;
  * Options of the groups found nowhere in one line, because their text wraps: a line ending with the
  * option's beginning (two characters or more) and a line just below starting with the rest. Of
  * several such lines below, the one starting nearest under the beginning (a narrow cell), else the
- * leftmost (text flowing to the next line's start).
+ * leftmost (text flowing to the next line's start). A 口 that starts the rest and was cut off its
+ * line as a box read as 口 is put back.
  */
 export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { line: OcrLine; at: number; option: string }[]): FoundOption[] {
   const out: FoundOption[] = [];
@@ -39,7 +40,7 @@ export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { li
     for (const opt of group) {
       if (found.some((f) => f.option === opt)) continue;
       const chars = [...opt];
-      let best: (FoundOption & { dx: number }) | undefined;
+      let best: (FoundOption & { dx: number; lost: string }) | undefined;
       for (const a of lines) {
         const ka = keys.get(a)!;
         const h = a.box[3] - a.box[1];
@@ -54,14 +55,25 @@ export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { li
             const kb = keys.get(b)!;
             let s = 0;
             while (s < kb.length && (LEAD.test(kb[s]) || BOXLIKE.test(b.chars[s].ch)) && !kb.slice(s).join('').startsWith(rest)) s++;
-            if (!kb.slice(s).join('').startsWith(rest)) continue;
+            // a 口 starting the rest was taken for a box read as 口 and cut off the line: put back below
+            const lost = s === 0 && BOXLIKE.test(rest[0]) && kb.join('').startsWith(rest.slice(1)) ? rest[0] : '';
+            if (!lost && !kb.slice(s).join('').startsWith(rest)) continue;
             const dx = Math.abs(b.chars[s].x0 - x) < h * 2 ? Math.abs(b.chars[s].x0 - x) : h * 2 + b.box[0];
-            if (!best || dx < best.dx) best = { line: a, at, option: opt, next: b, dx };
+            if (!best || dx < best.dx) best = { line: a, at, option: opt, next: b, dx, lost };
           }
           break;
         }
       }
-      if (best) out.push({ line: best.line, at: best.at, option: best.option, next: best.next });
+      if (!best) continue;
+      if (best.lost) {
+        const b = best.next!;
+        const c = b.chars[0];
+        b.chars = [{ ch: best.lost, p: c.p, x0: c.x0 - (c.x1 - c.x0), x1: c.x0 }, ...b.chars];
+        b.text = b.chars.map((ch) => ch.ch).join('');
+        b.box = [Math.min(b.box[0], c.x0 - (c.x1 - c.x0)), b.box[1], b.box[2], b.box[3]];
+        keys.set(b, b.chars.map((ch) => matchKey(ch.ch)));
+      }
+      out.push({ line: best.line, at: best.at, option: best.option, next: best.next });
     }
   return out;
 }
