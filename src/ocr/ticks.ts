@@ -108,7 +108,10 @@ export function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]
   const above = all
     .map((f) => f.line)
     .filter((p) => p !== l && p.box[3] <= l.box[1] + h * 0.3 && l.box[1] - p.box[3] < h * 0.8)
-    .sort((p, q) => q.box[3] - p.box[3])[0];
+    // the row just above, its last line
+    .sort((p, q) => q.box[3] - p.box[3] || q.box[2] - p.box[2])
+    .filter((p, _, all) => all[0].box[3] - p.box[3] < h * 0.5)
+    .sort((p, q) => q.box[2] - p.box[2])[0];
   if (!above) return undefined;
   const end = above.box[2];
   const ah = above.box[3] - above.box[1];
