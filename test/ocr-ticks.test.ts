@@ -101,3 +101,30 @@ describe('ocr ticks: brackets', () => {
     expect(markBeside(img, [600, 100, 900, 130])?.checked).toBe(true);
   });
 });
+
+describe('ocr ticks: a tick after the option', () => {
+  it('with no mark before any option, a tick after one (read as /) is its mark', () => {
+    // one option a line, ✓ after 邮寄送达办理结果 (the recogniser read it as /), nothing before any option
+    const labels = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果/', '事前辅导'];
+    const lines = labels.map((t, i) => line(t, 300, 40 + i * 50));
+    const bin = new Uint8Array(W * H);
+    const set = (x: number, y: number) => (bin[y * W + x] = bin[(y + 1) * W + x] = 1);
+    const x = 300 + 8 * C + 4,
+      y = 40 + 3 * 50;
+    for (let k = 0; k <= 7; k++) set(x + k, y + 14 + k);
+    for (let k = 0; k <= 18; k++) set(x + 7 + Math.round(k * 0.7), y + 21 - k);
+    const got = marks(pageOf(lines, [], bin));
+    expect(got.filter((s) => s === '√'), got.join(' ')).toHaveLength(1);
+    // (beside that option: the synthetic line has no ink of its own, so its text item starts at the tick)
+    expect(Math.abs(got.indexOf('√') - got.indexOf('邮寄送达办理结果/'))).toBe(1);
+    expect(got.indexOf('√')).toBeGreaterThan(got.indexOf('上门送达办理结果'));
+  });
+  it('with marks before the options, nothing after them counts', () => {
+    const labels = ['大厅综合窗口受理', '大厅综合窗口办结领证', '上门送达办理结果', '邮寄送达办理结果', '事前辅导'];
+    const lines = labels.map((t, i) => line(t, 300, 40 + i * 50));
+    const bin = new Uint8Array(W * H);
+    for (let k = 0; k <= 18; k++) bin[(40 + 3 * 50 + 20 - k) * W + 300 + 8 * C + 8 + k] = 1;
+    const got = marks(pageOf(lines, labels.map((_, i) => box(260, 43 + i * 50, i === 0)), bin));
+    expect(got.filter((s) => /[☑☐√]/.test(s))).toEqual(['☑', '☐', '☐', '☐', '☐']);
+  });
+});

@@ -19,7 +19,7 @@ import { isSurname } from '../core/names.js';
 import { codeFormat, readCode, type CodeFormat } from './constrained.js';
 import { formatOf, type FieldFormat } from '../core/formats.js';
 import { BOXLIKE, HAN, HAN_RANGE, type Box, type OcrLine, type OcrPageImage } from './page.js';
-import { optionMark, wrappedOptions } from './ticks.js';
+import { optionMarks, wrappedOptions } from './ticks.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
 const LEADING_MARKS = /^[■□☐☑☒√✓✔▢▣⊠◻◼▪▫]+/u;
@@ -109,11 +109,13 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   // then the text is doubtful (option labels are known text and do not count).
   const skipped = new Set(lines.filter((l) => !options.some((o) => o.line === l) && skippedChar(l)));
   const confidence = (l: OcrLine) => (skipped.has(l) ? Math.min(0.6, lineConfidence(l)) : lineConfidence(l));
+  const marks = optionMarks(img, options, groups);
   for (const o of options) {
     const { line: l, at } = o;
-    const mark = optionMark(img, o, options);
+    const mark = marks.get(o);
     if (!mark) continue;
     add(mark.str, mark.box, mark.confidence, l);
+    if (mark.after) continue;
     // The line's text starts after the mark, so the mark reads before the option; a line holding
     // two options (the detector joined them) is cut at the second one's mark.
     if (at > 0 && mark.box[0] > l.box[0] + (l.box[3] - l.box[1])) {

@@ -6,7 +6,8 @@
  * starts a line may have its box at the end of the line above (… ■ / 邮寄送达办理结果).
  */
 import { matchKey } from '../parse/template.js';
-import { BOXLIKE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
+import { inkIn } from './geometry.js';
+import { BOXLIKE, HAN, markBeside, markState, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** An option label found in the lines: `at` indexes its line's chars; `next`: the line its text wraps to. */
 export interface FoundOption {
@@ -21,6 +22,8 @@ export interface OptionMark {
   str: '☑' | '☐' | '√';
   box: Box;
   confidence: number;
+  /** A tick after the option (大厅综合窗口受理✓), not before it. */
+  after?: true;
 }
 
 /** Marks and brackets OCR reads around a box or a tick, which may stand before a wrapped option's rest. */
@@ -79,12 +82,50 @@ export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { li
 }
 
 /**
+ * The marks of the options found on a page: before each (`optionMark`); where a group has no mark
+ * before any of its options, a tick after an option (大厅综合窗口受理✓) — any mark between the
+ * option's end and the next Chinese text on its line, or within a text height and a half.
+ */
+export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: string[][]): Map<FoundOption, OptionMark> {
+  const out = new Map<FoundOption, OptionMark>();
+  for (const o of options) {
+    const m = optionMark(img, o, options);
+    if (m) out.set(o, m);
+  }
+  for (const group of groups) {
+    const mine = options.filter((o) => group.includes(o.option));
+    if (mine.length < 2 || mine.some((o) => out.has(o))) continue;
+    for (const o of mine) {
+      const m = markAfter(img, o);
+      if (m) out.set(o, m);
+    }
+  }
+  return out;
+}
+
+/** A tick right after an option's text on its line (an option wrapped to a next line has it there). */
+function markAfter(img: OcrPageImage, o: FoundOption): OptionMark | undefined {
+  const l = o.next ?? o.line;
+  const h = l.box[3] - l.box[1];
+  const len = [...o.option].length;
+  // the option's last character: on its own line, or the rest's last on the line it wraps to
+  const last = o.next ? o.next.chars[len - (o.line.chars.length - o.at) - 1] : l.chars[o.at + len - 1];
+  if (!last) return undefined;
+  const next = l.chars.slice(l.chars.indexOf(last) + 1).find((c) => HAN.test(c.ch));
+  const region: Box = [last.x1 + h * 0.05, l.box[1] + h * 0.1, Math.min(next ? next.x0 - h * 0.1 : Infinity, last.x1 + h * 1.6), l.box[3] - h * 0.1];
+  if (region[2] - region[0] < h * 0.3) return undefined;
+  const fill = inkIn(img.bin, img.page.width, region, 0.25, (b, W, H) => b.x1 - b.x0 <= h * 0.3 && b.y1 - b.y0 >= H * 0.6);
+  const state = markState(fill * 1.5);
+  return state.checked ? { str: '√', box: region.map(Math.round) as Box, confidence: state.confidence, after: true } : undefined;
+}
+
+/**
  * The mark before an option, or undefined when there is none (no box, no mark: not ticked). A box
  * before a wrapped option may stand in the middle of its two lines; a box at the end of the line
  * above counts for an option that starts its line with nothing before it, when that line above
  * holds options of the same group.
  */
-export function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): OptionMark | undefined {
+function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): OptionMark | undefined {
   const { page } = img;
   const l = o.line;
   const h = l.box[3] - l.box[1];
