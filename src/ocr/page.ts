@@ -270,8 +270,8 @@ export function markBeside(img: OcrPageImage, label: Box, opts: { band?: [number
   const region: Box = [left, label[1] + h * 0.1, right, label[3] - h * 0.1];
   if (region[2] - region[0] < h * 0.3) return { box: region.map(Math.round) as Box, fill: 0, checked: false, confidence: 0.6 };
   // The strokes of a bracket or parenthesis ([ ] （ ）: narrow, about the text's height) are no mark;
-  // a blot cut by the region's left side may be part of a tick.
-  // (measured against the usual width, so that a wider search does not thin out a small tick)
+  // a blot cut by the region's left side may be part of a tick. The ink is measured against the
+  // usual width, so that a wider search does not thin out a small tick.
   const usual = Math.min(region[2] - region[0], h * 1.45) / (region[2] - region[0]);
   const fill = inkIn(bin, page.width, region, 0.25, (b, W, H) => b.x0 > 0 && b.x1 - b.x0 <= h * 0.3 && b.y1 - b.y0 >= H * 0.6) / usual;
   const state = markState(fill * 1.5);
