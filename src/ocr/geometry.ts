@@ -227,7 +227,8 @@ export function boxFill(bin: Uint8Array, width: number, box: [number, number, nu
   return inkIn(bin, width, [box[0] + inset, box[1] + inset, box[2] - inset + 1, box[3] - inset + 1]);
 }
 
-export function inkIn(bin: Uint8Array, width: number, box: [number, number, number, number], minSpan = 0.25): number {
+/** Share of a region's pixels in ink blots that span at least `minSpan` of its smaller side (specks do not count), less the blots `skip` rejects (bounds relative to the region, the region's width and height). */
+export function inkIn(bin: Uint8Array, width: number, box: [number, number, number, number], minSpan = 0.25, skip?: (b: { x0: number; y0: number; x1: number; y1: number }, W: number, H: number) => boolean): number {
   const x0 = Math.max(0, Math.round(box[0])),
     y0 = Math.max(0, Math.round(box[1])),
     x1 = Math.min(width, Math.round(box[2])),
@@ -269,7 +270,7 @@ export function inkIn(bin: Uint8Array, width: number, box: [number, number, numb
           }
         }
     }
-    if (Math.max(bx - ax + 1, by - ay + 1) >= min) kept += n;
+    if (Math.max(bx - ax + 1, by - ay + 1) >= min && !skip?.({ x0: ax, y0: ay, x1: bx + 1, y1: by + 1 }, W, H)) kept += n;
   }
   return kept / (W * H);
 }

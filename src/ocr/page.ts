@@ -268,12 +268,16 @@ export function markState(fill: number): { checked: boolean; confidence: number 
 
 /**
  * The mark left of a label (an option of a checkbox group): a drawn box found there gives its state;
- * with no box, any mark (√, ✓, ■, a hand tick) there counts as ticked.
+ * with no box, any mark (√, ✓, ■, a hand tick) there counts as ticked, but not the strokes of empty
+ * brackets. `band`: the rows the option covers when it wraps (default the label's); `boxOnly`: a
+ * box or nothing, no loose ink; `from`: where the text before the label ends, so that loose ink is
+ * looked for up to there (a wide （√） ), not only in the usual width.
  */
-export function markBeside(img: OcrPageImage, label: Box): OcrCheckbox {
+export function markBeside(img: OcrPageImage, label: Box, opts: { band?: [number, number]; boxOnly?: boolean; from?: number } = {}): OcrCheckbox | undefined {
   const { page, bin } = img;
   const h = label[3] - label[1];
-  const cy = (label[1] + label[3]) / 2;
+  // an option wrapped over two lines has its box in the middle of both
+  const cy = opts.band ? (opts.band[0] + opts.band[1]) / 2 : (label[1] + label[3]) / 2;
   const near = page.checkboxes
     .filter((c) => c.box[2] <= label[0] + h * 0.3 && c.box[2] >= label[0] - h * 2.5 && c.box[1] < cy && c.box[3] > cy)
     .sort((a, b) => b.box[2] - a.box[2])[0];
@@ -286,13 +290,18 @@ export function markBeside(img: OcrPageImage, label: Box): OcrCheckbox {
   if (glyph) return glyph;
   const local = boxNear(bin, page.width, page.height, label);
   if (local) return local;
-  let left = Math.max(0, label[0] - h * 1.6);
+  if (opts.boxOnly) return undefined;
+  let left = Math.max(0, opts.from === undefined ? label[0] - h * 1.6 : Math.max(opts.from, label[0] - h * 2.6));
   const right = label[0] - h * 0.15;
   // Not past the cell's border, and the border itself is no mark.
   for (const r of page.rules.v) if (r.x0 < right && r.x0 + 3 > left && r.y0 < cy && r.y1 > cy) left = r.x0 + 4;
   const region: Box = [left, label[1] + h * 0.1, right, label[3] - h * 0.1];
   if (region[2] - region[0] < h * 0.3) return { box: region.map(Math.round) as Box, fill: 0, checked: false, confidence: 0.6 };
-  const fill = inkIn(bin, page.width, region);
+  // The strokes of a bracket or parenthesis ([ ] （ ）: narrow, about the text's height) are no mark;
+  // a blot cut by the region's left side may be part of a tick. The ink is measured against the
+  // usual width, so that a wider search does not thin out a small tick.
+  const usual = Math.min(region[2] - region[0], h * 1.45) / (region[2] - region[0]);
+  const fill = inkIn(bin, page.width, region, 0.25, (b, W, H) => b.x0 > 0 && b.x1 - b.x0 <= h * 0.3 && b.y1 - b.y0 >= H * 0.6) / usual;
   const state = markState(fill * 1.5);
   return { box: region.map(Math.round) as Box, fill, ...state };
 }

@@ -19,7 +19,8 @@ import { distance, fixPlaces, repairTowns, stripHint } from './lexicon.js';
 import { isSurname } from '../core/names.js';
 import { codeFormat, readCode, type CodeFormat } from './constrained.js';
 import { formatOf, type FieldFormat } from '../core/formats.js';
-import { BOXLIKE, HAN, HAN_RANGE, markBeside, type Box, type OcrLine, type OcrPageImage } from './page.js';
+import { BOXLIKE, HAN, HAN_RANGE, type Box, type OcrLine, type OcrPageImage } from './page.js';
+import { optionMarks, wrappedOptions } from './ticks.js';
 
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
 const LEADING_MARKS = /^[■□☐☑☒√✓✔▢▣⊠◻◼▪▫]+/u;
@@ -104,18 +105,20 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   // (邮寄 → 邮等): it is found approximately and put right, since the parser needs its exact text.
   const cuts = new Map<OcrLine, { at: number; x0: number; x1: number }[]>();
   const lead = new Map<OcrLine, number>();
-  const options = findOptions(lines, optionLabels(kinds));
+  const groups = optionLabels(kinds);
+  const found = findOptions(lines, groups);
+  const options = [...found, ...wrappedOptions(lines, groups, found)];
   // A character the recogniser skipped leaves a gap of two in the line's run of Chinese characters:
   // then the text is doubtful (option labels are known text and do not count).
   const skipped = new Set(lines.filter((l) => !options.some((o) => o.line === l) && skippedChar(l)));
   const confidence = (l: OcrLine) => (skipped.has(l) ? Math.min(0.6, lineConfidence(l)) : lineConfidence(l));
-  for (const { line: l, at } of options) {
-    const c0 = l.chars[at];
-    const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
-    const mark = markBeside(img, label);
-    if (page.checkboxes.includes(mark) || img.squares?.includes(mark)) add(mark.checked ? '☑' : '☐', mark.box, mark.confidence, l);
-    else if (mark.checked) add('√', mark.box, mark.confidence, l);
-    else continue;
+  const marks = optionMarks(img, options, groups);
+  for (const o of options) {
+    const { line: l, at } = o;
+    const mark = marks.get(o);
+    if (!mark) continue;
+    add(mark.str, mark.box, mark.confidence, l);
+    if (mark.after) continue;
     // The line's text starts after the mark, so the mark reads before the option; a line holding
     // two options (the detector joined them) is cut at the second one's mark.
     if (at > 0 && mark.box[0] > l.box[0] + (l.box[3] - l.box[1])) {
