@@ -1,4 +1,4 @@
-// The desk under load (run `npm run build` first): `node bench/serve.js [seconds]`.
+// The desk under load (run `npm run build` first): `node bench/serve.js [seconds] [--render-only]`.
 // 1. POST /api/documents/application?format=pdf at 20 concurrent clients: every request a different
 //    record (no cache hit), then the same record (the render cache), latency p50/p95/p99 and errors.
 // 2. The desk's pages (GET /api/cases, GET /, GET /app.js) at 5 clients while a 10,000-row batch
@@ -11,7 +11,8 @@ import autocannon from 'autocannon';
 import { quantile, fmt } from './lib.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const seconds = Number(process.argv[2] ?? 15);
+const seconds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 15);
+const renderOnly = process.argv.includes('--render-only');
 const app = JSON.parse(readFileSync(join(root, 'fixtures/application/typical.json'), 'utf8'));
 const notice = JSON.parse(readFileSync(join(root, 'fixtures/notice/one-material.json'), 'utf8'));
 const scan = readFileSync(join(root, 'fixtures/scans/application-hand-seal.jpg'));
@@ -57,6 +58,16 @@ let n = 0;
 line('render, 20 clients, a different record each time', await load({ connections: 20, requests: [{ ...render(), setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...app, applicant: { ...app.applicant, name: `南阳市第${++n}号环保科技有限公司` } }) }) }] }));
 line('render, 20 clients, the same record (render cache)', await load({ connections: 20, requests: [render(JSON.stringify(app))] }));
 
+async function stopDesk() {
+  proc.kill('SIGTERM');
+  await new Promise((r) => proc.once('exit', r));
+  rmSync(data, { recursive: true, force: true });
+}
+if (renderOnly) {
+  await stopDesk();
+  process.exit(0);
+}
+
 // 2. pages while a 10,000-row batch and OCR run
 const rows = Array.from({ length: 10000 }, (_, i) => JSON.stringify({ ...notice, docNumber: `宛环审告〔2026〕${i + 1}号` })).join('\n');
 const fd = new FormData();
@@ -87,6 +98,4 @@ line('pages (cases list, index, app.js, batches) at 5 clients during the batch a
 console.log(`meanwhile: batch ${before} → ${after} of 10,000 rows (${fmt((after - before) / seconds)}/s), ${ocrDuring} scans read by OCR`);
 await ocrLoop;
 await fetch(`${base}/api/batches/${id}/stop`, { method: 'POST', headers: { cookie } });
-proc.kill('SIGTERM');
-await new Promise((r) => proc.once('exit', r));
-rmSync(data, { recursive: true, force: true });
+await stopDesk();

@@ -11,13 +11,17 @@ import { loadFontConfig, type FontConfig } from '../pdf/fonts.js';
 import { parseForm, ParseFailure } from '../parse/index.js';
 import { openSource } from '../batch/sources.js';
 import { inspectUpload, type UploadLimits } from './uploads.js';
+import { NoPage, pageImage } from './pages.js';
 
 export type Task =
   | { op: 'render'; kind: string; record: unknown | null; format: string; fillable?: boolean }
   | { op: 'parse'; file: string; name: string; limits: UploadLimits }
-  | { op: 'preview'; kind: string; file: string; maxProblems: number };
+  | { op: 'preview'; kind: string; file: string; maxProblems: number }
+  | { op: 'inspect'; file: string; limits: UploadLimits }
+  | { op: 'page'; file: string; media: string; page: number; rotation: number; limits: UploadLimits };
 
 export type RenderOutcome = { ok: true; bytes: Uint8Array } | { ok: false; errors?: Issue[]; message: string };
+export type PageOutcome = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
 export type ParseOutcome = { ok: true; result: any } | { ok: false; reason: string };
 export interface PreviewOutcome {
   ok: boolean;
@@ -76,8 +80,21 @@ async function preview(t: Extract<Task, { op: 'preview' }>): Promise<PreviewOutc
   }
 }
 
-export default function run(t: Task): Promise<unknown> {
-  if (t.op === 'render') return render(t);
-  if (t.op === 'parse') return parse(t);
-  return preview(t);
+export default async function run(t: Task): Promise<unknown> {
+  switch (t.op) {
+    case 'render':
+      return render(t);
+    case 'parse':
+      return parse(t);
+    case 'inspect':
+      return inspectUpload(await readFile(t.file), t.limits);
+    case 'page':
+      try {
+        return { ok: true, bytes: await pageImage(await readFile(t.file), t) };
+      } catch (e) {
+        return { ok: false, message: e instanceof NoPage ? e.message : `页面图像无法生成（${(e as Error)?.message ?? String(e)}）` };
+      }
+    default:
+      return preview(t);
+  }
 }

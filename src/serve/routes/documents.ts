@@ -54,7 +54,7 @@ export function renderer(desk: Desk) {
     const key = cache.key(kind.name, format, fillable, record);
     const hit = cache.get(key);
     if (hit) return hit;
-    const r = await desk.render({ op: 'render', kind: kind.name, record, format, fillable });
+    const r = await desk.engine.render({ op: 'render', kind: kind.name, record, format, fillable });
     if (!r.ok) throw r.errors ? new HttpError(422, r.message, r.errors) : new HttpError(400, r.message);
     const bytes = new Uint8Array(r.bytes);
     cache.set(key, bytes);

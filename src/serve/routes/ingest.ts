@@ -34,7 +34,7 @@ export async function ingestRoutes(app: FastifyInstance, desk: Desk): Promise<vo
     await store.createIngest({ id, fileName: name, media }, user);
     // the cheap checks here, so a refused file does not wait behind OCR; the worker checks again
     const refused = bytes.length > desk.limits.maxBytes || !['pdf', 'jpeg', 'png', 'tiff', 'webp'].includes(media) ? await inspectUpload(bytes, desk.limits) : undefined;
-    const r: ParseOutcome = refused ? { ok: false, reason: refused } : await desk.slow<ParseOutcome>({ op: 'parse', file: pathOf(id), name, limits: desk.limits });
+    const r: ParseOutcome = refused ? { ok: false, reason: refused } : await desk.engine.parse(pathOf(id), name, desk.limits);
     if (r.ok) await store.updateIngest(id, { status: 'parsed', kind: r.result.kind, result: r.result });
     else await store.updateIngest(id, { status: 'failed', reason: r.reason });
     return (await store.getIngest(id))!;
