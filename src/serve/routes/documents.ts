@@ -69,7 +69,7 @@ export function fileName(kind: Kind, format: string, what = ''): string {
 export async function documentRoutes(app: FastifyInstance, desk: Desk): Promise<void> {
   const render = desk.file;
 
-  app.get('/api/kinds', async () => allKinds().map((k) => ({ name: k.name, title: k.title, blankForm: k.def.blankForm })));
+  app.get('/api/kinds', async () => allKinds().map((k) => ({ name: k.name, title: k.title, blankForm: k.def.blankForm, applicant: k.def.applicant ?? null })));
 
   app.get('/api/kinds/:kind/schema', async (req) => kindParam((req.params as any).kind).schema.schema);
 
