@@ -161,7 +161,7 @@ export class Store {
 
   // ---- audit
   async audit(user: string, action: string, target: string, detail = ''): Promise<void> {
-    await this.db.run('INSERT INTO audit (at, user_name, action, target, detail) VALUES (?, ?, ?, ?, ?)', [now(), user, action, target, detail]);
+    await this.db.runLazy('INSERT INTO audit (at, user_name, action, target, detail) VALUES (?, ?, ?, ?, ?)', [now(), user, action, target, detail]);
   }
   async auditLog(page = 1, size = 50): Promise<{ rows: any[]; total: number }> {
     const total = Number((await this.db.get('SELECT COUNT(*) AS n FROM audit'))!.n);

@@ -56,7 +56,8 @@ export function renderer(desk: Desk) {
     if (hit) return hit;
     const r = await desk.engine.render({ op: 'render', kind: kind.name, record, format, fillable });
     if (!r.ok) throw r.errors ? new HttpError(422, r.message, r.errors) : new HttpError(400, r.message);
-    const bytes = new Uint8Array(r.bytes);
+    // the thread's result is this thread's own copy already
+    const bytes = r.bytes;
     cache.set(key, bytes);
     return bytes;
   };
@@ -84,7 +85,7 @@ export async function documentRoutes(app: FastifyInstance, desk: Desk): Promise<
     if (!blank && (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) throw new HttpError(400, '请求内容应为一条 JSON 记录（对象）');
     const bytes = await render(kind, blank ? null : req.body, format, fillable);
     await desk.store.audit(userOf(req).name, 'print', kind.name, `${format}${blank ? ' 空白表' : ''}`);
-    return sendFile(reply, Buffer.from(bytes), FORMAT_TYPES[format], fileName(kind, format, blank ? '空白' : ''), (req.query as any).inline === '1');
+    return sendFile(reply, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), FORMAT_TYPES[format], fileName(kind, format, blank ? '空白' : ''), (req.query as any).inline === '1');
   });
 }
 
