@@ -23,8 +23,11 @@ export interface Engine {
   /** One line for the startup message and /api/status. */
   describe: string;
   render(t: RenderTask): Promise<RenderOutcome>;
-  /** Read one uploaded form or scan (kept at `file`, shown as `name`). */
-  parse(file: string, name: string, limits: UploadLimits): Promise<ParseOutcome>;
+  /**
+   * Read one uploaded form or scan (kept at `file`, shown as `name`); locally, a scan's pages as
+   * the reader saw them are kept as `${pages}-N.jpg` when the reader gives them.
+   */
+  parse(file: string, name: string, limits: UploadLimits, pages?: string): Promise<ParseOutcome>;
   /** Slow local jobs (checking uploads and batch inputs, page images), on their own thread. */
   slow<T>(t: Task): Promise<T>;
   /** Quick local jobs (page images), on the render threads. */
@@ -56,7 +59,7 @@ export async function openEngine(o: EngineOptions): Promise<Engine> {
       mode: 'local',
       describe: `本机（${threads} 个生成线程，识别 1 个线程）`,
       ...local,
-      parse: (file, name, limits) => local.slow<ParseOutcome>({ op: 'parse', file, name, limits }),
+      parse: (file, name, limits, pages) => local.slow<ParseOutcome>({ op: 'parse', file, name, limits, pages }),
     };
   }
   const queue: QueueTarget = { url: o.redisUrl, prefix: defaultPrefix() };

@@ -31,6 +31,8 @@ export async function ingestRoutes(app: FastifyInstance, desk: Desk): Promise<vo
   const folder = join(desk.dataDir, 'ingest');
   mkdirSync(folder, { recursive: true });
   const pathOf = (id: string) => join(folder, id);
+  const pageFolder = join(desk.dataDir, 'pages');
+  mkdirSync(pageFolder, { recursive: true });
   const itemOr404 = async (id: unknown) => {
     const i = await store.getIngest(uuidParam(id, '文件'));
     if (!i) throw new HttpError(404, '找不到该文件');
@@ -45,7 +47,7 @@ export async function ingestRoutes(app: FastifyInstance, desk: Desk): Promise<vo
     await store.createIngest({ id, fileName: name, media }, user);
     // the cheap checks here, so a refused file does not wait behind OCR; the worker checks again
     const refused = bytes.length > desk.limits.maxBytes || !['pdf', 'jpeg', 'png', 'tiff', 'webp'].includes(media) ? await inspectUpload(bytes, desk.limits) : undefined;
-    const r: ParseOutcome = refused ? { ok: false, reason: refused } : await desk.engine.parse(pathOf(id), name, desk.limits);
+    const r: ParseOutcome = refused ? { ok: false, reason: refused } : await desk.engine.parse(pathOf(id), name, desk.limits, join(pageFolder, id));
     if (r.ok) await store.updateIngest(id, { status: 'parsed', kind: r.result.kind, result: r.result });
     else await store.updateIngest(id, { status: 'failed', reason: r.reason });
     return (await store.getIngest(id))!;
@@ -84,9 +86,7 @@ export async function ingestRoutes(app: FastifyInstance, desk: Desk): Promise<vo
     }
   });
 
-  /** A page of the file as a JPEG, made once (on a render thread) and kept under the file's id. */
-  const pageFolder = join(desk.dataDir, 'pages');
-  mkdirSync(pageFolder, { recursive: true });
+  /** A page of the file as a JPEG: as the reader saw it (kept by the parse), else made once on a render thread; kept under the file's id. */
   async function page(i: IngestRow, n: number): Promise<Buffer> {
     if (i.status === 'failed' || !['pdf', 'jpeg', 'png', 'tiff', 'webp'].includes(i.media)) throw new HttpError(404, '该文件没有可显示的图像');
     const cached = join(pageFolder, `${i.id}-${n}.jpg`);
