@@ -13,7 +13,7 @@
 //   then generated ones), printed by Chromium with Noto Serif CJK (fonts-noto-cjk). In `200-hand` its
 //   values are in a handwriting-style font (Ma Shan Zheng) and its boxes ticked by a pen stroke.
 // - every fixtures/foreign/application-*.pdf with its .expected.json (producer: the file's name without
-//   `application-` and a trailing number), and any --pdf/--expected pairs given (page 1 is used).
+//   `application-` and a trailing number), and any --pdf/--expected pairs given (every page: a form of several pages is scanned into an image-only PDF).
 // Conditions (scripts/lib/scan-degrade.mjs does the degrading):
 //   300         300 dpi, up to ±2°, light noise, JPEG 90
 //   200-noisy   200 dpi, up to ±2°, noise, slight blur, JPEG 60–90;  150-noisy: the same at 150 dpi
@@ -29,6 +29,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join, basename } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { getKind } from '../dist/index.js';
 import { OPTIONS, randomStream, mulberry32, generatedRecord, raster, sealSvg, degrade, photo, scratch, HAND_FONT } from './lib/scan-degrade.mjs';
 
@@ -107,14 +108,39 @@ function chromiumPdf(html, tag) {
 }
 
 /**
- * Where the applicant's name is on page 1, in points from the top left (pdftotext -bbox): the word
+ * Where the applicant's name is: its page and point, in points from the top left (pdftotext -bbox): the word
  * holding its first characters (compared after NFKC, since some producers' text maps 目 to ⽬);
- * else the label 申请单位名称 (or its first line, 申请单位), moved right by a cell.
+ * else the label 申请单位名称 (or its first line, 申请单位), moved right by a cell; undefined when neither is there.
  */
 function namePoint(pdf, name) {
+  for (let page = 1; page <= pageCount(pdf); page++) {
+    const point = namePointOn(pdf, name, page);
+    if (point) return { page, point };
+  }
+  return undefined;
+}
+
+function pageCount(pdf) {
+  const f = join(scratch, 'count.pdf');
+  writeFileSync(f, pdf);
+  return Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [f], { encoding: 'utf8' }))[1]);
+}
+
+/** Scanned pages as an image-only PDF, each page the size the image has at `dpi`. */
+async function imagePdf(pages, dpi) {
+  const doc = await PDFDocument.create();
+  for (const p of pages) {
+    const img = await doc.embedJpg(p.jpg);
+    const w = (p.width * 72) / dpi, h = (p.height * 72) / dpi;
+    doc.addPage([w, h]).drawImage(img, { x: 0, y: 0, width: w, height: h });
+  }
+  return doc.save();
+}
+
+function namePointOn(pdf, name, page) {
   const f = join(scratch, 'where.pdf');
   writeFileSync(f, pdf);
-  const xml = execFileSync('pdftotext', ['-bbox', '-f', '1', '-l', '1', f, '-'], { encoding: 'utf8' });
+  const xml = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), f, '-'], { encoding: 'utf8' });
   const words = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({ box: m.slice(1, 5).map(Number), text: m[5].normalize('NFKC') }));
   const centre = (w, dx = 0) => [(w.box[0] + w.box[2]) / 2 + dx, (w.box[1] + w.box[3]) / 2];
   const head = name.normalize('NFKC').slice(0, 3);
@@ -123,7 +149,7 @@ function namePoint(pdf, name) {
   if (hit) return centre(hit);
   const label = words.find((w) => w.text.startsWith('申请单位名称')) ?? words.find((w) => w.text.startsWith('申请单位'));
   if (label) return centre(label, 80);
-  throw new Error('seal: neither the applicant name nor its label found on page 1');
+  return undefined;
 }
 
 /** The sources: [producer, name, pdf bytes, record, hand-filled pdf or undefined]. */
@@ -198,14 +224,24 @@ for (const cond of CONDITIONS) {
     const dir = join(OUT, `${s.producer}-${cond}`);
     if (!made.has(dir)) rmSync(dir, { recursive: true, force: true }), mkdirSync(dir, { recursive: true }), made.add(dir);
     const pdf = c.hand ? s.hand() : s.pdf;
-    const img = await raster(pdf, c.dpi, 'P');
-    let svg;
-    if (c.seal) {
-      const [x, y] = namePoint(pdf, s.rec.applicant.name).map((v) => (v * c.dpi) / 72);
-      svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${sealSvg(x, y, c.dpi, s.rec.applicant.name.slice(0, 18))}</svg>`);
+    // every page of the form: a form of two pages is scanned as two (an image-only PDF)
+    const pages = [];
+    const at = c.seal ? namePoint(pdf, s.rec.applicant.name) : undefined;
+    if (c.seal && !at) {
+      process.stderr.write(`(${s.producer}-${cond}/${s.name}: the name not found, no seal scan) `);
+      continue;
     }
-    const jpg = c.photo ? await photo(img, c.dpi, photoRand) : await degrade(img, gauss, { ...c, svg });
-    writeFileSync(join(dir, `${s.name}.jpg`), jpg);
+    for (let n = 1; n <= pageCount(pdf); n++) {
+      const img = await raster(pdf, c.dpi, 'P', n);
+      let svg;
+      if (at && at.page === n) {
+        const [x, y] = at.point.map((v) => (v * c.dpi) / 72);
+        svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${sealSvg(x, y, c.dpi, s.rec.applicant.name.slice(0, 18))}</svg>`);
+      }
+      pages.push({ jpg: c.photo ? await photo(img, c.dpi, photoRand) : await degrade(img, gauss, { ...c, svg }), width: img.width, height: img.height });
+    }
+    if (pages.length === 1) writeFileSync(join(dir, `${s.name}.jpg`), pages[0].jpg);
+    else writeFileSync(join(dir, `${s.name}.pdf`), await imagePdf(pages, c.dpi));
     writeFileSync(join(dir, `${s.name}.truth.json`), JSON.stringify(s.rec, null, 1) + '\n');
     process.stderr.write(`${s.producer}-${cond}/${s.name} `);
   }

@@ -85,10 +85,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'bangban-scans-'));
 /** A scratch folder, removed by the caller's cleanup (rmSync(scratch, …)). */
 export const scratch = tmp;
 /** PDF → grey pixels at a resolution. */
-export async function raster(pdf, dpi, tag) {
+export async function raster(pdf, dpi, tag, page = 1) {
   const f = join(tmp, `${tag}.pdf`);
   writeFileSync(f, pdf);
-  execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-png', '-singlefile', '-f', '1', '-l', '1', f, join(tmp, tag)]);
+  execFileSync('pdftoppm', ['-r', String(dpi), '-gray', '-png', '-singlefile', '-f', String(page), '-l', String(page), f, join(tmp, tag)]);
   const { data, info } = await sharp(join(tmp, `${tag}.png`)).greyscale().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }

@@ -63,9 +63,10 @@ export interface KindDefinition {
   wording?: string;
   /**
    * Words its filled forms keep using, for readers that must guess a misread character (OCR): the
-   * place names of the offices' region (淅川县 read as 浙川县 is put right).
+   * place names of the offices' region: `places` (counties and districts: 淅川县 read as 浙川县 is put
+   * right) and `towns` (many and alike: put right only where the recogniser itself had doubt).
    */
-  lexicon?: { places?: readonly string[] };
+  lexicon?: { places?: readonly string[]; towns?: readonly string[] };
 }
 
 /** A kind definition with its loaded schema. */

@@ -3,8 +3,7 @@
  * handwriting ran into, and place names (from the kind's lexicon) the recogniser confuses with a
  * look-alike (淅川 → 浙川).
  */
-
-
+import { HAN, type OcrLine } from './page.js';
 
 /** Edit distance (Levenshtein) between two strings, by UTF-16 unit. */
 export function distance(a: string, b: string): number {
@@ -16,6 +15,11 @@ export function distance(a: string, b: string): number {
   }
   return prev[b.length];
 }
+
+/** A character the recogniser was this unsure of may be put right by a town's name. */
+const DOUBT = 0.95;
+/** A gap this many times the line's usual character pitch is where a character was read as nothing. */
+const GAP = 1.6;
 
 /** A known place name read with one character wrong (same length, ≥ 3 characters) is put right. */
 export function fixPlaces(s: string, places: readonly string[]): string {
@@ -33,6 +37,69 @@ export function fixPlaces(s: string, places: readonly string[]): string {
     }
   }
   return chars.join('');
+}
+
+/**
+ * Town names (the kinds' `lexicon.towns`) put right in an OCR line, where the pixels allow it — towns
+ * are many and alike, so unlike the few county names (fixPlaces) a town is put right only from
+ * evidence: one character of the name read wrong with the recogniser's doubt (马镫镇 → 马蹬镇), or
+ * one character read as nothing where the line leaves a character's room (马 镇 → 马蹬镇). The name's
+ * last character (镇, 乡) must have been read: it anchors the name. A character put in keeps the doubt
+ * it was read with (or 0.5 when it was not read), so the field still goes to review. A reading that is
+ * itself a known town, or that two towns would fit, is left as read.
+ */
+export function repairTowns(l: OcrLine, towns: readonly string[]): void {
+  const known = new Set(towns);
+  const pitch = usualPitch(l);
+  // the line's characters may be shared with the page read (a copy is changed, not them)
+  const chars = [...l.chars];
+  // windows as long as a town (a character read wrong) or one shorter (a character read as nothing)
+  const lengths = [...new Set(towns.flatMap((t) => [[...t].length, [...t].length - 1]))];
+  for (let i = 0; i < chars.length; i++)
+    for (const n of lengths) {
+      const got = chars.slice(i, i + n).map((c) => c.ch);
+      if (got.length < n || known.has(got.join(''))) continue;
+      const last = got[n - 1];
+      // one character read wrong, with doubt: only where one town alone fits
+      const subs = towns.filter((t) => {
+        const w = [...t];
+        if (w.length !== n || w[n - 1] !== last) return false;
+        const diff = w.flatMap((c, k) => (c === got[k] ? [] : [k]));
+        return diff.length === 1 && chars[i + diff[0]].p < DOUBT;
+      });
+      // one character read as nothing, where the line leaves a character's room
+      const dels = pitch
+        ? towns.flatMap((t) => {
+            const w = [...t];
+            if (w.length !== n + 1 || w[n] !== last) return [];
+            for (let k = 1; k < n; k++)
+              if (w.slice(0, k).join('') + w.slice(k + 1).join('') === got.join('') && chars[i + k].x0 - chars[i + k - 1].x0 >= pitch * GAP) return [{ w, k }];
+            return [];
+          })
+        : [];
+      if (subs.length + dels.length !== 1) continue;
+      if (subs.length) {
+        const w = [...subs[0]];
+        const k = w.findIndex((c, j) => c !== got[j]);
+        chars[i + k] = { ...chars[i + k], ch: w[k] };
+      } else {
+        const { w, k } = dels[0];
+        const a = chars[i + k - 1],
+          b = chars[i + k];
+        const width = Math.min(pitch, b.x0 - a.x1);
+        const x = (a.x1 + b.x0) / 2;
+        chars.splice(i + k, 0, { ch: w[k], p: 0.5, x0: Math.round(x - width / 2), x1: Math.round(x + width / 2) });
+      }
+    }
+  const text = chars.map((c) => c.ch).join('');
+  if (text !== l.text) (l.chars = chars), (l.text = text);
+}
+
+/** The median distance between neighbouring Chinese characters' left edges (0 with fewer than three). */
+function usualPitch(l: OcrLine): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < l.chars.length; i++) if (HAN.test(l.chars[i].ch) && HAN.test(l.chars[i - 1].ch)) gaps.push(l.chars[i].x0 - l.chars[i - 1].x0);
+  return gaps.length < 2 ? 0 : gaps.sort((a, b) => a - b)[(gaps.length - 1) >> 1];
 }
 
 /**

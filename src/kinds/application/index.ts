@@ -1,5 +1,5 @@
 import type { KindDefinition } from '../../core/kind.js';
-import { NANYANG_PLACES } from '../places.js';
+import { NANYANG } from '../places.js';
 import type { Cell } from '../../core/model.js';
 import { issueAt, sameName } from '../../core/rules.js';
 
@@ -17,7 +17,7 @@ export const application: KindDefinition = {
   blankForm: true,
   demoFixture: 'application/typical.json',
   applicant: '/applicant',
-  lexicon: { places: NANYANG_PLACES },
+  lexicon: NANYANG,
   fileName: '{applicant.name}',
   rules(r, schema) {
     const warnings = sameName(r.handler.name, r.applicant.legalRepresentative)

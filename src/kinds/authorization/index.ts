@@ -1,5 +1,5 @@
 import type { KindDefinition } from '../../core/kind.js';
-import { NANYANG_PLACES } from '../places.js';
+import { NANYANG } from '../places.js';
 import type { Issue } from '../../core/errors.js';
 import { chineseDate } from '../../core/dates.js';
 import { issueAt } from '../../core/rules.js';
@@ -17,7 +17,7 @@ export const authorization: KindDefinition = {
   blankForm: true,
   demoFixture: 'authorization/typical.json',
   applicant: '/principal',
-  lexicon: { places: NANYANG_PLACES },
+  lexicon: NANYANG,
   fileName: '{principal.name}-{trustee.name}',
   layout: (v, kind) => templateBlocks('authorization', v, kind),
   rules(r, schema) {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { fixPlaces, repairTowns } from '../src/ocr/lexicon.js';
+import { getKind } from '../src/kinds/index.js';
+import type { OcrLine } from '../src/ocr/page.js';
+
+/** A line of characters 30 px apart (20 px wide), with the given probabilities and gaps (extra px before a character). */
+function line(text: string, p: Record<number, number> = {}, gapBefore: Record<number, number> = {}): OcrLine {
+  let x = 100;
+  const chars = [...text].map((ch, i) => {
+    x += gapBefore[i] ?? 0;
+    const c = { ch, p: p[i] ?? 0.99, x0: x, x1: x + 20 };
+    x += 30;
+    return c;
+  });
+  return { text, box: [100, 10, x, 40], confidence: 0.95, chars };
+}
+const towns = getKind('application').def.lexicon!.towns!;
+
+describe('town names put right from the pixels (lexicon.towns)', () => {
+  it('the kinds declare 南阳市 towns, among them 马蹬镇', () => {
+    expect(towns).toContain('马蹬镇');
+    expect(towns.length).toBeGreaterThan(150);
+  });
+
+  it('a character read with doubt becomes the town name’s', () => {
+    const l = line('库区马镫镇生态', { 3: 0.56 });
+    const chars = l.chars;
+    repairTowns(l, towns);
+    expect(l.text).toBe('库区马蹬镇生态');
+    expect(l.chars[3].p).toBe(0.56); // keeps its doubt: the field still goes to review
+    expect(chars[3].ch).toBe('镫'); // the page's own reading is not changed
+  });
+
+  it('a character read with certainty is left as read (towns are many and alike)', () => {
+    const l = line('库区马镫镇生态', { 3: 0.99 });
+    repairTowns(l, towns);
+    expect(l.text).toBe('库区马镫镇生态');
+  });
+
+  it('a character read as nothing is put back where the line leaves its room', () => {
+    const l = line('库区马镇生态', {}, { 3: 30 });
+    repairTowns(l, towns);
+    expect(l.text).toBe('库区马蹬镇生态');
+    expect(l.chars[3].p).toBe(0.5);
+    expect(l.chars[3].x0).toBeGreaterThan(l.chars[2].x1);
+    expect(l.chars[3].x1).toBeLessThan(l.chars[4].x0);
+  });
+
+  it('no room, no character: two characters that stand close are not a town with one missing', () => {
+    const l = line('库区马镇生态');
+    repairTowns(l, towns);
+    expect(l.text).toBe('库区马镇生态');
+  });
+
+  it('without its last character (镇) read, no name is put in', () => {
+    const l = line('库区马镫真生态', { 3: 0.5 });
+    repairTowns(l, towns);
+    expect(l.text).toBe('库区马镫真生态');
+  });
+
+  it('county names are put right in the value whatever the doubt (few, and unlike each other)', () => {
+    expect(fixPlaces('河南省南阳市浙川县丹江口', getKind('application').def.lexicon!.places!)).toBe('河南省南阳市淅川县丹江口');
+  });
+});
+
+describe('town names: what is left as read', () => {
+  it('a town read with doubt that is itself a known town (湍东镇, not 穰东镇)', () => {
+    const l = line('内乡县湍东镇工', { 3: 0.73 });
+    repairTowns(l, towns);
+    expect(l.text).toBe('内乡县湍东镇工');
+  });
+
+  it('a reading two towns would fit', () => {
+    const l = line('县王X镇', { 2: 0.5 });
+    repairTowns(l, ['王庄镇', '王集镇']);
+    expect(l.text).toBe('县王X镇');
+    repairTowns(l, ['王庄镇']);
+    expect(l.text).toBe('县王庄镇');
+  });
+});
