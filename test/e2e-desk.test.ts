@@ -177,9 +177,35 @@ describe.skipIf(!have)('desk in a browser', () => {
     await page.click('[data-action=accept]');
     await page.waitForURL(/#\/case\/\d+$/);
     caseId = Number(/case\/(\d+)/.exec(page.url())![1]);
+    // the scan is the application of the case filled above (the same credit code): attached to it, listed there
     const c = await (await d.login('王敏', 'desk-pass-2026')).json(`/api/cases/${caseId}`);
-    expect(c.body.case.record.applicant.name).toBe(truth.applicant.name);
+    const read = c.body.documents.find((x: any) => x.kind === 'application');
+    expect(read.record.applicant.name).toBe(truth.applicant.name);
+    expect(read.ingestId).toMatch(/^[0-9a-f-]{36}$/);
+    await page.locator('#case-documents a[data-source=ingest]').waitFor();
 
+  });
+
+  step('with field boxes in the result: the crop beside each flagged field, its region outlined on the page', async () => {
+    // the reader's boxes (fields[ptr].box) stubbed into a stored result
+    const api = await d.login('王敏', 'desk-pass-2026');
+    const pdf = await (await api.fetch('/api/documents/application?format=pdf', { method: 'POST', json: truth })).arrayBuffer();
+    const fd = new FormData();
+    fd.append('files', new Blob([pdf]), '申请表.pdf');
+    const item = (await api.json('/api/ingest', { method: 'POST', body: fd })).body.items[0];
+    const flagged = { '/applicant/name': { x: 0.2, y: 0.16, w: 0.6, h: 0.04 }, '/handler/phone': { x: 0.55, y: 0.3, w: 0.3, h: 0.04 } };
+    const fields = { ...item.result.fields };
+    for (const [p, box] of Object.entries(flagged)) fields[p] = { ...fields[p], page: 1, confidence: 0.5, needsReview: true, reason: '置信度低', box };
+    await d.desk.store.updateIngest(item.id, { result: { ...item.result, fields, needsReview: Object.keys(flagged) } });
+    await page.goto(`${d.base}/#/ingest/${item.id}`);
+    await page.waitForFunction(() => [...document.querySelectorAll('img.crop')].filter((i) => (i as HTMLImageElement).naturalWidth > 0).length === 2, undefined, { timeout: 60000 });
+    await page.waitForFunction(() => (document.querySelector('.page-frame img.scan') as HTMLImageElement)?.naturalWidth > 0, undefined, { timeout: 60000 });
+    expect(await page.locator('.region').count()).toBe(2);
+    await page.click(`${id('/handler/phone')}`);
+    await page.locator('.region.picked[data-region="/handler/phone"]').waitFor();
+    await shot('review-crop');
+    // one case of that credit code: it is offered, and the form goes there
+    expect(await page.$eval('#case-target', (s: HTMLSelectElement) => s.value)).toBe(String(caseId));
   });
 
   step('the case list shows values as text, masks ID numbers; the audit log', async () => {

@@ -4,6 +4,7 @@ export class ApiError extends Error {
     super(Array.isArray(body) ? body.map((i) => `${i.label}：${i.message}`).join('；') : body?.error ?? `请求失败（${status}）`);
     this.status = status;
     this.issues = Array.isArray(body) ? body : undefined;
+    this.body = body;
   }
 }
 

@@ -156,8 +156,8 @@ export async function casePage(id) {
 }
 
 async function lettersSection(id, data) {
-  const list = h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ['文书', '文号', '出具人', '出具时间', ''].map((t) => h('th', {}, t)))));
-  const titles = { authorization: '授权委托书', notice: '补正材料一次性告知书' };
+  const list = h('table', { class: 'list', id: 'case-documents' }, h('thead', {}, h('tr', {}, ['文书', '文号', '来源', '经办人', '时间', ''].map((t) => h('th', {}, t)))));
+  const titles = { application: '申请表', authorization: '授权委托书', notice: '补正材料一次性告知书', roster: '人员名单' };
   list.append(
     h(
       'tbody',
@@ -169,12 +169,13 @@ async function lettersSection(id, data) {
               {},
               h('td', {}, titles[d.kind] ?? d.kind),
               h('td', { class: 'doc-number' }, d.docNumber ?? '—'),
+              h('td', {}, d.ingestId ? h('a', { href: `#/ingest/${d.ingestId}`, 'data-source': 'ingest' }, '上传识别') : '本窗口出具'),
               h('td', {}, d.createdBy),
               h('td', {}, fmtTime(d.createdAt)),
               h('td', {}, h('button', { class: 'link', onclick: () => download('GET', `/api/letters/${d.id}/file?format=pdf`).catch((e) => toast(e.message, 'error')) }, 'PDF'), h('button', { class: 'link', onclick: () => download('GET', `/api/letters/${d.id}/file?format=docx`).catch((e) => toast(e.message, 'error')) }, 'Word')),
             ),
           )
-        : h('tr', {}, h('td', { colspan: 5, class: 'muted center' }, '尚未出具文书')),
+        : h('tr', {}, h('td', { colspan: 6, class: 'muted center' }, '尚未出具或归入文书')),
     ),
   );
   const slot = h('div');
@@ -182,7 +183,7 @@ async function lettersSection(id, data) {
   return h(
     'section',
     { class: 'card' },
-    h('h3', {}, '本案件出具的文书'),
+    h('h3', {}, '本案件的文书（出具的与上传识别后归入的）'),
     list,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-action': 'authorization', onclick: open(authorizationForm) }, '出具授权委托书'), h('button', { type: 'button', class: 'secondary', 'data-action': 'notice', onclick: open(noticeForm) }, '出具一次性告知书')),
     slot,

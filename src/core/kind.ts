@@ -49,6 +49,11 @@ export interface KindDefinition {
   demoFixture: string;
   /** Default file-name pattern of a batch's documents (`bangban batch --name`); else the record number. */
   fileName?: string;
+  /**
+   * Where its record names the applicant (a JSON pointer to an object with `name` and
+   * `creditCode`): a form read back finds the case of the same applicant by it (the desk).
+   */
+  applicant?: string;
   /** Records of other kinds this kind can start from: source kind name → the fields it fills. */
   prefill?: Record<string, (source: any) => Record<string, unknown>>;
   /**

@@ -4,19 +4,17 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { packageRoot } from '../core/paths.js';
-import { builtWorker, workerPool } from '../core/workers.js';
 import { openDb } from './db.js';
 import { Store } from './store.js';
 import { BatchRunner } from './batches.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './uploads.js';
 import { HttpError, type Desk } from './context.js';
-import type { RenderOutcome, Task } from './worker.js';
+import { openEngine, type Engine } from './engine.js';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
 import { documentRoutes, renderer } from './routes/documents.js';
 import { caseRoutes } from './routes/cases.js';
@@ -29,14 +27,17 @@ export interface ServeOptions {
   databaseUrl?: string;
   limits?: Partial<UploadLimits>;
   noticePrefix?: string;
-  /** Render threads (default: one per core). */
+  /** Render threads (default: one per core; one in queue mode). */
   renderThreads?: number;
+  /** REDIS_URL: renders, batches and reading go to the queue's workers (src/queue). */
+  redisUrl?: string;
   logger?: boolean;
 }
 
 export interface DeskServer {
   app: FastifyInstance;
   store: Store;
+  engine: Engine;
   close(): Promise<void>;
 }
 
@@ -82,16 +83,18 @@ function frameworkError(e: any): HttpError | undefined {
 export async function createDesk(o: ServeOptions): Promise<DeskServer> {
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await Store.open(await openDb({ dataDir, databaseUrl: o.databaseUrl }));
+  // the queue first: a Redis that does not answer stops the start before anything is opened
+  const engine = await openEngine({ renderThreads: o.renderThreads, redisUrl: o.redisUrl });
+  let store: Store;
+  try {
+    store = await Store.open(await openDb({ dataDir, databaseUrl: o.databaseUrl }));
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
   await store.interruptRunning();
   await store.failQueuedIngests();
-  const file = builtWorker('serve');
-  if (!file) throw new Error('找不到 dist/serve/worker.js：请先运行 npm run build');
-  const threads = o.renderThreads ?? availableParallelism();
-  const renderPool = workerPool(file, { minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
-  // reading scans (OCR) and checking batch inputs: one thread, queued, so renders never wait behind them
-  const slowPool = workerPool(file, { minThreads: 0, maxThreads: 1, idleTimeout: 60_000 });
-  const runner = new BatchRunner(store, dataDir);
+  const runner = new BatchRunner(store, dataDir, engine.queue);
   const limits = { ...DEFAULT_UPLOAD_LIMITS, ...o.limits };
   const desk = {
     store,
@@ -99,8 +102,7 @@ export async function createDesk(o: ServeOptions): Promise<DeskServer> {
     dataDir,
     limits,
     noticePrefix: o.noticePrefix ?? '宛环审告',
-    render: (t) => renderPool.run(t) as Promise<RenderOutcome>,
-    slow: <T>(t: Task) => slowPool.run(t) as Promise<T>,
+    engine,
   } as Desk;
   desk.file = renderer(desk);
 
@@ -160,10 +162,11 @@ export async function createDesk(o: ServeOptions): Promise<DeskServer> {
   return {
     app,
     store,
+    engine,
     async close() {
       await runner.close();
       await app.close();
-      await Promise.all([renderPool.destroy(), slowPool.destroy()]);
+      await engine.close();
       await store.close();
     },
   };

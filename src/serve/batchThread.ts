@@ -6,12 +6,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runBatch } from '../batch/run.js';
 import { UserError } from '../core/errors.js';
+import { queueExecutor } from '../queue/batch.js';
+import type { QueueTarget } from '../queue/connection.js';
 
 export interface BatchJob {
   kind: string;
   input: string;
   output: string;
   jobs: number;
+  /** Rows go to the queue's workers (the desk runs with REDIS_URL). */
+  queue?: QueueTarget;
 }
 export type BatchMessage =
   | { type: 'start'; total: number }
@@ -34,6 +38,7 @@ runBatch({
   format: 'pdf',
   merge: true,
   jobs: job.jobs,
+  executor: job.queue ? queueExecutor(job.queue) : undefined,
   signal: abort.signal,
   progress: {
     start: (total) => post({ type: 'start', total }),

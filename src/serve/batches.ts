@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../core/paths.js';
 import type { Store } from './store.js';
 import type { BatchJob, BatchMessage } from './batchThread.js';
+import type { QueueTarget } from '../queue/connection.js';
 
 export interface BatchState {
   status: string;
@@ -23,6 +24,8 @@ export class BatchRunner {
   constructor(
     private store: Store,
     private dataDir: string,
+    /** Batches go to this queue's workers (REDIS_URL) instead of this machine's threads. */
+    private queue?: QueueTarget,
   ) {}
 
   folder(id: string): string {
@@ -57,6 +60,7 @@ export class BatchRunner {
       output: join(this.folder(id), 'out'),
       // leave one core to the desk
       jobs: Math.max(1, availableParallelism() - 1),
+      queue: this.queue,
     };
     const worker = new Worker(join(packageRoot, 'dist', 'serve', 'batchThread.js'), { workerData: job });
     const state: BatchState = { status: 'running', done: 0, total };

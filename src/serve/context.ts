@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Piscina } from 'piscina';
 import type { Store, User } from './store.js';
 import type { BatchRunner } from './batches.js';
 import type { UploadLimits } from './uploads.js';
-import type { RenderOutcome, Task } from './worker.js';
+import type { Engine } from './engine.js';
 import type { Kind } from '../core/kind.js';
 
 /** What every route module gets. */
@@ -14,11 +13,10 @@ export interface Desk {
   limits: UploadLimits;
   /** 文号 prefix of notices: 宛环审告〔2026〕N号. */
   noticePrefix: string;
-  render(task: Extract<Task, { op: 'render' }>): Promise<RenderOutcome>;
+  /** Where renders and reading happen: this machine's threads, or the queue (REDIS_URL). */
+  engine: Engine;
   /** A record (null: the blank form) as a file, rendered in a worker; invalid → HttpError 422. */
   file(kind: Kind, record: unknown | null, format: string, fillable?: boolean): Promise<Uint8Array>;
-  /** Slow jobs (reading scans, checking batch inputs), on their own threads. */
-  slow<T>(task: Task): Promise<T>;
 }
 
 declare module 'fastify' {

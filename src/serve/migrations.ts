@@ -18,6 +18,8 @@ const steps: string[][] = [
     `CREATE TABLE batches (id TEXT PRIMARY KEY, kind TEXT NOT NULL, file_name TEXT NOT NULL, input_ext TEXT NOT NULL, status TEXT NOT NULL, total INTEGER NOT NULL, done INTEGER NOT NULL, result TEXT, error TEXT, created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
     `CREATE TABLE ingests (id TEXT PRIMARY KEY, file_name TEXT NOT NULL, media TEXT NOT NULL, status TEXT NOT NULL, kind TEXT, result TEXT, reason TEXT, case_id INTEGER, created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`,
   ],
+  // documents read from uploaded files and attached to a case (not issued here); cases found by credit code
+  [`ALTER TABLE documents ADD COLUMN ingest_id TEXT`, `CREATE INDEX cases_credit_code ON cases (credit_code)`],
 ];
 
 const idColumn = { sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT', postgres: 'SERIAL PRIMARY KEY' };

@@ -35,6 +35,8 @@ export interface DocumentRow {
   kind: string;
   docNumber: string | null;
   record: Record<string, unknown>;
+  /** The uploaded file it was read from and attached by (not issued here). */
+  ingestId: string | null;
   createdBy: string;
   createdAt: string;
 }
@@ -96,7 +98,7 @@ function caseRow(r: any): CaseRow {
   return { id: Number(r.id), status: r.status, applicantName: r.applicant_name, creditCode: r.credit_code, applicationDate: r.application_date, record: JSON.parse(r.record), createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 function docRow(r: any): DocumentRow {
-  return { id: Number(r.id), caseId: Number(r.case_id), kind: r.kind, docNumber: r.doc_number, record: JSON.parse(r.record), createdBy: r.created_by, createdAt: r.created_at };
+  return { id: Number(r.id), caseId: Number(r.case_id), kind: r.kind, docNumber: r.doc_number, record: JSON.parse(r.record), ingestId: r.ingest_id ?? null, createdBy: r.created_by, createdAt: r.created_at };
 }
 function batchRow(r: any): BatchRow {
   return { id: r.id, kind: r.kind, fileName: r.file_name, inputExt: r.input_ext, status: r.status, total: Number(r.total), done: Number(r.done), result: json(r.result), error: r.error, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at };
@@ -159,7 +161,7 @@ export class Store {
 
   // ---- audit
   async audit(user: string, action: string, target: string, detail = ''): Promise<void> {
-    await this.db.run('INSERT INTO audit (at, user_name, action, target, detail) VALUES (?, ?, ?, ?, ?)', [now(), user, action, target, detail]);
+    await this.db.runLazy('INSERT INTO audit (at, user_name, action, target, detail) VALUES (?, ?, ?, ?, ?)', [now(), user, action, target, detail]);
   }
   async auditLog(page = 1, size = 50): Promise<{ rows: any[]; total: number }> {
     const total = Number((await this.db.get('SELECT COUNT(*) AS n FROM audit'))!.n);
@@ -185,6 +187,14 @@ export class Store {
   async updateCase(id: number, record: unknown, status: CaseStatus): Promise<CaseRow | undefined> {
     const c = caseColumns(record);
     const r = await this.db.get('UPDATE cases SET record = ?, status = ?, applicant_name = ?, credit_code = ?, application_date = ?, updated_at = ? WHERE id = ? RETURNING *', [JSON.stringify(record), status, c.name, c.code, c.date, now(), id]);
+    return r ? caseRow(r) : undefined;
+  }
+  /** The cases of an applicant, latest first. */
+  async casesByCreditCode(code: string, limit = 20): Promise<CaseRow[]> {
+    return (await this.db.all('SELECT * FROM cases WHERE credit_code = ? ORDER BY updated_at DESC, id DESC LIMIT ?', [code, limit])).map(caseRow);
+  }
+  async caseByRequestKey(key: string): Promise<CaseRow | undefined> {
+    const r = await this.db.get('SELECT * FROM cases WHERE request_key = ?', [key]);
     return r ? caseRow(r) : undefined;
   }
   async getCase(id: number): Promise<CaseRow | undefined> {
@@ -230,9 +240,10 @@ export class Store {
     const r = await this.db.get('SELECT * FROM documents WHERE id = ?', [id]);
     return r ? docRow(r) : undefined;
   }
-  async addDocument(caseId: number, kind: string, record: unknown, user: string, requestKey?: string): Promise<{ row: DocumentRow; created: boolean }> {
+  /** A letter issued for a case, or (`from`) a document read from an uploaded file and attached to it. */
+  async addDocument(caseId: number, kind: string, record: unknown, user: string, requestKey?: string, from?: { ingestId: string; docNumber?: string }): Promise<{ row: DocumentRow; created: boolean }> {
     try {
-      const r = await this.db.get('INSERT INTO documents (case_id, kind, record, request_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *', [caseId, kind, JSON.stringify(record), requestKey ?? null, user, now()]);
+      const r = await this.db.get('INSERT INTO documents (case_id, kind, doc_number, record, request_key, ingest_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *', [caseId, kind, from?.docNumber ?? null, JSON.stringify(record), requestKey ?? null, from?.ingestId ?? null, user, now()]);
       return { row: docRow(r), created: true };
     } catch (e) {
       const again = requestKey && isUniqueViolation(e) ? await this.db.get('SELECT * FROM documents WHERE request_key = ?', [requestKey]) : undefined;

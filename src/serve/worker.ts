@@ -8,16 +8,21 @@ import { validateRecord } from '../core/records.js';
 import { UserError, ValidationError, type Issue } from '../core/errors.js';
 import { renderDocument } from '../render.js';
 import { loadFontConfig, type FontConfig } from '../pdf/fonts.js';
-import { parseForm, ParseFailure } from '../parse/index.js';
+import { parseForm, ParseFailure, type ParseOptions, type ParseResult } from '../parse/index.js';
+import { writeFileAtomicSync } from '../core/atomic.js';
 import { openSource } from '../batch/sources.js';
 import { inspectUpload, type UploadLimits } from './uploads.js';
+import { NoPage, pageImage } from './pages.js';
 
 export type Task =
   | { op: 'render'; kind: string; record: unknown | null; format: string; fillable?: boolean }
-  | { op: 'parse'; file: string; name: string; limits: UploadLimits }
-  | { op: 'preview'; kind: string; file: string; maxProblems: number };
+  | { op: 'parse'; file: string; name: string; limits: UploadLimits; pages?: string }
+  | { op: 'preview'; kind: string; file: string; maxProblems: number }
+  | { op: 'inspect'; file: string; limits: UploadLimits }
+  | { op: 'page'; file: string; media: string; page: number; rotation: number; limits: UploadLimits };
 
 export type RenderOutcome = { ok: true; bytes: Uint8Array } | { ok: false; errors?: Issue[]; message: string };
+export type PageOutcome = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
 export type ParseOutcome = { ok: true; result: any } | { ok: false; reason: string };
 export interface PreviewOutcome {
   ok: boolean;
@@ -49,7 +54,11 @@ async function parse(t: Extract<Task, { op: 'parse' }>): Promise<ParseOutcome> {
     const bytes = await readFile(t.file);
     const problem = await inspectUpload(bytes, t.limits);
     if (problem) return { ok: false, reason: problem };
-    const r = await parseForm(bytes, { file: t.name, limits: { maxBytes: t.limits.maxBytes, maxPages: t.limits.maxPages } });
+    // a reader that can (option pageImages) gives a scan's pages as it read them (turned, deskewed,
+    // flattened): the pictures its field boxes fit; kept as `${pages}-N.jpg` for the review
+    const options: ParseOptions & { pageImages?: boolean } = { file: t.name, limits: { maxBytes: t.limits.maxBytes, maxPages: t.limits.maxPages }, pageImages: !!t.pages };
+    const { pageImages, ...r } = (await parseForm(bytes, options)) as ParseResult & { pageImages?: Uint8Array[] };
+    if (t.pages) for (const [i, jpeg] of (pageImages ?? []).entries()) writeFileAtomicSync(`${t.pages}-${i + 1}.jpg`, jpeg);
     return { ok: true, result: r };
   } catch (e) {
     if (e instanceof ParseFailure || e instanceof UserError) return { ok: false, reason: e.message };
@@ -76,8 +85,21 @@ async function preview(t: Extract<Task, { op: 'preview' }>): Promise<PreviewOutc
   }
 }
 
-export default function run(t: Task): Promise<unknown> {
-  if (t.op === 'render') return render(t);
-  if (t.op === 'parse') return parse(t);
-  return preview(t);
+export default async function run(t: Task): Promise<unknown> {
+  switch (t.op) {
+    case 'render':
+      return render(t);
+    case 'parse':
+      return parse(t);
+    case 'inspect':
+      return inspectUpload(await readFile(t.file), t.limits);
+    case 'page':
+      try {
+        return { ok: true, bytes: await pageImage(await readFile(t.file), t) };
+      } catch (e) {
+        return { ok: false, message: e instanceof NoPage ? e.message : `页面图像无法生成（${(e as Error)?.message ?? String(e)}）` };
+      }
+    default:
+      return preview(t);
+  }
 }

@@ -101,15 +101,17 @@ export async function startDesk(o: Partial<ServeOptions> & { users?: [string, 's
 const bin = new URL('../../bin/bangban.js', import.meta.url).pathname;
 
 /** The desk as its own process (`bangban serve --port 0`), e.g. to be killed in the middle of a batch. */
-export function serve(data: string, env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; base: string }> {
+export function serve(data: string, env: NodeJS.ProcessEnv = process.env): Promise<{ proc: ChildProcess; base: string; out: string }> {
   const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b) => {
       out += b;
       const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}` });
+      if (m) resolve({ proc, base: `http://127.0.0.1:${m[1]}`, out });
     });
-    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+    let err = '';
+    proc.stderr!.on('data', (b) => (err += b));
+    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}${err}`)));
   });
 }

@@ -16,6 +16,7 @@ export const application: KindDefinition = {
   page: 'form',
   blankForm: true,
   demoFixture: 'application/typical.json',
+  applicant: '/applicant',
   lexicon: NANYANG,
   fileName: '{applicant.name}',
   rules(r, schema) {

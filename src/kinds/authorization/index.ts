@@ -16,6 +16,7 @@ export const authorization: KindDefinition = {
   // Blank: every value a fill-in line (core/blank.ts), the standard 委托权限 printed.
   blankForm: true,
   demoFixture: 'authorization/typical.json',
+  applicant: '/principal',
   lexicon: NANYANG,
   fileName: '{principal.name}-{trustee.name}',
   layout: (v, kind) => templateBlocks('authorization', v, kind),

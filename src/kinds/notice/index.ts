@@ -14,6 +14,7 @@ export const notice: KindDefinition = {
   wording: 'notice',
   blankForm: false,
   demoFixture: 'notice/six-materials.json',
+  applicant: '/applicant',
   fileName: '{docNumber}-{applicant.name}',
   layout(v, kind) {
     const record = v.raw('') as Record<string, unknown>;

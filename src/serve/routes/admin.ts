@@ -1,6 +1,8 @@
 /** The materials list staff pick from, the audit log and the staff list. */
 import type { FastifyInstance } from 'fastify';
 import { HttpError, intParam, requireAdmin, userOf, type Desk } from '../context.js';
+import { queueName } from '../../queue/connection.js';
+import { queueStatus } from '../../queue/status.js';
 
 function text(v: unknown, label: string, max: number, required: boolean): string | null {
   if (v === undefined || v === null || v === '') {
@@ -12,7 +14,17 @@ function text(v: unknown, label: string, max: number, required: boolean): string
 }
 
 export async function adminRoutes(app: FastifyInstance, desk: Desk): Promise<void> {
-  const { store } = desk;
+  const { store, engine } = desk;
+  /** Where renders and reading happen; in queue mode the queue's jobs and its workers (`bangban queue status`). */
+  app.get('/api/status', async () => {
+    const base = { mode: engine.mode, describe: engine.describe };
+    if (!engine.queue) return base;
+    try {
+      return { ...base, queue: { prefix: engine.queue.prefix, name: queueName(), ...(await queueStatus(engine.queue)) } };
+    } catch (e) {
+      return { ...base, queue: { prefix: engine.queue.prefix, name: queueName(), error: (e as Error).message } };
+    }
+  });
   app.get('/api/materials', async () => store.materials());
   app.post('/api/materials', async (req, reply) => {
     const b = (req.body ?? {}) as Record<string, unknown>;

@@ -51,7 +51,7 @@ export async function batchRoutes(app: FastifyInstance, desk: Desk): Promise<voi
     mkdirSync(folder, { recursive: true });
     const input = join(folder, `input${ext}`);
     await writeFile(input, bytes);
-    const check = await desk.slow<PreviewOutcome>({ op: 'preview', kind: kind.name, file: input, maxProblems: 200 });
+    const check = await desk.engine.slow<PreviewOutcome>({ op: 'preview', kind: kind.name, file: input, maxProblems: 200 });
     if (!check.ok) {
       rmSync(folder, { recursive: true, force: true });
       throw new HttpError(400, check.message ?? '无法读取数据文件');

@@ -54,9 +54,10 @@ export function renderer(desk: Desk) {
     const key = cache.key(kind.name, format, fillable, record);
     const hit = cache.get(key);
     if (hit) return hit;
-    const r = await desk.render({ op: 'render', kind: kind.name, record, format, fillable });
+    const r = await desk.engine.render({ op: 'render', kind: kind.name, record, format, fillable });
     if (!r.ok) throw r.errors ? new HttpError(422, r.message, r.errors) : new HttpError(400, r.message);
-    const bytes = new Uint8Array(r.bytes);
+    // the thread's result is this thread's own copy already
+    const bytes = r.bytes;
     cache.set(key, bytes);
     return bytes;
   };
@@ -69,7 +70,7 @@ export function fileName(kind: Kind, format: string, what = ''): string {
 export async function documentRoutes(app: FastifyInstance, desk: Desk): Promise<void> {
   const render = desk.file;
 
-  app.get('/api/kinds', async () => allKinds().map((k) => ({ name: k.name, title: k.title, blankForm: k.def.blankForm })));
+  app.get('/api/kinds', async () => allKinds().map((k) => ({ name: k.name, title: k.title, blankForm: k.def.blankForm, applicant: k.def.applicant ?? null })));
 
   app.get('/api/kinds/:kind/schema', async (req) => kindParam((req.params as any).kind).schema.schema);
 
@@ -84,7 +85,7 @@ export async function documentRoutes(app: FastifyInstance, desk: Desk): Promise<
     if (!blank && (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) throw new HttpError(400, '请求内容应为一条 JSON 记录（对象）');
     const bytes = await render(kind, blank ? null : req.body, format, fillable);
     await desk.store.audit(userOf(req).name, 'print', kind.name, `${format}${blank ? ' 空白表' : ''}`);
-    return sendFile(reply, Buffer.from(bytes), FORMAT_TYPES[format], fileName(kind, format, blank ? '空白' : ''), (req.query as any).inline === '1');
+    return sendFile(reply, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), FORMAT_TYPES[format], fileName(kind, format, blank ? '空白' : ''), (req.query as any).inline === '1');
   });
 }
 
