@@ -54,8 +54,9 @@ describe.skipIf(!available)('the desk with REDIS_URL uses the queue', () => {
   let local: Awaited<ReturnType<typeof startDesk>>;
   let q: Client;
   let l: Client;
-  const completed = async () => (await q.json('/api/status')).body.queue.workers.reduce((n: number, w: any) => n + w.completed, 0);
-  /** Jobs the worker has done, after its next heartbeat (every 5 s) has published the count. */
+  // rows, not jobs: a batch groups several rows into one job
+  const completed = async () => (await q.json('/api/status')).body.queue.workers.reduce((n: number, w: any) => n + w.rows, 0);
+  /** Rows the worker has done, after its next heartbeat (every 5 s) has published the count. */
   const settled = async () => {
     await new Promise((r) => setTimeout(r, 5_500));
     return completed();
