@@ -58,6 +58,16 @@ describe('town names put right from the pixels (lexicon.towns)', () => {
     expect(l.text).toBe('库区马镫真生态');
   });
 
+  it('the county before a town tells two alike towns apart (瑞东镇: 湍东镇 of 内乡县, not 穰东镇 of 邓州市)', () => {
+    const l = line('内乡县瑞东镇工', { 3: 0.66 });
+    repairTowns(l, towns);
+    expect(l.text).toBe('内乡县湍东镇工');
+    // without its county, both towns fit: left as read
+    const bare = line('路瑞东镇工', { 1: 0.66 });
+    repairTowns(bare, towns);
+    expect(bare.text).toBe('路瑞东镇工');
+  });
+
   it('county names are put right in the value whatever the doubt (few, and unlike each other)', () => {
     expect(fixPlaces('河南省南阳市浙川县丹江口', getKind('application').def.lexicon!.places!)).toBe('河南省南阳市淅川县丹江口');
   });

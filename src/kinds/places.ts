@@ -23,5 +23,10 @@ const TOWNS: Record<string, string> = {
   邓州市: '罗庄镇 汲滩镇 穰东镇 孟楼镇 林扒镇 构林镇 十林镇 张村镇 都司镇 赵集镇 刘集镇 桑庄镇 彭桥镇 白牛镇 腰店镇 九龙镇 文渠镇 高集镇 陶营镇 小杨营镇 夏集镇 裴营乡 龙堰乡',
 };
 
-/** The kinds' `lexicon` for forms filled in 南阳市. */
-export const NANYANG = { places: COUNTIES, towns: [...new Set(Object.values(TOWNS).flatMap((t) => t.split(' ')))] } as const;
+/**
+ * The kinds' `lexicon` for forms filled in 南阳市. Each town also stands with its county before it
+ * (内乡县湍东镇): towns of different counties are alike (湍东镇, 穰东镇), and the county printed before a
+ * misread one tells which it is.
+ */
+const towns = Object.entries(TOWNS).flatMap(([county, list]) => list.split(' ').flatMap((t) => [t, county + t]));
+export const NANYANG = { places: COUNTIES, towns: [...new Set(towns)] } as const;

@@ -69,7 +69,40 @@ export function findRules(bin: Uint8Array, width: number, height: number, minLen
   const meetsV = (r: Rule) => v.some((q) => q.y0 - tol <= r.y0 && q.y1 + tol >= r.y0 && ((Math.abs(q.x0 - r.x0) <= tol || Math.abs(q.x0 - r.x1) <= tol) || (q.x0 > r.x0 && q.x0 < r.x1)));
   const meetsH = (r: Rule) => h.some((q) => q.x0 - tol <= r.x0 && q.x1 + tol >= r.x0 && ((Math.abs(q.y0 - r.y0) <= tol || Math.abs(q.y0 - r.y1) <= tol) || (q.y0 > r.y0 && q.y0 < r.y1)));
   const long = minLen * 4;
-  return { h: h.filter((r) => r.x1 - r.x0 >= long || meetsV(r)), v: v.filter((r) => r.y1 - r.y0 >= long || meetsH(r)) };
+  const hs = h.filter((r) => r.x1 - r.x0 >= long || meetsV(r));
+  const vs = v.filter((r) => r.y1 - r.y0 >= long || meetsH(r));
+  return { h: hs, v: [...vs, ...dividers(t, width, height, minLen, hs, vs)].sort((a, b) => a.x0 - b.x0 || a.y0 - b.y0) };
+}
+
+/**
+ * Vertical lines shorter than minLen (down to half of it) that divide one row of a table: office
+ * suites print rows 23 pt high, lower than minLen. Kept only when both ends stand on horizontal
+ * lines that run across its place, and paper lies on both sides of it along most of its length
+ * (characters stacked in a cell of small text make runs as long, with ink beside them).
+ */
+function dividers(t: Uint8Array, width: number, height: number, minLen: number, h: Rule[], v: Rule[]): Rule[] {
+  const tol = Math.max(4, minLen / 8);
+  const onH = (x: number, y: number) => h.some((q) => Math.abs(q.y0 - y) <= tol && q.x0 - tol <= x && q.x1 + tol >= x);
+  const off = Math.max(3, Math.round(minLen / 20));
+  /** Share of the rows y0..y1 with ink in column x (t is the transposed image: a column is a row of it). */
+  const inked = (x: number, y0: number, y1: number) => {
+    if (x < 0 || x >= width) return 0;
+    let n = 0;
+    for (let y = y0; y <= y1; y++) n += t[x * height + y];
+    return n / (y1 - y0 + 1);
+  };
+  return runs(t, height, width, Math.round(minLen / 2), true)
+    .map(([pos, a, b]) => ({ x0: pos, y0: a, x1: pos, y1: b }))
+    .filter((r) => r.y1 - r.y0 + 1 < minLen && onH(r.x0, r.y0) && onH(r.x0, r.y1))
+    .filter((r) => !v.some((q) => Math.abs(q.x0 - r.x0) <= tol && q.y0 <= r.y1 && q.y1 >= r.y0))
+    .filter((r) => {
+      // inside the ends, away from the horizontal lines
+      const y0 = Math.round(r.y0 + tol),
+        y1 = Math.round(r.y1 - tol);
+      if (y1 <= y0) return false;
+      const x = Math.round(r.x0);
+      return Math.max(inked(x - off, y0, y1), inked(x + off, y0, y1)) < 0.3;
+    });
 }
 
 /**

@@ -148,7 +148,10 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   }
   bin = binarize(g);
   const { width, height } = g;
-  const dpi = rgb.dpi ? rgb.dpi : Math.min(width, height) / A4_WIDTH_IN;
+  // A file's density is believed when it makes a paper's size of the page (A5 to A3); cameras and
+  // many programs write 72 dpi whatever the image holds, which would make a scanned A4 23 inches wide.
+  const short = Math.min(width, height);
+  const dpi = rgb.dpi && short / rgb.dpi >= 4 && short / rgb.dpi <= 12.5 ? rgb.dpi : short / A4_WIDTH_IN;
   const rules = findRules(bin, width, height, Math.max(30, Math.round(dpi * 0.4)));
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));

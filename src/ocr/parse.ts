@@ -84,10 +84,23 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     items.push(it);
     conf.set(it, { confidence: c, line, img, skipped: skipped.has(line) });
   };
+  /** Chars [from, to) of a line spanning x0..x1, as one item per run of text between wide gaps. */
+  const addSpaced = (l: OcrLine, from: number, to: number, x0: number, x1: number) => {
+    const text = [...l.text];
+    let a = from,
+      left = x0;
+    for (const cut of wideGaps(l, from, to)) {
+      const mid = (l.chars[cut - 1].x1 + l.chars[cut].x0) / 2;
+      add(text.slice(a, cut).join(''), [left, l.box[1], Math.max(left + 1, mid), l.box[3]], confidence(l), l, true);
+      [a, left] = [cut, mid];
+    }
+    add(text.slice(a, to).join(''), [left, l.box[1], Math.max(left + 1, x1), l.box[3]], confidence(l), l, true);
+  };
   const lines: OcrLine[] = [];
   for (const l of page.lines) {
-    // A lone, doubtful character is noise far more often than text (a speck, a piece of a border).
-    if ([...l.text.trim()].length === 1 && l.confidence < 0.85) continue;
+    // A lone, doubtful character is noise far more often than text (a speck, a piece of a border),
+    // unless it stands where a wrapped value goes on: under the start of a line of its height.
+    if ([...l.text.trim()].length === 1 && l.confidence < 0.85 && !(l.confidence >= 0.5 && wrapsFrom(l, page.lines))) continue;
     // A box at the start of a line, read as 口: the pixels say what it is.
     const h = l.box[3] - l.box[1];
     const boxed = page.checkboxes.some((c) => c.box[0] - l.box[0] < h * 0.6 && c.box[2] > l.box[0] && c.box[1] < (l.box[1] + l.box[3]) / 2 && c.box[3] > (l.box[1] + l.box[3]) / 2);
@@ -140,11 +153,11 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
       // what the recogniser made of the mark (口, ■) goes with it
       let end = c.at;
       while (end > start && l.chars[end - 1] && (l.chars[end - 1].x0 + l.chars[end - 1].x1) / 2 > c.x0) end--;
-      if (end > start) add(chars.slice(start, end).join(''), [x, l.box[1], Math.max(x + 1, c.x0 - 1), l.box[3]], confidence(l), l, true);
+      if (end > start) addSpaced(l, start, end, x, Math.max(x + 1, c.x0 - 1));
       start = c.at;
       x = c.x1 + 1;
     }
-    add(chars.slice(start).join(''), [x, l.box[1], Math.max(x + 1, l.box[2]), l.box[3]], confidence(l), l, true);
+    addSpaced(l, start, chars.length, x, Math.max(x + 1, l.box[2]));
   }
   const rule = (r: { x0: number; y0: number; x1: number; y1: number }): Segment => {
     const [x1, x2] = [X(r.x0), X(r.x1)].sort((a, b) => a - b);
@@ -152,6 +165,35 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     return { x1, y1, x2, y2 };
   };
   return { index: page.index, width: page.width * s, height: page.height * s, items, rules: { h: page.rules.h.map(rule), v: page.rules.v.map(rule) } };
+}
+
+/**
+ * Where a line's chars [from, to) stand apart by a wide gap: the detector often joins a label and the
+ * value a cell holds after it (法定代表人　　玉人杰) into one line, whose gap only the chars' positions
+ * show. A gap is wide when the step from one char's centre to the next is over 2.2 times the line's
+ * usual step and over 1.6 line heights (a space or two between words is not). Returns the indices
+ * that start a new run.
+ */
+export function wideGaps(l: OcrLine, from: number, to: number): number[] {
+  const cs = l.chars;
+  if (cs.length !== [...l.text].length || to - from < 3) return [];
+  const mid = (i: number) => (cs[i].x0 + cs[i].x1) / 2;
+  const ink: number[] = [];
+  for (let i = from; i < to; i++) if (cs[i].ch.trim()) ink.push(i);
+  const steps = ink.slice(1).map((i, k) => mid(i) - mid(ink[k]));
+  if (steps.length < 2) return [];
+  const usual = [...steps].sort((a, b) => a - b)[(steps.length - 1) >> 1];
+  const h = l.box[3] - l.box[1];
+  return ink.slice(1).filter((_, k) => steps[k] > usual * 2.2 && steps[k] > h * 1.6);
+}
+
+/** Whether a line starts right under another line's start, as the wrapped end of a value does. */
+function wrapsFrom(l: OcrLine, all: OcrLine[]): boolean {
+  const h = l.box[3] - l.box[1];
+  return all.some((a) => {
+    const ha = a.box[3] - a.box[1];
+    return a !== l && Math.abs(a.box[0] - l.box[0]) < ha * 0.5 && l.box[1] - a.box[3] > -ha * 0.3 && l.box[1] - a.box[3] < ha * 0.5 && h > ha * 0.5 && h < ha * 1.3;
+  });
 }
 
 /** First and last inked column inside a box (the box itself when it holds no ink). */

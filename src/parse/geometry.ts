@@ -77,6 +77,8 @@ export interface Glyph {
   ch: string;
   x: number;
   w: number;
+  /** The first character of its text item: text read apart (OCR's lines) may overlap with no gap. */
+  opens?: true;
 }
 
 export interface Line {
@@ -112,7 +114,7 @@ export function lines(items: TextItem[]): Line[] {
     for (const it of l.items) {
       const chars = [...it.str];
       const w = chars.length ? it.w / chars.length : 0;
-      chars.forEach((ch, k) => l.glyphs.push({ ch, x: it.x + k * w, w }));
+      chars.forEach((ch, k) => l.glyphs.push(k ? { ch, x: it.x + k * w, w } : { ch, x: it.x, w, opens: true }));
     }
   }
   return out;

@@ -197,7 +197,9 @@ function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], don
     const rightEdge = Math.max(...ls.map((l) => (l.ink.length ? l.ink[l.ink.length - 1].x + l.ink[l.ink.length - 1].w : -Infinity)));
     const labelsOn = (l: (typeof ls)[number]) => {
       const { line, ink, key } = l;
-      const gapBefore = (i: number) => i === 0 || ink[i].x - (ink[i - 1].x + ink[i - 1].w) > line.size * 0.8;
+      // a gap, or the start of a piece of text read apart from the one before it (a photo's
+      // perspective may make two neighbouring pieces overlap)
+      const gapBefore = (i: number) => i === 0 || ink[i].x - (ink[i - 1].x + ink[i - 1].w) > line.size * 0.8 || (!!ink[i].opens && ink[i].x < ink[i - 1].x + ink[i - 1].w);
       /** Where a label stands at i..end, with a colon or a gap after it: the value's first glyph. */
       const standsAt = (i: number, k: string) => {
         if (!gapBefore(i) || key.slice(i, i + k.length) !== k) return -1;

@@ -1,0 +1,84 @@
+/**
+ * Scans of layouts other producers print (fixtures/foreign, made in Chromium), read by OCR: each PDF
+ * is rendered to a 200 dpi image by pdf.js, as a scanner would give it, with no text layer left.
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseForm } from '../src/parse/index.js';
+import { openPdf } from '../src/ocr/pdf.js';
+import { toJpeg } from '../src/ocr/image.js';
+import { findRules } from '../src/ocr/geometry.js';
+import { wideGaps } from '../src/ocr/parse.js';
+import type { OcrLine } from '../src/ocr/page.js';
+import { leaves } from './helpers/leaves.js';
+
+async function scanOf(name: string): Promise<Uint8Array> {
+  const pdf = await openPdf(new Uint8Array(readFileSync(`fixtures/foreign/${name}.pdf`)));
+  try {
+    return await toJpeg(await pdf.render(0), 90);
+  } finally {
+    await pdf.close();
+  }
+}
+
+describe('ocr: scans of other producers’ layouts', () => {
+  it.each([
+    // rows 23 pt high: the dividers between 申请日期 | 2026年1月7日 | 经办人 | 孙明日 are shorter than other ruled lines
+    'application-chromium-noto-boxtick',
+    // label and value share a cell (法定代表人　　玉人杰), and the detector reads them as one line
+    'application-chromium-inlinegap',
+    // the credit code wraps its last character onto a line of its own
+    'application-rotated-content90',
+  ])('%s: every field as printed', async (name) => {
+    const want = JSON.parse(readFileSync(`fixtures/foreign/${name}.expected.json`, 'utf8'));
+    const r = await parseForm(await scanOf(name));
+    expect(r.kind).toBe('application');
+    expect(r.source).toBe('ocr');
+    expect(Object.fromEntries(leaves(r.record))).toEqual(Object.fromEntries(leaves(want)));
+    expect(r.record.services).toEqual(want.services);
+  }, 120_000);
+});
+
+describe('ocr: ruled lines and gaps', () => {
+  /** A binary page: two table rows 90 px high, 600 px wide, a divider in the lower one only, and a text stroke. */
+  function table(): { bin: Uint8Array; width: number; height: number } {
+    const width = 700,
+      height = 400;
+    const bin = new Uint8Array(width * height);
+    const h = (y: number) => bin.fill(1, y * width + 50, y * width + 650);
+    const v = (x: number, y0: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) bin[y * width + x] = 1;
+    };
+    [100, 190, 280].forEach(h);
+    v(50, 100, 280);
+    v(650, 100, 280);
+    v(350, 190, 280); // a divider one row high
+    v(200, 120, 170); // a character's stroke, touching no line
+    v(500, 200, 262); // a stroke from the lower line's row up, meeting one line only
+    return { bin, width, height };
+  }
+
+  it('keeps a divider one low row high, not a stroke that meets at most one line', () => {
+    const { bin, width, height } = table();
+    const { v } = findRules(bin, width, height, 120);
+    expect(v.map((r) => r.x0).sort((a, b) => a - b)).toEqual([50, 350, 650]);
+  });
+
+  /** A line of characters 40 px apart, with extra room before some. */
+  function line(text: string, gapBefore: Record<number, number>): OcrLine {
+    let x = 0;
+    const chars = [...text].map((ch, i) => {
+      x += gapBefore[i] ?? 0;
+      const c = { ch, p: 0.99, x0: x, x1: x + 36 };
+      x += 40;
+      return c;
+    });
+    return { text, box: [0, 0, x, 40], confidence: 0.99, chars };
+  }
+
+  it('cuts a line where its characters stand far apart (a label and its value), not at a space', () => {
+    expect(wideGaps(line('法定代表人玉人杰', { 5: 90 }), 0, 8)).toEqual([5]);
+    expect(wideGaps(line('2026年3月31日 17时20分', {}), 0, 16)).toEqual([]);
+    expect(wideGaps(line('镇平县玉雕文化产业园', {}), 0, 10)).toEqual([]);
+  });
+});
