@@ -37,6 +37,8 @@ const t0 = performance.now();
 await loadEngine();
 console.log(`models loaded in ${fmt(performance.now() - t0, 0)} ms`);
 const rows = [];
+/** Raw counts per class, summed by condition below. */
+const totals = [];
 for (const cond of readdirSync(root).sort()) {
   const dir = join(root, cond);
   const files = readdirSync(dir).filter((f) => /\.(jpe?g|png|tiff?|pdf)$/i.test(f)).sort();
@@ -96,8 +98,33 @@ for (const cond of readdirSync(root).sort()) {
     rows.push({ cond, pages: files.length, fields: `refused ${refusedOk}/${refusals}`, valid: `${valid}/${files.length}`, 's/page median': fmt(quantile(ms, 0.5) / 1000, 2) });
     continue;
   }
+  totals.push({ cond, fields, fieldOk, boxes, boxOk, wrong, reviewWrong, cpu: quantile(cpu, 0.5) });
   rows.push({ cond, pages: pageCount, fields: `${fmt((100 * fieldOk) / fields)}%`, '…ignoring spaces': `${fmt((100 * fieldOkLoose) / fields)}%`, boxes: `${fmt((100 * boxOk) / boxes)}%`, valid: `${valid}/${files.length}`, review: review, 'wrong→review': `${reviewWrong}/${wrong}`, 'review recall': wrong ? `${fmt((100 * reviewWrong) / wrong)}%` : '–', 's/page median': fmt(quantile(ms, 0.5) / 1000, 2), 's/page max': fmt(ms[ms.length - 1] / 1000, 2), 'cpu s/page': fmt(quantile(cpu, 0.5) / 1000, 2) });
 }
 console.log(`OCR accuracy on ${root} — fields: exact match of every scalar field; boxes: each option's state`);
 console.table(rows);
+// The same, summed by condition over every producer (the class name without its producer:
+// chromium-inline-200-noisy → 200-noisy), the way the issue's targets are put.
+const byCondition = new Map();
+for (const t of totals) {
+  const c = /-(\d{3}(?:-[a-z-]+)?)$/.exec(t.cond)?.[1] ?? t.cond;
+  const a = byCondition.get(c) ?? { classes: 0, fields: 0, fieldOk: 0, boxes: 0, boxOk: 0, wrong: 0, reviewWrong: 0, cpu: [] };
+  for (const k of ['fields', 'fieldOk', 'boxes', 'boxOk', 'wrong', 'reviewWrong']) a[k] += t[k];
+  a.classes++;
+  a.cpu.push(t.cpu);
+  byCondition.set(c, a);
+}
+const all = [...byCondition.values()].reduce((s, a) => ({ wrong: s.wrong + a.wrong, reviewWrong: s.reviewWrong + a.reviewWrong }), { wrong: 0, reviewWrong: 0 });
+console.log('By condition, over every producer:');
+console.table(
+  [...byCondition].sort().map(([c, a]) => ({
+    condition: c,
+    classes: a.classes,
+    fields: `${fmt((100 * a.fieldOk) / a.fields)}% (${a.fieldOk}/${a.fields})`,
+    boxes: `${fmt((100 * a.boxOk) / a.boxes)}%`,
+    'review recall': a.wrong ? `${fmt((100 * a.reviewWrong) / a.wrong)}% (${a.reviewWrong}/${a.wrong})` : '–',
+    'cpu s/page (median of classes)': fmt(quantile(a.cpu.sort((x, y) => x - y), 0.5) / 1000, 2),
+  })),
+);
+console.log(`review recall over all: ${all.wrong ? fmt((100 * all.reviewWrong) / all.wrong) : '–'}% (${all.reviewWrong} of ${all.wrong} wrong fields flagged or left empty)`);
 console.log(`load average during the run: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall times grow with other load; cpu s/page is this process's own CPU time, both threads)`);

@@ -40,7 +40,7 @@ describe('ocr: scans of other producers’ layouts', () => {
 });
 
 describe('ocr: ruled lines and gaps', () => {
-  /** A binary page: two table rows 90 px high, 600 px wide, a divider in the lower one only, and a text stroke. */
+  /** A binary page: two table rows 90 px high, 600 px wide, a divider in the lower one only, and strokes of text. */
   function table(): { bin: Uint8Array; width: number; height: number } {
     const width = 700,
       height = 400;
@@ -50,11 +50,13 @@ describe('ocr: ruled lines and gaps', () => {
       for (let y = y0; y <= y1; y++) bin[y * width + x] = 1;
     };
     [100, 190, 280].forEach(h);
+    const h2 = (y: number, x0: number, x1: number) => bin.fill(1, y * width + x0, y * width + x1 + 1);
     v(50, 100, 280);
     v(650, 100, 280);
     v(350, 190, 280); // a divider one row high
     v(200, 120, 170); // a character's stroke, touching no line
     v(500, 200, 262); // a stroke from the lower line's row up, meeting one line only
+    h2(220, 56, 200); // strokes along the top of small text, from next to the left border
     return { bin, width, height };
   }
 
@@ -62,6 +64,16 @@ describe('ocr: ruled lines and gaps', () => {
     const { bin, width, height } = table();
     const { v } = findRules(bin, width, height, 120);
     expect(v.map((r) => r.x0).sort((a, b) => a - b)).toEqual([50, 350, 650]);
+  });
+
+  it('keeps a short horizontal line between two vertical ones, not strokes that start beside one', () => {
+    const { bin, width, height } = table();
+    const { h } = findRules(bin, width, height, 120);
+    expect(h.map((r) => r.y0).sort((a, b) => a - b)).toEqual([100, 190, 280]);
+    // a line under the right half of the upper row, between a full-height vertical line and the border
+    for (let y = 100; y <= 280; y++) bin[y * width + 400] = 1;
+    bin.fill(1, 145 * width + 400, 145 * width + 651);
+    expect(findRules(bin, width, height, 120).h.map((r) => r.y0).sort((a, b) => a - b)).toEqual([100, 145, 190, 280]);
   });
 
   /** A line of characters 40 px apart, with extra room before some. */

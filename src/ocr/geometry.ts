@@ -66,7 +66,11 @@ export function findRules(bin: Uint8Array, width: number, height: number, minLen
   const v = runs(t, height, width, minLen, true).map(([pos, a, b]) => ({ x0: pos, y0: a, x1: pos, y1: b }));
   // Table lines meet other lines; a stray stroke (a long handwritten dash, a seal's edge) does not.
   const tol = Math.max(4, minLen / 8);
-  const meetsV = (r: Rule) => v.some((q) => q.y0 - tol <= r.y0 && q.y1 + tol >= r.y0 && ((Math.abs(q.x0 - r.x0) <= tol || Math.abs(q.x0 - r.x1) <= tol) || (q.x0 > r.x0 && q.x0 < r.x1)));
+  // A short horizontal line is crossed by a vertical one, or ends on one at both ends: characters'
+  // strokes side by side along the top of a line of small text run as long, from next to a cell's border.
+  const across = (q: Rule, y: number) => q.y0 - tol <= y && q.y1 + tol >= y;
+  const vAt = (x: number, y: number) => v.some((q) => across(q, y) && Math.abs(q.x0 - x) <= tol);
+  const meetsV = (r: Rule) => v.some((q) => across(q, r.y0) && q.x0 > r.x0 + tol && q.x0 < r.x1 - tol) || (vAt(r.x0, r.y0) && vAt(r.x1, r.y0));
   const meetsH = (r: Rule) => h.some((q) => q.x0 - tol <= r.x0 && q.x1 + tol >= r.x0 && ((Math.abs(q.y0 - r.y0) <= tol || Math.abs(q.y0 - r.y1) <= tol) || (q.y0 > r.y0 && q.y0 < r.y1)));
   const long = minLen * 4;
   const hs = h.filter((r) => r.x1 - r.x0 >= long || meetsV(r));

@@ -170,9 +170,9 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
 /**
  * Where a line's chars [from, to) stand apart by a wide gap: the detector often joins a label and the
  * value a cell holds after it (法定代表人　　玉人杰) into one line, whose gap only the chars' positions
- * show. A gap is wide when the step from one char's centre to the next is over 2.2 times the line's
- * usual step and over 1.6 line heights (a space or two between words is not). Returns the indices
- * that start a new run.
+ * show. A gap is wide when the step from one char's centre to the next is over 2.6 times the line's
+ * usual step and over 1.3 line heights: a space between words is not, nor the room a character read
+ * as nothing leaves (about twice the step, see skippedChar). Returns the indices that start a new run.
  */
 export function wideGaps(l: OcrLine, from: number, to: number): number[] {
   const cs = l.chars;
@@ -184,7 +184,7 @@ export function wideGaps(l: OcrLine, from: number, to: number): number[] {
   if (steps.length < 2) return [];
   const usual = [...steps].sort((a, b) => a - b)[(steps.length - 1) >> 1];
   const h = l.box[3] - l.box[1];
-  return ink.slice(1).filter((_, k) => steps[k] > usual * 2.2 && steps[k] > h * 1.6);
+  return ink.slice(1).filter((_, k) => steps[k] > usual * 2.6 && steps[k] > h * 1.3);
 }
 
 /** Whether a line starts right under another line's start, as the wrapped end of a value does. */

@@ -186,7 +186,12 @@ export function locateValues(t: Template, p: PreparedPages): { located: LocatedV
 function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], done: Set<LabelSlot>, out: Map<string, Reading>): number {
   const slots = t.values.filter((v) => !done.has(v.label) && !v.fields.some((f) => out.has(f)));
   if (!slots.length) return 0;
-  const names = (l: LabelSlot) => [l.key, ...l.alternatives].map(strip).filter((k) => k.length >= 2).sort((a, b) => b.length - a.length);
+  // A long label whose last character wrapped below it (代办申请接收时 / 间) counts without it; the
+  // whole label is tried first.
+  const names = (l: LabelSlot) => {
+    const whole = [l.key, ...l.alternatives].map(strip).filter((k) => k.length >= 2);
+    return [...whole, ...whole.filter((k) => k.length >= 6).map((k) => k.slice(0, -1))].sort((a, b) => b.length - a.length);
+  };
   const allLabels = [...new Set(t.labels.flatMap(names))];
   const found = new Set<LabelSlot>();
   for (const f of groups) {
