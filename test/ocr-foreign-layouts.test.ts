@@ -9,7 +9,7 @@ import { openPdf } from '../src/ocr/pdf.js';
 import { toJpeg } from '../src/ocr/image.js';
 import { findRules } from '../src/ocr/geometry.js';
 import { wideGaps } from '../src/ocr/parse.js';
-import type { OcrLine } from '../src/ocr/page.js';
+import { dropContained, splitRows, type OcrLine } from '../src/ocr/page.js';
 import { leaves } from './helpers/leaves.js';
 
 async function scanOf(name: string): Promise<Uint8Array> {
@@ -92,5 +92,31 @@ describe('ocr: ruled lines and gaps', () => {
     expect(wideGaps(line('法定代表人玉人杰', { 5: 90 }), 0, 8)).toEqual([5]);
     expect(wideGaps(line('2026年3月31日 17时20分', {}), 0, 16)).toEqual([]);
     expect(wideGaps(line('镇平县玉雕文化产业园', {}), 0, 10)).toEqual([]);
+  });
+
+  /** A 400 × 100 binary image with ink in rows [from, to] (inclusive) between x 10 and 390, every other column. */
+  function rows(...bands: [number, number][]): Uint8Array {
+    const width = 400;
+    const bin = new Uint8Array(width * 100);
+    for (const [from, to] of bands) for (let y = from; y <= to; y++) for (let x = 10; x < 390; x += 2) bin[y * width + x] = 1;
+    return bin;
+  }
+
+  it('cuts a box over three lines of small text into its lines, one blank row apart', () => {
+    const out = splitRows(rows([10, 25], [27, 42], [44, 59]), 400, [0, 5, 400, 65]);
+    expect(out).toHaveLength(3);
+    expect(out.map((b) => b[1])).toEqual([8, 26, 43]);
+  });
+
+  it('leaves one line whole: strokes a few rows high (一二三), or a line with part of the next below it', () => {
+    expect(splitRows(rows([10, 12], [20, 22], [30, 32]), 400, [0, 5, 400, 40])).toEqual([[0, 5, 400, 40]]);
+    expect(splitRows(rows([10, 30], [33, 38]), 400, [0, 5, 400, 40])).toEqual([[0, 5, 400, 40]]);
+  });
+
+  it('one line read twice from overlapping boxes: the surer reading stays', () => {
+    const line = (text: string, box: OcrLine['box'], confidence: number): OcrLine => ({ text, box, confidence, chars: [] });
+    const lines = [line('生态环境缤合治理', [500, 598, 780, 609], 0.91), line('生态环境综合治理', [500, 598, 780, 614], 0.99), line('河南省', [500, 580, 600, 597], 0.99)];
+    dropContained(lines);
+    expect(lines.map((l) => l.text)).toEqual(['生态环境综合治理', '河南省']);
   });
 });

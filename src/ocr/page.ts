@@ -159,7 +159,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   // Text lines: a detected box never crosses a ruled line that cuts right through it, is clipped at
   // the cell borders its margins reach over, and is read from its ink (less width to recognise).
   const trimmed: Box[] = [];
-  for (const d of joinSpaced(boxes, bin, width, rules.v)) for (const b of splitAtRules(d, rules.v)) trimmed.push(inkExtent(bin, width, clipAtRules(b, rules.h)));
+  for (const d of joinSpaced(boxes, bin, width, rules.v)) for (const b of splitAtRules(d, rules.v)) for (const r of splitRows(bin, width, clipAtRules(b, rules.h))) trimmed.push(inkExtent(bin, width, r));
   // A lone character (傅　玉 is printed spaced) reads better with paper around it.
   const crops = trimmed.map((b) => padWide(crop(g, b[0], b[1], b[2], b[3])));
   const rec = await recognize(crops);
@@ -249,9 +249,14 @@ export function dropContained(lines: OcrLine[]): void {
   for (let i = lines.length - 1; i >= 0; i--) {
     const a = lines[i];
     const inside = lines.some((b, j) => {
-      if (j === i || [...b.text].length <= [...a.text].length) return false;
+      if (j === i) return false;
       const o: Box = [Math.max(a.box[0], b.box[0]), Math.max(a.box[1], b.box[1]), Math.min(a.box[2], b.box[2]), Math.min(a.box[3], b.box[3])];
-      return o[2] > o[0] && o[3] > o[1] && area(o) >= 0.7 * area(a.box);
+      if (!(o[2] > o[0] && o[3] > o[1] && area(o) >= 0.7 * area(a.box))) return false;
+      const [na, nb] = [[...a.text].length, [...b.text].length];
+      // one line read twice (from two overlapping boxes, one of them cut out of a box over several
+      // lines): the surer reading stays
+      if (na === nb) return b.confidence > a.confidence || (b.confidence === a.confidence && j < i);
+      return nb > na;
     });
     if (inside) lines.splice(i, 1);
   }
@@ -619,6 +624,47 @@ function splitAtRules(b: Box, v: Rule[]): Box[] {
   }
   if (b[2] - x > h * 0.4) out.push([x, b[1], b[2], b[3]]);
   return out;
+}
+
+/**
+ * A box the detector drew over two or more lines of small text (a form field's text shrunk to fit,
+ * three lines in a cell) is cut into its lines where rows of paper part them: the recogniser reads
+ * one line at a time. Only a wide box whose bands are alike in height is cut (a line with a
+ * small mark below it, 、 or an underline, is one line).
+ */
+export function splitRows(bin: Uint8Array, width: number, b: Box): Box[] {
+  const [x0, y0, x1, y1] = b.map(Math.round);
+  if (y1 - y0 < 16 || x1 <= x0) return [b];
+  const profile: number[] = [];
+  for (let y = y0; y < y1; y++) {
+    let n = 0;
+    for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) n += bin[y * width + x];
+    profile.push(n);
+  }
+  const floor = Math.max(1, Math.max(...profile) * 0.03);
+  const bands: [number, number][] = [];
+  profile.forEach((n, i) => {
+    if (n <= floor) return;
+    const last = bands[bands.length - 1];
+    if (last && i - last[1] <= 1) last[1] = i;
+    else bands.push([i, i]);
+  });
+  if (bands.length < 2) return [b];
+  const height = ([a, z]: [number, number]) => z - a + 1;
+  const tallest = Math.max(...bands.map(height));
+  // a low band at the top or bottom is part of a line above or below, which has a box of its own
+  const whole = bands.map((band) => height(band) >= tallest * 0.6);
+  const first = whole.indexOf(true),
+    last = whole.lastIndexOf(true);
+  const lines = bands.slice(first, last + 1);
+  // (bands of a few rows are strokes of one line: 一二三)
+  if (lines.length < 2 || tallest < 8 || lines.some((band) => height(band) < tallest * 0.6) || x1 - x0 < tallest * 4) return [b];
+  // each line to halfway into the paper around it
+  return lines.map(([a, z], k): Box => {
+    const top = k ? Math.round((lines[k - 1][1] + a) / 2) : Math.max(0, a - 2);
+    const bottom = k + 1 < lines.length ? Math.round((z + lines[k + 1][0]) / 2) : Math.min(y1 - y0, z + 3);
+    return [b[0], y0 + top, b[2], y0 + bottom];
+  });
 }
 
 /** Pull a box's top or bottom in from a horizontal rule its margin reaches over. */
