@@ -8,7 +8,7 @@ import { parseForm } from '../src/parse/index.js';
 import { openPdf } from '../src/ocr/pdf.js';
 import { toJpeg } from '../src/ocr/image.js';
 import { findRules } from '../src/ocr/geometry.js';
-import { wideGaps } from '../src/ocr/parse.js';
+import { inkAfterText, wideGaps } from '../src/ocr/parse.js';
 import { dropContained, splitRows, type OcrLine } from '../src/ocr/page.js';
 import { leaves } from './helpers/leaves.js';
 
@@ -118,5 +118,20 @@ describe('ocr: ruled lines and gaps', () => {
     const lines = [line('生态环境缤合治理', [500, 598, 780, 609], 0.91), line('生态环境综合治理', [500, 598, 780, 614], 0.99), line('河南省', [500, 580, 600, 597], 0.99)];
     dropContained(lines);
     expect(lines.map((l) => l.text)).toEqual(['生态环境综合治理', '河南省']);
+  });
+
+  it('ink past the last character read (a 、 ending a wrapped line, read as nothing) makes the line doubtful', () => {
+    const width = 300;
+    const bin = new Uint8Array(width * 40);
+    const ink = (x0: number, x1: number, y0: number, y1: number) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) bin[y * width + x] = 1;
+    };
+    // two characters 30 px high, centres at 25 and 55; the second's ink ends at 70
+    ink(12, 38, 5, 34);
+    ink(42, 70, 5, 34);
+    const line: OcrLine = { text: '编制', box: [10, 5, 95, 35], confidence: 0.99, chars: [ { ch: '编', p: 0.99, x0: 11, x1: 39, t: 1 }, { ch: '制', p: 0.99, x0: 41, x1: 69, t: 2 } ] };
+    expect(inkAfterText(bin, width, line)).toBe(false);
+    ink(76, 84, 24, 32); // 、 right after it
+    expect(inkAfterText(bin, width, line)).toBe(true);
   });
 });

@@ -123,7 +123,8 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
   const options = [...found, ...wrappedOptions(lines, groups, found)];
   // A character the recogniser skipped leaves a gap of two in the line's run of Chinese characters:
   // then the text is doubtful (option labels are known text and do not count).
-  const skipped = new Set(lines.filter((l) => !options.some((o) => o.line === l) && skippedChar(l)));
+  // So is ink past the last character read (a 、 ending a wrapped line, read as nothing).
+  const skipped = new Set(lines.filter((l) => !options.some((o) => o.line === l) && (skippedChar(l) || inkAfterText(img.bin, page.width, l))));
   const confidence = (l: OcrLine) => (skipped.has(l) ? Math.min(0.6, lineConfidence(l)) : lineConfidence(l));
   const marks = optionMarks(img, options, groups);
   for (const o of options) {
@@ -231,6 +232,30 @@ export function skippedChar(l: OcrLine): boolean {
     if (!(usual > 0)) return false;
     return gaps.filter((g) => g >= usual * 1.8).length === 1 && Math.max(...gaps) <= usual * 2.6;
   });
+}
+
+/**
+ * Whether the line's box holds ink well past its last character read: a mark the recogniser read as
+ * nothing. Past means from 0.6 line heights after that character's centre (a character's ink ends
+ * about half a height from its centre; a 、 starts right after); ink there in a tenth of a height's
+ * columns or more counts.
+ */
+export function inkAfterText(bin: Uint8Array, width: number, l: OcrLine): boolean {
+  const cs = l.chars.filter((c) => c.ch.trim());
+  if (!cs.length) return false;
+  const last = cs[cs.length - 1];
+  const h = l.box[3] - l.box[1];
+  const from = Math.round((last.x0 + last.x1) / 2 + 0.6 * h),
+    to = Math.min(width, Math.round(l.box[2]));
+  const y0 = Math.round(l.box[1] + h * 0.1),
+    y1 = Math.round(l.box[3] - h * 0.1);
+  let cols = 0;
+  for (let x = Math.max(0, from); x < to; x++) {
+    let ink = 0;
+    for (let y = y0; y < y1; y++) ink += bin[y * width + x];
+    if (ink >= 2) cols++;
+  }
+  return cols >= Math.max(2, h * 0.1);
 }
 
 /** A line's confidence: its mean, pulled down by its weakest character (a blank read between characters does not count). */
