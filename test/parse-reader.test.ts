@@ -25,6 +25,11 @@ describe('check boxes in any notation', () => {
     expect(ticked(`${A} ${B}√ ${C} ${D} ${E}√`, o)).toEqual([B, E]);
     expect(ticked(`√${A} ${B} √${C} ${D} ${E}`, o)).toEqual([A, C]);
   });
+  it('a box between every two options, the one at an end lost (read as 口): that end tells the side', () => {
+    // the ticked box before E ends the line of D's rest, a space after it
+    expect(ticked(`口${A}☑${B} ☐ ${C} ☐ 邮寄送\n达办理结果☑ ${E}`, o)).toEqual([B, E]);
+    expect(ticked(`${A}☐ ${B}☑ ${C}☐ ${D}☐ ${E}口`, o)).toEqual([B]);
+  });
   it('nothing ticked is nothing', () => {
     expect(ticked(`□${A} □${B} □${C} □${D} □${E}`, o)).toEqual([]);
     expect(ticked(`${A} ${B} ${C} ${D} ${E}`, o)).toEqual([]);

@@ -57,6 +57,9 @@ export function ticked(text: string, options: string[]): string[] {
   else if (boxIn(gaps[n])) side = 'after';
   else if (has(gaps[0], ON)) side = 'before';
   else if (has(gaps[n], ON)) side = 'after';
+  // a box between every two options: one box an option, the one at an end lost (a scan's empty box
+  // read as 口), which leaves something on that end only
+  else if (n > 2 && gaps.slice(1, n).every((g) => boxIn(g)) && !gaps[0].trim() !== !gaps[n].trim()) side = gaps[0].trim() ? 'before' : 'after';
   const out = new Set<number>();
   if (side) {
     order.forEach((o, k) => {
