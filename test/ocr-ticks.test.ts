@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { getKind } from '../src/kinds/index.js';
 import { toPageData } from '../src/ocr/parse.js';
+import { ticked } from '../src/parse/boxes.js';
 import { markBeside, type OcrCheckbox, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
 
 // Box notations of forms other producers made, read from pixels and positioned lines without
@@ -126,5 +127,18 @@ describe('ocr ticks: a tick after the option', () => {
     for (let k = 0; k <= 18; k++) bin[(40 + 3 * 50 + 20 - k) * W + 300 + 8 * C + 8 + k] = 1;
     const got = marks(pageOf(lines, labels.map((_, i) => box(260, 43 + i * 50, i === 0)), bin));
     expect(got.filter((s) => /[☑☐√]/.test(s))).toEqual(['☑', '☐', '☐', '☐', '☐']);
+  });
+});
+
+describe('ocr ticks: a tick before a box the pixels did not show (√口, a small ☐ at 150 dpi)', () => {
+  it('the tick read before an option’s 口 is that option’s, not the option’s before it', () => {
+    // □大厅综合窗口受理 √□大厅综合窗口办结领证 □上门送达办理结果 √□邮寄送达办理结果 □事前辅导, no box found
+    const l = line('口大厅综合窗口受理√口大厅综合窗口办结领证口上门送达办理结果√口邮寄送达办理结果口事前辅导', 100, 100);
+    const items = toPageData(pageOf([l], []), [getKind('application')], new Map()).items;
+    const text = [...items].sort((a, b) => a.x - b.x).map((i) => i.str).join(' ');
+    // each tick stands right before the option it belongs to
+    expect(text).toMatch(/√ 大厅综合窗口办结领证/);
+    expect(text).toMatch(/√ 邮寄送达办理结果/);
+    expect(ticked(text, getKind('application').options('/services'))).toEqual(['大厅综合窗口办结领证', '邮寄送达办理结果']);
   });
 });

@@ -95,12 +95,35 @@ export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: s
   for (const group of groups) {
     const mine = options.filter((o) => group.includes(o.option));
     if (mine.length < 2 || mine.some((o) => out.has(o))) continue;
+    // boxes the pixels did not show as boxes (a small ☐ at 150 dpi), read as 口, with a tick read
+    // before one (√口大厅…): the ticks stand before their boxes, not after the option before them
+    const before = new Map(mine.flatMap((o) => {
+      const m = tickReadBefore(o);
+      return m ? [[o, m] as const] : [];
+    }));
+    if (before.size) {
+      for (const [o, m] of before) out.set(o, m);
+      continue;
+    }
     for (const o of mine) {
       const m = markAfter(img, o);
       if (m) out.set(o, m);
     }
   }
   return out;
+}
+
+/** A tick the recogniser read just before the box (口 □) that opens an option: √口大厅综合窗口受理. */
+function tickReadBefore(o: FoundOption): OptionMark | undefined {
+  const cs = o.line.chars;
+  let k = o.at - 1;
+  while (k >= 0 && !cs[k].ch.trim()) k--;
+  if (k < 0 || !/^[口□☐囗]$/u.test(cs[k].ch)) return undefined;
+  k--;
+  while (k >= 0 && !cs[k].ch.trim()) k--;
+  if (k < 0 || !/^[√✓✔]$/u.test(cs[k].ch)) return undefined;
+  const { box } = o.line;
+  return { str: '√', box: [cs[k].x0, box[1], cs[k].x1, box[3]], confidence: cs[k].p };
 }
 
 /** A tick right after an option's text on its line (an option wrapped to a next line has it there). */
