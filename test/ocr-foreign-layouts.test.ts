@@ -39,6 +39,17 @@ describe('ocr: scans of other producers’ layouts', () => {
   }, 120_000);
 });
 
+describe('ocr: a code printed wrong', () => {
+  it('is read as printed and flagged, not made to pass its check', async () => {
+    // application-chromium-wrong's credit code ends in 1 where its check character is 2
+    const want = JSON.parse(readFileSync('fixtures/foreign/application-chromium-wrong.expected.json', 'utf8'));
+    const r = await parseForm(await scanOf('application-chromium-wrong'));
+    expect((r.record.applicant as Record<string, unknown>).creditCode).toBe(want.applicant.creditCode);
+    expect(r.needsReview).toContain('/applicant/creditCode');
+    expect(r.valid).toBe(false);
+  }, 120_000);
+});
+
 describe('ocr: ruled lines and gaps', () => {
   /** A binary page: two table rows 90 px high, 600 px wide, a divider in the lower one only, and strokes of text. */
   function table(): { bin: Uint8Array; width: number; height: number } {

@@ -22,6 +22,9 @@ import { formatOf, type FieldFormat } from '../core/formats.js';
 import { BOXLIKE, HAN, HAN_RANGE, type Box, type OcrLine, type OcrPageImage } from './page.js';
 import { optionMarks, wrappedOptions } from './ticks.js';
 
+/** A code read with every character at least this sure is kept as read, even when it fails its check. */
+const SURE = 0.85;
+
 /** Leading characters OCR makes of a drawn box or a mark: the pixels decide those instead. */
 const LEADING_MARKS = /^[■□☐☑☒√✓✔▢▣⊠◻◼▪▫]+/u;
 
@@ -425,7 +428,13 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
       // A code that fails its check: read again from the recogniser's alternatives, by its format.
       const declared = formatOf(schema);
       const format = declared?.code ? codeFormatOf(declared) : undefined;
-      const again = !n.ok && format ? byFormat(cellLines.get(ptr) ?? [], format) : undefined;
+      // …unless it has the code's shape and the recogniser was sure of every character: then the
+      // form carries a wrong code, which staff must see as written (flagged as failing its check),
+      // not one made to pass.
+      const lines = cellLines.get(ptr) ?? [];
+      const shaped = !!format && typeof value === 'string' && [...value].length === format.length && [...value].every((c, i) => format.allowed(i).includes(c));
+      const sure = shaped && lines.length > 0 && lines.every((l) => l.chars.every((c) => !c.ch.trim() || c.p >= SURE));
+      const again = !n.ok && format && !sure ? byFormat(lines, format) : undefined;
       if (again) {
         value = again.text;
         // found, not read: still for staff to check unless the recogniser all but read it so
