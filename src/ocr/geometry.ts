@@ -75,7 +75,7 @@ export function findRules(bin: Uint8Array, width: number, height: number, minLen
   const long = minLen * 4;
   const hs = h.filter((r) => r.x1 - r.x0 >= long || meetsV(r));
   const vs = v.filter((r) => r.y1 - r.y0 >= long || meetsH(r));
-  return { h: hs, v: [...vs, ...dividers(t, width, height, minLen, hs, vs)].sort((a, b) => a.x0 - b.x0 || a.y0 - b.y0) };
+  return { h: hs, v: [...vs, ...dividers(t, width, height, minLen, tol, hs, vs)].sort((a, b) => a.x0 - b.x0 || a.y0 - b.y0) };
 }
 
 /**
@@ -84,8 +84,7 @@ export function findRules(bin: Uint8Array, width: number, height: number, minLen
  * lines that run across its place, and paper lies on both sides of it along most of its length
  * (characters stacked in a cell of small text make runs as long, with ink beside them).
  */
-function dividers(t: Uint8Array, width: number, height: number, minLen: number, h: Rule[], v: Rule[]): Rule[] {
-  const tol = Math.max(4, minLen / 8);
+function dividers(t: Uint8Array, width: number, height: number, minLen: number, tol: number, h: Rule[], v: Rule[]): Rule[] {
   const onH = (x: number, y: number) => h.some((q) => Math.abs(q.y0 - y) <= tol && q.x0 - tol <= x && q.x1 + tol >= x);
   const off = Math.max(3, Math.round(minLen / 20));
   /** Share of the rows y0..y1 with ink in column x (t is the transposed image: a column is a row of it). */

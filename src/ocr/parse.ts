@@ -200,23 +200,25 @@ function wrapsFrom(l: OcrLine, all: OcrLine[]): boolean {
   });
 }
 
-/** First and last inked column inside a box (the box itself when it holds no ink). */
-function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
+/** The columns of a box that hold ink (two pixels or more, between a tenth of its height from top and bottom). */
+function inkedColumns(bin: Uint8Array, width: number, b: Box): number[] {
   const x0 = Math.max(0, Math.round(b[0])),
     x1 = Math.min(width - 1, Math.round(b[2]));
   const y0 = Math.round(b[1] + (b[3] - b[1]) * 0.1),
     y1 = Math.round(b[3] - (b[3] - b[1]) * 0.1);
-  let first = -1,
-    last = -1;
+  const out: number[] = [];
   for (let x = x0; x <= x1; x++) {
     let ink = 0;
     for (let y = y0; y < y1; y++) ink += bin[y * width + x];
-    if (ink >= 2) {
-      if (first < 0) first = x;
-      last = x;
-    }
+    if (ink >= 2) out.push(x);
   }
-  return first < 0 ? [b[0], b[2]] : [first, last + 1];
+  return out;
+}
+
+/** First and last inked column inside a box (the box itself when it holds no ink). */
+function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
+  const cols = inkedColumns(bin, width, b);
+  return cols.length ? [cols[0], cols[cols.length - 1] + 1] : [b[0], b[2]];
 }
 
 /**
@@ -248,17 +250,9 @@ export function inkAfterText(bin: Uint8Array, width: number, l: OcrLine): boolea
   if (!cs.length) return false;
   const last = cs[cs.length - 1];
   const h = l.box[3] - l.box[1];
-  const from = Math.round((last.x0 + last.x1) / 2 + 0.6 * h),
-    to = Math.min(width, Math.round(l.box[2]));
-  const y0 = Math.round(l.box[1] + h * 0.1),
-    y1 = Math.round(l.box[3] - h * 0.1);
-  let cols = 0;
-  for (let x = Math.max(0, from); x < to; x++) {
-    let ink = 0;
-    for (let y = y0; y < y1; y++) ink += bin[y * width + x];
-    if (ink >= 2) cols++;
-  }
-  return cols >= Math.max(2, h * 0.1);
+  const from = (last.x0 + last.x1) / 2 + 0.6 * h;
+  if (from >= l.box[2]) return false;
+  return inkedColumns(bin, width, [from, l.box[1], l.box[2] - 1, l.box[3]]).length >= Math.max(2, h * 0.1);
 }
 
 /** A line's confidence: its mean, pulled down by its weakest character (a blank read between characters does not count). */
@@ -432,9 +426,7 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
       // form carries a wrong code, which staff must see as written (flagged as failing its check),
       // not one made to pass.
       const lines = cellLines.get(ptr) ?? [];
-      const shaped = !!format && typeof value === 'string' && [...value].length === format.length && [...value].every((c, i) => format.allowed(i).includes(c));
-      const sure = shaped && lines.length > 0 && lines.every((l) => l.chars.every((c) => !c.ch.trim() || c.p >= SURE));
-      const again = !n.ok && format && !sure ? byFormat(lines, format) : undefined;
+      const again = !n.ok && format && !readSurely(String(value), lines, format) ? byFormat(lines, format) : undefined;
       if (again) {
         value = again.text;
         // found, not read: still for staff to check unless the recogniser all but read it so
@@ -502,6 +494,13 @@ export function underSeal(img: OcrPageImage, l: OcrLine): boolean {
     for (let y = ya; y < yb; y++) for (let x = x0; x < x1; x++) n += red[y * W + x];
     return n >= 0.06 * Math.max(1, (x1 - x0) * (yb - ya));
   });
+}
+
+/** A value of the code's length and characters whose every character was read at SURE or more. */
+function readSurely(value: string, lines: OcrLine[], format: CodeFormat): boolean {
+  const chars = [...value];
+  if (chars.length !== format.length || chars.some((c, i) => !format.allowed(i).includes(c))) return false;
+  return lines.length > 0 && lines.every((l) => l.chars.every((c) => !c.ch.trim() || c.p >= SURE));
 }
 
 /** A code read again from its cell's lines (in reading order) by its format; undefined when nothing fits. */
