@@ -5,6 +5,7 @@ import { isUnfilled, normaliseValue } from '../src/parse/normalize.js';
 import { matchKey } from '../src/core/normalizeText.js';
 import { getKind } from '../src/kinds/index.js';
 import type { PageData } from '../src/parse/pdf.js';
+import { joinLines, type Line } from '../src/parse/geometry.js';
 
 const o = getKind('application').options('/services');
 const [A, B, C, D, E] = o;
@@ -99,5 +100,20 @@ describe('values checked by their format', () => {
     expect(isUnfilled(s('/applicationDate'), '　　年　　月　　日')).toBe(true);
     expect(isUnfilled(s('/applicant/name'), '＿＿＿＿')).toBe(true);
     expect(isUnfilled(s('/applicationDate'), '2026年5月')).toBe(false);
+  });
+});
+
+describe('wrapped lines joined', () => {
+  /** A line of glyphs 10 wide, a space leaving a gap. */
+  const line = (text: string, top: number): Line => ({
+    glyphs: [...text].flatMap((ch, i) => (ch === ' ' ? [] : [{ ch, x: i * 10, w: 10 }])),
+    top,
+    bottom: top - 10,
+    size: 10,
+  });
+  it('a break between Han and digits takes a space when the writer spaces them elsewhere', () => {
+    expect(joinLines([line('河南省南阳市仲景路', 100), line('1088 号', 86)])).toBe('河南省南阳市仲景路 1088 号');
+    expect(joinLines([line('河南省南阳市仲景路', 100), line('1088号', 86)])).toBe('河南省南阳市仲景路1088号');
+    expect(joinLines([line('河南省南阳市', 100), line('仲景路 1088 号', 86)])).toBe('河南省南阳市仲景路 1088 号');
   });
 });

@@ -261,7 +261,10 @@ export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | u
   const comps = components(half, W, H, label);
   let id = 0;
   comps.forEach((c, i) => {
-    if (!c.border && c.x1 - c.x0 > W * 0.4 && c.y1 - c.y0 > H * 0.2 && (!id || c.count > comps[id - 1].count)) id = i + 1;
+    // large on the page whichever way the table stands (a form turned on its side, a landscape photo)
+    const w = c.x1 - c.x0,
+      h = c.y1 - c.y0;
+    if (!c.border && Math.max(w, h) > Math.max(W, H) * 0.4 && Math.min(w, h) > Math.min(W, H) * 0.2 && (!id || c.count > comps[id - 1].count)) id = i + 1;
   });
   if (!id) return undefined;
   const s = sides(label, id, comps[id - 1], W);

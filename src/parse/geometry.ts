@@ -213,8 +213,14 @@ export function joinSeparator(prev: Line, prevText: string, next: Line, nextText
     return end && next1 && right - (end.x + end.w) >= next1.w - 0.05 ? ' ' : '';
   }
   if (right !== undefined && (!CJK.test(last) || !CJK.test(first)) && fits(prev, next, right)) return ' ';
+  // a writer who spaces Han from Latin and digits inside the lines did so at the break too, where
+  // the paper shows no space (仲景路 | 1088 号)
+  if (HAN.test(last) !== HAN.test(first) && (LATIN.test(last) || LATIN.test(first)) && (SPACED_SCRIPTS.test(prevText) || SPACED_SCRIPTS.test(nextText))) return ' ';
   return '';
 }
+
+const HAN = /\p{Script=Han}/u;
+const SPACED_SCRIPTS = /\p{Script=Han} [A-Za-z0-9]|[A-Za-z0-9] \p{Script=Han}/u;
 
 const LATIN = /[A-Za-z0-9]/;
 
