@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { homography, flattenTable, clearBackground } from '../src/ocr/perspective.js';
+import { homography, flattenTable, clearBackground, tableWarp } from '../src/ocr/perspective.js';
 import { binarize, type Gray } from '../src/ocr/image.js';
 
 // A page with a ruled table (4 × 3 cells) drawn through a projective transform: the photo of a form
@@ -44,6 +44,7 @@ function page(to: [number, number][], desk = false): Gray {
 /** The corners of the largest ruled grid after flattening. */
 function corners(g: Gray): number[][] {
   const bin = binarize(g);
+  const { width: W, height: H } = g;
   let tl = [W, H],
     br = [0, 0],
     tr = [0, H],
@@ -128,5 +129,68 @@ describe('ocr: photos taken at an angle', () => {
     expect(cleared).toBeDefined();
     expect(cleared.data[5 * W + 5]).toBe(255);
     expect(flattenTable(cleared, binarize(cleared))).toBeDefined();
+  });
+});
+
+/** A ruled grid (5 rows, 2 columns) whose corners a photo put at `to`, on paper of the given size. */
+function grid(width: number, height: number, to: [number, number][], paper = 235): Gray {
+  const data = new Uint8Array(width * height).fill(paper);
+  const m = homography(
+    [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ],
+    to,
+  );
+  const ink = (x: number, y: number) => {
+    const w = m[6] * x + m[7] * y + 1;
+    const u = Math.round((m[0] * x + m[1] * y + m[2]) / w),
+      v = Math.round((m[3] * x + m[4] * y + m[5]) / w);
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (u + dx >= 0 && u + dx < width && v + dy >= 0 && v + dy < height) data[(v + dy) * width + u + dx] = 20;
+  };
+  for (let t = 0; t <= 1; t += 0.0005) {
+    for (const y of [0, 0.25, 0.5, 0.75, 1]) ink(t, y);
+    for (const x of [0, 0.4, 1]) ink(x, t);
+  }
+  return { width, height, data };
+}
+
+/** How far the flattened grid's frame is from level and upright, in pixels. */
+function tilt(g: Gray): number {
+  const [a, b, c, d] = corners(g);
+  return Math.max(Math.abs(a[1] - b[1]), Math.abs(d[1] - c[1]), Math.abs(a[0] - d[0]), Math.abs(b[0] - c[0]));
+}
+
+describe('ocr: photos taken at an angle, hard cases', () => {
+  it('a form turned on its side, small in a landscape photo, is flattened', () => {
+    // the table stands taller than wide, under 0.4 of the landscape photo's width
+    const g = grid(1000, 800, [
+      [330, 120],
+      [690, 140],
+      [700, 660],
+      [310, 680],
+    ]);
+    expect(tilt(g)).toBeGreaterThan(15);
+    const flat = flattenTable(g, binarize(g));
+    expect(flat).toBeDefined();
+    expect(tilt(flat!)).toBeLessThanOrEqual(3);
+  });
+  it('the grain of a shadow reaching the table does not move its frame', () => {
+    const g = grid(W, H, TILTED);
+    // a shadow over the left third, grainy (a phone's noise in the dark), touching the frame
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < 220; x++) {
+        if (g.data[y * W + x] < 100) continue;
+        const shade = 90 + (x / 220) * 100;
+        g.data[y * W + x] = Math.max(0, Math.min(255, Math.round(shade + (rand() + rand() + rand() - 1.5) * 40)));
+      }
+    // the warp found on the shaded photo, applied to the same grid without the shadow
+    const warp = tableWarp(g, binarize(g));
+    expect(warp).toBeDefined();
+    expect(tilt(warp!(grid(W, H, TILTED)))).toBeLessThanOrEqual(3);
   });
 });

@@ -246,17 +246,38 @@ export function flattenTable(g: Gray, bin: Uint8Array): Gray | undefined {
   return tableWarp(g, bin)?.(g);
 }
 
+/**
+ * A frame a photo can make of a table: its corners on the outline's bounding box (at half
+ * resolution) and each side at least 0.7 of the opposite one. Sides fitted to something else (the
+ * table joined to a shadow at the page's edge) meet far off it.
+ */
+function plausible(quad: Pt[], c: Component): boolean {
+  const slack = 0.05 * Math.max(c.x1 - c.x0, c.y1 - c.y0) * 2;
+  if (quad.some(([x, y]) => x < 2 * c.x0 - slack || x > 2 * c.x1 + slack || y < 2 * c.y0 - slack || y > 2 * c.y1 + slack)) return false;
+  const len = (a: Pt, b: Pt) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const [tl, tr, br, bl] = quad;
+  const ratio = (a: number, b: number) => Math.min(a, b) / Math.max(a, b);
+  return ratio(len(tl, tr), len(bl, br)) >= 0.7 && ratio(len(tl, bl), len(tr, br)) >= 0.7;
+}
+
 /** The warp that makes the table a rectangle (see flattenTable), to apply to `g` and to images in register with it. */
 export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | undefined {
   // Found at half the resolution (a quarter of the work), then scaled back.
   const W = g.width >> 1,
     H = g.height >> 1;
   const half = new Uint8Array(W * H);
+  const grey = new Uint8Array(W * H);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const i = 2 * y * g.width + 2 * x;
       half[y * W + x] = bin[i] | bin[i + 1] | bin[i + g.width] | bin[i + g.width + 1];
+      grey[y * W + x] = Math.min(g.data[i], g.data[i + 1], g.data[i + g.width], g.data[i + g.width + 1]);
     }
+  // Only ink darker than the paper around it: the grain of a shadow across the page (uneven light)
+  // passes a threshold for the whole page and would join the table to the page's edge.
+  windowCounts(grey, W, H, 2 * Math.round(Math.min(W, H) / 40) + 1, (p, sum, area) => {
+    if (grey[p] > (sum / area) * 0.75) half[p] = 0;
+  });
   const label = new Int32Array(W * H);
   const comps = components(half, W, H, label);
   let id = 0;
@@ -271,6 +292,7 @@ export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | u
   if (!s) return undefined;
   const [top, right, bottom, left] = s;
   const quad = [meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)].map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
+  if (!plausible(quad, comps[id - 1])) return undefined;
   const [tl, tr, br, bl] = quad;
   // the rectangle: its top-left at the table's, as wide and high as the table's longer sides
   const width = Math.max(tr[0] - tl[0], br[0] - bl[0]),
