@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ticked, drawnBoxes } from '../src/parse/boxes.js';
-import { labelScore } from '../src/parse/read.js';
+import { labelScore, preparePages, readTemplate } from '../src/parse/read.js';
+import { templateOf } from '../src/parse/template.js';
 import { isUnfilled, normaliseValue } from '../src/parse/normalize.js';
 import { matchKey } from '../src/core/normalizeText.js';
 import { getKind } from '../src/kinds/index.js';
@@ -115,5 +116,29 @@ describe('wrapped lines joined', () => {
     expect(joinLines([line('河南省南阳市仲景路', 100), line('1088 号', 86)])).toBe('河南省南阳市仲景路 1088 号');
     expect(joinLines([line('河南省南阳市仲景路', 100), line('1088号', 86)])).toBe('河南省南阳市仲景路1088号');
     expect(joinLines([line('河南省南阳市', 100), line('仲景路 1088 号', 86)])).toBe('河南省南阳市仲景路 1088 号');
+  });
+});
+
+describe('labels and values in running text (no table)', () => {
+  /** One line of text as OCR gives it: one item, glyphs spread evenly over its width. */
+  const item = (str: string, x: number, y: number, size: number, w = [...str].length * size) => ({ str, x, y, w, size });
+  const read = (items: ReturnType<typeof item>[]) => {
+    const page: PageData = { index: 0, width: 595, height: 842, items, rules: { h: [], v: [] } };
+    return readTemplate(templateOf(getKind('application')), preparePages([page])).values;
+  };
+  it('a full line goes on to the next when their heights, as read, differ by a tenth', () => {
+    const v = read([
+      item('申请单位地址：河南省南阳市邓州市新华东路218号邓州市产业集聚区创业服务中心综合楼东侧第二排厂', 66.7, 632.5, 8.5, 469.4),
+      item('房及配套办公楼三层', 66.2, 617.3, 7.8, 93.1),
+      item('经办人：许日红', 65.8, 591.3, 8.9, 72.5),
+    ]);
+    expect(v.get('/applicant/address')?.raw).toBe('河南省南阳市邓州市新华东路218号邓州市产业集聚区创业服务中心综合楼东侧第二排厂房及配套办公楼三层');
+    expect(v.get('/handler/name')?.raw).toBe('许日红');
+  });
+  it('a long label read with one character wrong is known by the colon after it', () => {
+    const v = read([item('审请办理政务服务事项名称：建设项目环境影响报告表审批', 66.7, 566.6, 8.2, 276.5)]);
+    expect(v.get('/serviceItem')?.raw).toBe('建设项目环境影响报告表审批');
+    // with no colon, a near-miss is no label
+    expect(read([item('审请办理政务服务事项名称', 66.7, 566.6, 8.2)]).get('/serviceItem')).toBeUndefined();
   });
 });

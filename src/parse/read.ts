@@ -206,21 +206,26 @@ function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], don
       // perspective may make two neighbouring pieces overlap)
       const gapBefore = (i: number) => i === 0 || ink[i].x - (ink[i - 1].x + ink[i - 1].w) > line.size * 0.8 || (!!ink[i].opens && ink[i].x < ink[i - 1].x + ink[i - 1].w);
       /** Where a label stands at i..end, with a colon or a gap after it: the value's first glyph. */
-      const standsAt = (i: number, k: string) => {
-        if (!gapBefore(i) || key.slice(i, i + k.length) !== k) return -1;
+      // A long label read with one character wrong (审请办理… for 申请办理…) stands only before its colon.
+      const standsAt = (i: number, k: string, oneWrong: boolean) => {
+        if (!gapBefore(i)) return -1;
+        const here = key.slice(i, i + k.length);
+        const exact = here === k;
+        if (!exact && !(oneWrong && k.length >= 6 && here.length === k.length && [...k].filter((c, n) => c !== here[n]).length === 1)) return -1;
         let end = i + k.length;
         // a note after the label: 申请单位名称（盖章）：
         const close = key[end] === '(' ? key.indexOf(')', end) : -1;
         if (close > 0 && close - end <= 8) end = close + 1;
         if (key[end] === ':') return end + 1;
-        return end === ink.length || gapBefore(end) ? end : -1;
+        return exact && (end === ink.length || gapBefore(end)) ? end : -1;
       };
       const starts: { at: number; value: number; slot?: ValueSlot }[] = [];
       if (key.length !== ink.length) return starts;
       for (let i = 0; i < ink.length; i++)
-        for (const k of allLabels) {
-          const v = standsAt(i, k);
-          if (v < 0) continue;
+        for (const oneWrong of [false, true]) {
+          const hit = allLabels.map((k) => [k, standsAt(i, k, oneWrong)] as const).find(([, v]) => v >= 0);
+          if (!hit) continue;
+          const [k, v] = hit;
           starts.push({ at: i, value: v, slot: slots.find((s) => names(s.label).includes(k)) });
           i = v - 1;
           break;
@@ -239,7 +244,10 @@ function readLoose(t: Template, groups: { page: Page; items: TextItem[] }[], don
           const cur = ls[k];
           const nxt = ls[k + 1];
           const end = cur.ink[cur.ink.length - 1];
-          if (!end || end.x + end.w < rightEdge - cur.line.size * 2 || cur.line.bottom - nxt.line.top > cur.line.size * 0.8 || starts[k + 1].length) break;
+          // lines of one paragraph stand at most two text heights apart, centre to centre (OCR's
+          // heights vary from line to line by a tenth or more, so the larger of the two counts)
+          const pitch = (cur.line.top + cur.line.bottom - nxt.line.top - nxt.line.bottom) / 2;
+          if (!end || end.x + end.w < rightEdge - cur.line.size * 2 || pitch > 2 * Math.max(cur.line.size, nxt.line.size) || starts[k + 1].length) break;
           items.push(...asItems(nxt, 0, nxt.ink.length));
         }
         if (!items.length) return;
