@@ -9,7 +9,7 @@ import { openPdf } from '../src/ocr/pdf.js';
 import { toJpeg } from '../src/ocr/image.js';
 import { findRules } from '../src/ocr/geometry.js';
 import { inkAfterText, wideGaps } from '../src/ocr/parse.js';
-import { dropContained, splitRows, type OcrLine } from '../src/ocr/page.js';
+import { dropContained, splitRows, trimOverlaps, type OcrLine } from '../src/ocr/page.js';
 import { leaves } from './helpers/leaves.js';
 
 async function scanOf(name: string): Promise<Uint8Array> {
@@ -122,6 +122,33 @@ describe('ocr: ruled lines and gaps', () => {
   it('leaves one line whole: strokes a few rows high (一二三), or a line with part of the next below it', () => {
     expect(splitRows(rows([10, 12], [20, 22], [30, 32]), 400, [0, 5, 400, 40])).toEqual([[0, 5, 400, 40]]);
     expect(splitRows(rows([10, 30], [33, 38]), 400, [0, 5, 400, 40])).toEqual([[0, 5, 400, 40]]);
+  });
+
+  it('parts two lines of small text set solid, a stroke reaching from one to the next', () => {
+    const bin = rows([10, 20], [22, 32]);
+    for (let x = 10; x < 390; x += 40) bin[21 * 400 + x] = 1;
+    const out = splitRows(bin, 400, [0, 5, 400, 36]);
+    expect(out).toHaveLength(2);
+    // cut at the thin row between them
+    expect(out.map((b) => [b[1], b[3]])).toEqual([
+      [8, 21],
+      [21, 35],
+    ]);
+  });
+
+  it('a line whose box a seal broke in two, both reaching into the gap: what was read twice is dropped', () => {
+    const chars = (text: string, x0: number, step: number) => [...text].map((ch, k) => ({ ch, p: 1, x0: x0 + k * step, x1: x0 + (k + 1) * step }));
+    const a: OcrLine = { text: '生态环境综合治理与绿色低碳循环', box: [530, 613, 780, 629], confidence: 0.99, chars: chars('生态环境综合治理与绿色低碳循环', 530, 16.6) };
+    const b: OcrLine = { text: '低碳循环发', box: [722, 615, 798, 631], confidence: 0.88, chars: chars('低碳循环发', 722, 15) };
+    const other: OcrLine = { text: '展产业', box: [760, 631, 820, 647], confidence: 1, chars: chars('展产业', 760, 20) };
+    trimOverlaps([a, b, other]);
+    expect(b.text).toBe('发');
+    expect(other.text).toBe('展产业');
+    expect(a.text).toBe('生态环境综合治理与绿色低碳循环');
+    // text that differs is no second reading
+    const c: OcrLine = { ...b, text: '展望未来发', chars: chars('展望未来发', 722, 15) };
+    trimOverlaps([a, c]);
+    expect(c.text).toBe('展望未来发');
   });
 
   it('one line read twice from overlapping boxes: the surer reading stays', () => {

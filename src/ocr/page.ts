@@ -191,6 +191,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     });
   });
   dropContained(lines);
+  trimOverlaps(lines);
   for (const l of lines) spacesAtScriptChanges(l, bin, width);
   // Squares that are really characters (口, 日 …) sit under a recognised Chinese character (a tick
   // in a box reads as M, V or ■, not as one).
@@ -260,6 +261,29 @@ export function dropContained(lines: OcrLine[]): void {
     });
     if (inside) lines.splice(i, 1);
   }
+}
+
+/**
+ * Two boxes on one row that overlap (a seal lifted off the page breaks a line's box in two, both
+ * reaching into the gap): the characters the shorter line read inside the longer one's box, when
+ * the longer one ends with them, were read twice and leave the shorter line.
+ */
+export function trimOverlaps(lines: OcrLine[]): void {
+  for (const a of lines)
+    for (const b of lines) {
+      if (a === b || b.chars.length >= a.chars.length || b.box[0] <= a.box[0] || b.box[0] >= a.box[2]) continue;
+      const rows = Math.min(a.box[3], b.box[3]) - Math.max(a.box[1], b.box[1]);
+      if (rows < 0.5 * Math.min(a.box[3] - a.box[1], b.box[3] - b.box[1])) continue;
+      let n = 0;
+      while (n < b.chars.length && (b.chars[n].x0 + b.chars[n].x1) / 2 < a.box[2]) n++;
+      if (!n || n === b.chars.length) continue;
+      const twice = b.chars.slice(0, n).map((c) => c.ch).join('');
+      const end = a.chars.slice(-n).map((c) => c.ch).join('');
+      if ([...twice].filter((c, k) => c !== [...end][k]).length > Math.floor(n / 4)) continue;
+      b.chars = b.chars.slice(n);
+      b.text = b.chars.map((c) => c.ch).join('');
+      b.box = [Math.max(b.box[0], a.box[2]), b.box[1], b.box[2], b.box[3]];
+    }
 }
 
 /** Characters that OCR reads for a drawn box or a mark in it. */
@@ -649,7 +673,9 @@ export function splitRows(bin: Uint8Array, width: number, b: Box): Box[] {
     if (last && i - last[1] <= 1) last[1] = i;
     else bands.push([i, i]);
   });
-  if (bands.length < 2) return [b];
+  const parted = bands.flatMap((band) => partTouching(profile, band));
+  if (parted.length < 2) return [b];
+  bands.splice(0, bands.length, ...parted);
   const height = ([a, z]: [number, number]) => z - a + 1;
   const tallest = Math.max(...bands.map(height));
   // a low band at the top or bottom is part of a line above or below, which has a box of its own
@@ -665,6 +691,21 @@ export function splitRows(bin: Uint8Array, width: number, b: Box): Box[] {
     const bottom = k + 1 < lines.length ? Math.round((z + lines[k + 1][0]) / 2) : Math.min(y1 - y0, z + 3);
     return [b[0], y0 + top, b[2], y0 + bottom];
   });
+}
+
+/**
+ * Lines of small text set solid touch (a stroke of one reaches the next): no row of paper parts
+ * them, but a row far thinner than the band's usual one, in its middle, does.
+ */
+function partTouching(profile: number[], band: [number, number]): [number, number][] {
+  const [a, z] = band;
+  const h = z - a + 1;
+  if (h < 16) return [band];
+  const usual = profile.slice(a, z + 1).sort((p, q) => p - q)[h >> 1];
+  let at = -1;
+  for (let i = a + Math.ceil(h * 0.3); i <= z - Math.ceil(h * 0.3); i++) if (at < 0 || profile[i] < profile[at]) at = i;
+  if (at < 0 || profile[at] > usual * 0.15) return [band];
+  return [...partTouching(profile, [a, at - 1]), ...partTouching(profile, [at + 1, z])];
 }
 
 /** Pull a box's top or bottom in from a horizontal rule its margin reaches over. */
