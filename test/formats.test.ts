@@ -18,3 +18,20 @@ describe('field formats', () => {
     for (const f of Object.values(FORMATS)) if (f.print) expect(f.read(f.print(f.sample)).value).toBe(f.sample);
   });
 });
+
+describe('values as people write them', () => {
+  const read = (format: string, text: string) => FORMATS[format].read(text);
+  it('phones grouped with hyphens, an area code in brackets', () => {
+    expect(read('phone', '137-8213-4567')).toMatchObject({ value: '13782134567', ok: true });
+    expect(read('phone', '(0377)63123456')).toMatchObject({ value: '0377-63123456', ok: true });
+    expect(read('phone', '（0377） 6312 3456')).toMatchObject({ value: '0377-63123456', ok: true });
+    // a hyphen inside a number too short stays wrong
+    expect(read('phone', '137-8213-456').ok).toBe(false);
+  });
+  it('times on the hour, in the afternoon', () => {
+    expect(read('date-minute', '2026年9月16日下午3时')).toMatchObject({ value: '2026-09-16T15:00', ok: true });
+    expect(read('date-minute', '2026年9月16日15点整')).toMatchObject({ value: '2026-09-16T15:00', ok: true });
+    expect(read('date-minute', '2026年9月16日10时40分')).toMatchObject({ value: '2026-09-16T10:40', ok: true });
+    expect(read('date-minute', '2026年9月16日').ok).toBe(false);
+  });
+});

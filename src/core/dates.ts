@@ -33,7 +33,10 @@ export function parseDate(s: string): string | undefined {
 /** 2026年3月2日 14:40, 2026-03-02 14时40分, 2026-03-02T14:40(:00) → 2026-03-02T14:40 */
 export function parseDateTime(s: string): string | undefined {
   const m = /^(.*?\d{1,2}\s*日?)\s*(?:T|\s)*\s*(\d{1,2})\s*[:：时點点]\s*(\d{1,2})\s*分?(?:\s*[:：]\s*\d{1,2}\s*秒?)?$/.exec(s.trim());
-  if (!m) return undefined;
-  const d = parseDate(m[1]);
-  return d ? `${d}T${pad(m[2])}:${pad(m[3])}` : undefined;
+  // a whole hour: 15时, 3点, 15时整
+  const whole = m ? undefined : /^(.*?\d{1,2}\s*日)\s*(\d{1,2})\s*[时點点]\s*整?$/.exec(s.trim());
+  const [date, hour, minute] = m ? [m[1], m[2], m[3]] : whole ? [whole[1], whole[2], '0'] : [];
+  if (!date || !hour || !minute) return undefined;
+  const d = parseDate(date);
+  return d ? `${d}T${pad(hour)}:${pad(minute)}` : undefined;
 }

@@ -152,7 +152,10 @@ export const FORMATS: Readonly<Record<string, FieldFormat>> = {
     digits: true,
     read: (text) => {
       const folded = normalizeDigits(text).replace(/[—–－]/g, '-').trim();
-      for (const v of [folded, folded.replace(/\s+/g, ''), folded.replace(/[\s()（）]+/g, '')]) if (checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
+      // (0377)63123456 is 0377-63123456; a mobile may be grouped with hyphens (137-8213-4567)
+      const area = folded.replace(/^[(（]\s*(0\d{2,3})\s*[)）]\s*-?/, '$1-').replace(/\s+/g, '');
+      const bare = folded.replace(/[\s()（）-]+/g, '');
+      for (const v of [folded, folded.replace(/\s+/g, ''), area, folded.replace(/[\s()（）]+/g, ''), /^1\d{10}$/.test(bare) ? bare : '']) if (v && checkPhone(v) === null) return { value: v, repaired: v !== text, ok: true };
       return { value: folded, repaired: folded !== text, ok: false, reason: checkPhone(folded) ?? undefined };
     },
   },
