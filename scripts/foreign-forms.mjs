@@ -45,7 +45,7 @@ const cnTime = (iso) => {
  * (label | value | label | value, another row order); `notation` names NOTATIONS; `split` puts the
  * rows from that index on a second page; `text` overrides printed values (a date as typed).
  */
-export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto Sans CJK SC', split, printed = {}, perLine = false, labels = {}, sep = '：' } = {}) {
+export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto Sans CJK SC', split, printed = {}, perLine = false, labels = {}, sep = '：', border = '1px solid #000' } = {}) {
   const box = NOTATIONS[notation];
   const services = SERVICES.map((o) => box(r.services.includes(o), o)).join(perLine ? '<br>' : '&nbsp;&nbsp; ');
   const p = {
@@ -153,7 +153,7 @@ export function htmlForm(r, { layout = 'seven', notation = 'glyph', font = 'Noto
   body { font-family: "${font}", sans-serif; font-size: 10.5pt; }
   h1 { text-align: center; font-size: 17pt; line-height: 1.4; }
   table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-  td { border: 1px solid #000; padding: 5px 6px; vertical-align: middle; word-break: break-all; }
+  td { border: ${border}; padding: 5px 6px; vertical-align: middle; word-break: break-all; }
   td.l { text-align: center; }
 </style></head><body>
 <p>附件2</p>

@@ -146,6 +146,12 @@ if (want('own') || want('lines')) {
   chromiumForm('application-chromium-inlinegap', R.gap, { layout: 'inline', sep: '&emsp;&emsp;', font: 'Noto Serif CJK SC' });
   chromiumForm('application-chromium-inline', R.inline, { layout: 'inline', labels: { phone: '手机' }, printed: { date: dateInWords(R.inline.applicationDate), received: '2026年10月21日 下午3时05分' } });
 }
+if (want('own') || want('grey')) {
+  // faint grey hairline borders, and values typed the way people type them: a date with dots, an
+  // area code in brackets, a time 下午3时 (the record holds them folded)
+  const grey = record({ name: '方城县清风环保材料有限公司', address: '方城县券桥镇产业集聚区经三路', legal: '张目林', code: code('91411322MA40CK6D7'), handler: '李晓民', phone: '0377-67221234', item: '排污许可证延续', guidance: '突发环境事件应急预案备案辅导', services: ['大厅综合窗口办结领证', '上门送达办理结果'], date: '2026-09-15', proxy: '周月', at: '2026-09-16T15:00' });
+  chromiumForm('application-chromium-grey', grey, { notation: 'square', font: 'Noto Serif CJK SC', border: '0.5px solid #aaa', printed: { phone: '（0377）67221234', date: '2026.9.15', received: '2026年9月16日下午3时' } });
+}
 if (want('own')) {
 chromiumForm('application-chromium-noto-tickbox', R.noto1, { notation: 'tickBox' });
 chromiumForm('application-chromium-noto-boxtick', R.noto2, { notation: 'boxTickAfter', layout: 'four', font: 'Noto Serif CJK SC', perLine: true });

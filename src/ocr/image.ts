@@ -69,12 +69,12 @@ function toRgb(data: Uint8Array, width: number, height: number, channels: number
 const SEAL_PIXELS = 400;
 
 /**
- * Grey levels with red ink removed: a red seal (公章) printed or stamped over the form becomes paper,
- * while black text under it stays dark (where the two overlap the pixel is dark, not red). `red`,
- * when there was a seal's worth of red: where it was, dark (0) on paper (255), so that it can be
- * turned and warped with the page and tell which values lay under the seal.
+ * Grey levels with red ink removed: a red seal (公章) printed or stamped over the form becomes (nearly)
+ * paper, while black text and grey lines under it stay dark (where black and red overlap the pixel
+ * is dark, not red). `red`, when there was a seal's worth of red: where it was, dark (0) on paper
+ * (255), so that it can be turned and warped with the page and tell which values lay under the seal.
  */
-export function dropRed(img: Rgb): { grey: Gray; red?: Gray } {
+export function dropRed(img: Rgb): { grey: Gray; red?: Gray; lines?: Gray } {
   const { width, height, data } = img;
   const n = width * height;
   // Redness: how far red stands above the other two channels, smoothed over 3×3 pixels (JPEG keeps
@@ -109,19 +109,44 @@ export function dropRed(img: Rgb): { grey: Gray; red?: Gray } {
     }
   // The grey rims of red strokes go too: light pixels touching a dropped one.
   let count = 0;
+  const rims: number[] = [];
   for (let y = 1; y < height - 1; y++)
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
       count += dropped[i];
       if (dropped[i] || out[i] < 110 || out[i] > 235) continue;
-      if (dropped[i - 1] || dropped[i + 1] || dropped[i - width] || dropped[i + width]) out[i] = 255;
+      if (dropped[i - 1] || dropped[i + 1] || dropped[i - width] || dropped[i + width]) (out[i] = 255), rims.push(i);
     }
   const grey = { width, height, data: out };
   if (count < SEAL_PIXELS) return { grey };
   // Black ink inside the seal's strokes counts as under it too (lum < 60 was kept as text).
   const mask = new Uint8Array(n).fill(255);
   for (let i = 0; i < n; i++) if (dropped[i] || red[i] > 25) mask[i] = 0;
-  return { grey, red: { width, height, data: mask } };
+  return { grey, red: { width, height, data: mask }, lines: { width, height, data: redChannelUnder(data, out, dropped, rims) } };
+}
+
+/**
+ * The page as a scanner's red drop-out sees it where the seal was: its red channel, which the seal's
+ * ink passes, so that a grey ruled line under the seal stays a line (the seal's text is gone from
+ * the page OCR reads; only the lines are looked for here). The seal dims even the red channel a
+ * little: its most common level there is taken for paper.
+ */
+function redChannelUnder(rgb: Uint8Array, grey: Uint8Array, dropped: Uint8Array, rims: number[]): Uint8Array {
+  const out = new Uint8Array(grey);
+  const hist = new Uint32Array(256);
+  let seen = 0;
+  for (let i = 0; i < dropped.length; i++) if (dropped[i]) (hist[rgb[i * 3]]++, seen++);
+  let level = 255;
+  for (let v = 255, above = 0; v > 0; v--) if ((above += hist[v]) >= seen * 0.1) { level = v; break; }
+  const lift = level > 100 ? 255 / level : 1;
+  // only what is clearly darker than that: the seal's own strokes, thicker in places, stay paper
+  const put = (i: number) => {
+    const v = rgb[i * 3] * lift;
+    out[i] = v < 255 * 0.85 ? Math.round(v) : 255;
+  };
+  for (let i = 0; i < dropped.length; i++) if (dropped[i]) put(i);
+  rims.forEach(put);
+  return out;
 }
 
 /** Rotate by a multiple of 90° clockwise. */
@@ -274,6 +299,126 @@ export function otsu(g: Gray): number {
   }
   // Mostly-white pages: keep the threshold in a sensible band for printed ink.
   return Math.min(200, Math.max(90, t));
+}
+
+/** Summed-area table: sum[(y)(W+1) + x] adds up the values (set pixels, grey levels) above and left of (x, y). */
+function areaSums(mask: Uint8Array, W: number, H: number): Float64Array {
+  // (grey levels of a large page overflow 32 bits)
+  const sum = new Float64Array((W + 1) * (H + 1));
+  for (let y = 0; y < H; y++) {
+    let row = 0;
+    for (let x = 0; x < W; x++) {
+      row += mask[y * W + x];
+      sum[(y + 1) * (W + 1) + x + 1] = sum[y * (W + 1) + x + 1] + row;
+    }
+  }
+  return sum;
+}
+
+/** Set pixels (or grey levels) summed in each k×k window (clamped at the image's edge) around every pixel. */
+export function windowCounts(mask: Uint8Array, W: number, H: number, k: number, each: (p: number, count: number, area: number) => void): void {
+  const sum = areaSums(mask, W, H);
+  const r = k >> 1;
+  for (let y = 0; y < H; y++) {
+    const y0 = Math.max(0, y - r),
+      y1 = Math.min(H, y + r + 1);
+    for (let x = 0; x < W; x++) {
+      const x0 = Math.max(0, x - r),
+        x1 = Math.min(W, x + r + 1);
+      const n = sum[y1 * (W + 1) + x1] - sum[y0 * (W + 1) + x1] - sum[y1 * (W + 1) + x0] + sum[y0 * (W + 1) + x0];
+      each(y * W + x, n, (y1 - y0) * (x1 - x0));
+    }
+  }
+}
+
+/**
+ * Pixels darker than `ratio` of the mean of the window around them (a fortieth of the page's shorter
+ * side): faint grey lines on paper are, the grain of a shadow is not.
+ */
+export function darkerThanAround(g: Gray, ratio: number): Uint8Array {
+  const out = new Uint8Array(g.width * g.height);
+  windowCounts(g.data, g.width, g.height, 2 * Math.round(Math.min(g.width, g.height) / 40) + 1, (p, sum, area) => (out[p] = g.data[p] < (sum / area) * ratio ? 1 : 0));
+  return out;
+}
+
+/**
+ * Faint ruled lines (grey hairlines, a light scan): pixels a little darker than the paper around
+ * them where a run along a row or a column is darker still. How much darker than the paper the run
+ * is, averaged over `reach` pixels along it, lifts a line out of the noise; it is summed with the
+ * darker neighbouring run across it, since a hairline falling between two pixel rows leaves half its
+ * ink in each. A pixel must be dark itself too, so that the paper between two characters does not
+ * join them, and the run thin (see `line`). The paper is the mean of the window around a pixel without its ink (`ink`, black text
+ * beside a cell's border would darken it).
+ */
+export function faintLines(g: Gray, ink: Uint8Array, reach = 7): Uint8Array {
+  const { width: W, height: H, data } = g;
+  const out = new Uint8Array(W * H);
+  const paperAt = paperLevels(g, ink);
+  const r = reach >> 1;
+  /** How much darker than `paper` the `reach` pixels from p along step are, on average (within the row or column: `from`..`to` steps). */
+  const dark = (paper: number, p: number, step: number, from: number, to: number) => {
+    const a = Math.max(-r, from),
+      b = Math.min(r, to);
+    let s = 0;
+    for (let k = a; k <= b; k++) s += data[p + k * step];
+    return paper - s / (b - a + 1);
+  };
+  // a line is thin: three pixels off it across, on one side at least, the run is (nearly) paper
+  // again; inside a shaded cell or the solid star of a seal it is dark on both
+  const line = (paper: number, p: number, step: number, c: number, n: number, along: number, from: number, to: number) => {
+    if (c < 3 || c > n - 4) return false;
+    const d = (q: number) => dark(paper, q, along, from, to);
+    const sum = d(p) + Math.max(d(p - step), d(p + step));
+    return sum >= paper * 0.1 && Math.min(d(p - 3 * step), d(p + 3 * step)) < sum / 4;
+  };
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      const paper = paperAt(x, y);
+      if (data[p] >= paper * 0.95) continue;
+      if (line(paper, p, W, y, H, 1, -x, W - 1 - x) || line(paper, p, 1, x, W, W, -y, H - 1 - y)) out[p] = 1;
+    }
+  return out;
+}
+
+/**
+ * The paper's grey level around each point: the mean of the pixels that are not ink over blocks of
+ * about a 80th of the page's shorter side, each with its eight neighbours (light falls unevenly on
+ * a photo, slowly).
+ */
+function paperLevels(g: Gray, ink: Uint8Array): (x: number, y: number) => number {
+  const { width: W, height: H, data } = g;
+  const B = Math.max(8, Math.round(Math.min(W, H) / 80));
+  const BW = Math.ceil(W / B),
+    BH = Math.ceil(H / B);
+  const sum = new Float64Array(BW * BH),
+    count = new Float64Array(BW * BH);
+  for (let y = 0; y < H; y++) {
+    const row = Math.floor(y / B) * BW;
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x;
+      if (ink[p]) continue;
+      const b = row + Math.floor(x / B);
+      sum[b] += data[p];
+      count[b]++;
+    }
+  }
+  const level = new Float32Array(BW * BH);
+  for (let by = 0; by < BH; by++)
+    for (let bx = 0; bx < BW; bx++) {
+      let s = 0,
+        n = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = by + dy,
+            xx = bx + dx;
+          if (yy < 0 || yy >= BH || xx < 0 || xx >= BW) continue;
+          s += sum[yy * BW + xx];
+          n += count[yy * BW + xx];
+        }
+      level[by * BW + bx] = n ? s / n : 0;
+    }
+  return (x, y) => level[Math.floor(y / B) * BW + Math.floor(x / B)];
 }
 
 /** 1 where ink. */

@@ -2,7 +2,7 @@
  * One page image → upright, deskewed page with positioned text lines, ruled lines and check boxes.
  */
 import { performance } from 'node:perf_hooks';
-import { binarize, crop, dropRed, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
+import { binarize, crop, dropRed, faintLines, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
 import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
 import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
@@ -104,12 +104,13 @@ async function upsideDownPage(g: Gray, boxes: Box[]): Promise<boolean> {
 export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Promise<OcrPageImage> {
   const t0 = performance.now();
   const lap = timer();
-  let { grey: g, red } = dropRed(rgb);
+  let { grey: g, red, lines: underSeal } = dropRed(rgb);
   // the page to show, in its three channels, moved with the page at every step
   let view = opts.view ? channels(rgb) : undefined;
   const move = (f: (x: Gray) => Gray) => {
     g = f(g);
     red = red && f(red);
+    underSeal = underSeal && f(underSeal);
     view = view?.map(f);
   };
   let q = opts.rotation !== undefined ? opts.rotation / 90 : 0;
@@ -117,7 +118,10 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   let bin = binarize(g);
   // A photo: the desk around the page becomes paper.
   const paper = clearBackground(g);
-  if (paper) bin = binarize((g = paper));
+  if (paper) {
+    if (underSeal) for (let p = 0; p < paper.data.length; p++) if (paper.data[p] !== g.data[p]) underSeal.data[p] = 255;
+    bin = binarize((g = paper));
+  }
   // Deskew first: ruled lines and text rows are straight in every quarter turn alike.
   let skew = 0;
   if (!opts.noDeskew) {
@@ -152,7 +156,11 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   // many programs write 72 dpi whatever the image holds, which would make a scanned A4 23 inches wide.
   const short = Math.min(width, height);
   const dpi = rgb.dpi && short / rgb.dpi >= 4 && short / rgb.dpi <= 12.5 ? rgb.dpi : short / A4_WIDTH_IN;
-  const rules = findRules(bin, width, height, Math.max(30, Math.round(dpi * 0.4)));
+  // Ruled lines may be printed faint (grey hairlines) beside black text: they are looked for in ink
+  // darker than the paper around it as well.
+  const lineInk = faintLines(underSeal ?? g, bin);
+  for (let p = 0; p < lineInk.length; p++) lineInk[p] |= bin[p];
+  const rules = findRules(lineInk, width, height, Math.max(30, Math.round(dpi * 0.4)));
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
   lap('rules+squares');

@@ -4,7 +4,7 @@
  * transform (homography) that takes its four corners there. Scans, whose table is already a
  * rectangle, are left as they are.
  */
-import { bilinear, type Gray } from './image.js';
+import { bilinear, darkerThanAround, windowCounts, type Gray } from './image.js';
 
 type Pt = [number, number];
 
@@ -135,35 +135,6 @@ export function clearBackground(g: Gray): Gray | undefined {
   return { width: W, height: H, data: out };
 }
 
-/** Summed-area table of a mask: sum[(y)(W+1) + x] counts the set pixels above and left of (x, y). */
-function areaSums(mask: Uint8Array, W: number, H: number): Int32Array {
-  const sum = new Int32Array((W + 1) * (H + 1));
-  for (let y = 0; y < H; y++) {
-    let row = 0;
-    for (let x = 0; x < W; x++) {
-      row += mask[y * W + x];
-      sum[(y + 1) * (W + 1) + x + 1] = sum[y * (W + 1) + x + 1] + row;
-    }
-  }
-  return sum;
-}
-
-/** Set pixels in each k×k window (clamped at the image's edge) around every pixel. */
-function windowCounts(mask: Uint8Array, W: number, H: number, k: number, each: (p: number, count: number, area: number) => void): void {
-  const sum = areaSums(mask, W, H);
-  const r = k >> 1;
-  for (let y = 0; y < H; y++) {
-    const y0 = Math.max(0, y - r),
-      y1 = Math.min(H, y + r + 1);
-    for (let x = 0; x < W; x++) {
-      const x0 = Math.max(0, x - r),
-        x1 = Math.min(W, x + r + 1);
-      const n = sum[y1 * (W + 1) + x1] - sum[y0 * (W + 1) + x1] - sum[y1 * (W + 1) + x0] + sum[y0 * (W + 1) + x0];
-      each(y * W + x, n, (y1 - y0) * (x1 - x0));
-    }
-  }
-}
-
 /** Pixels whose whole k×k window is set (erosion). */
 function erode(mask: Uint8Array, W: number, H: number, k: number): Uint8Array {
   const out = new Uint8Array(W * H);
@@ -275,9 +246,8 @@ export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | u
     }
   // Only ink darker than the paper around it: the grain of a shadow across the page (uneven light)
   // passes a threshold for the whole page and would join the table to the page's edge.
-  windowCounts(grey, W, H, 2 * Math.round(Math.min(W, H) / 40) + 1, (p, sum, area) => {
-    if (grey[p] > (sum / area) * 0.75) half[p] = 0;
-  });
+  const dark = darkerThanAround({ width: W, height: H, data: grey }, 0.75);
+  for (let p = 0; p < W * H; p++) half[p] &= dark[p];
   const label = new Int32Array(W * H);
   const comps = components(half, W, H, label);
   let id = 0;
