@@ -347,7 +347,8 @@ export function darkerThanAround(g: Gray, ratio: number): Uint8Array {
  * is, averaged over `reach` pixels along it, lifts a line out of the noise; it is summed with the
  * darker neighbouring run across it, since a hairline falling between two pixel rows leaves half its
  * ink in each. A pixel must be dark itself too, so that the paper between two characters does not
- * join them, and the run thin (see `line`). The paper is the mean of the window around a pixel without its ink (`ink`, black text
+ * join them, and the run thin (see `line`; a faint border of a shaded cell is lost beside the
+ * shade). The paper is the mean of the window around a pixel without its ink (`ink`, black text
  * beside a cell's border would darken it).
  */
 export function faintLines(g: Gray, ink: Uint8Array, reach = 7): Uint8Array {
@@ -363,13 +364,14 @@ export function faintLines(g: Gray, ink: Uint8Array, reach = 7): Uint8Array {
     for (let k = a; k <= b; k++) s += data[p + k * step];
     return paper - s / (b - a + 1);
   };
-  // a line is thin: three pixels off it across, on one side at least, the run is (nearly) paper
-  // again; inside a shaded cell or the solid star of a seal it is dark on both
+  // a line is thin: three pixels off it across, on both sides, the run is (nearly) paper again;
+  // inside a shaded cell or the solid star of a seal it is not, nor at the edge of a shadow or of
+  // the page in a photo
   const line = (paper: number, p: number, step: number, c: number, n: number, along: number, from: number, to: number) => {
     if (c < 3 || c > n - 4) return false;
     const d = (q: number) => dark(paper, q, along, from, to);
     const sum = d(p) + Math.max(d(p - step), d(p + step));
-    return sum >= paper * 0.1 && Math.min(d(p - 3 * step), d(p + 3 * step)) < sum / 4;
+    return sum >= paper * 0.1 && Math.max(d(p - 3 * step), d(p + 3 * step)) < sum / 4;
   };
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {

@@ -156,11 +156,17 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   // many programs write 72 dpi whatever the image holds, which would make a scanned A4 23 inches wide.
   const short = Math.min(width, height);
   const dpi = rgb.dpi && short / rgb.dpi >= 4 && short / rgb.dpi <= 12.5 ? rgb.dpi : short / A4_WIDTH_IN;
-  // Ruled lines may be printed faint (grey hairlines) beside black text: they are looked for in ink
-  // darker than the paper around it as well.
+  const minRule = Math.max(30, Math.round(dpi * 0.4));
+  // A table's lines may be printed faint (grey hairlines beside black text, or lit unevenly in a
+  // photo): they are looked for again in what is a little darker than the paper around it, and
+  // those lines taken when they are a third longer in all. (Only then: where the table is black,
+  // the finer search adds little but strokes of text and grain.)
+  let rules = findRules(bin, width, height, minRule);
   const lineInk = faintLines(underSeal ?? g, bin);
   for (let p = 0; p < lineInk.length; p++) lineInk[p] |= bin[p];
-  const rules = findRules(lineInk, width, height, Math.max(30, Math.round(dpi * 0.4)));
+  const faint = findRules(lineInk, width, height, minRule);
+  const length = (r: typeof rules) => [...r.h, ...r.v].reduce((a, l) => a + l.x1 - l.x0 + l.y1 - l.y0, 0);
+  if (length(faint) > length(rules) * 1.33) rules = faint;
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
   lap('rules+squares');
