@@ -9,7 +9,7 @@ import { openPdf } from '../src/ocr/pdf.js';
 import { toJpeg } from '../src/ocr/image.js';
 import { findRules } from '../src/ocr/geometry.js';
 import { inkAfterText, wideGaps } from '../src/ocr/parse.js';
-import { dropContained, splitRows, trimOverlaps, type OcrLine } from '../src/ocr/page.js';
+import { dropContained, hanStep, splitRows, trimOverlaps, type OcrLine } from '../src/ocr/page.js';
 import { leaves } from './helpers/leaves.js';
 
 async function scanOf(name: string): Promise<Uint8Array> {
@@ -173,5 +173,16 @@ describe('ocr: ruled lines and gaps', () => {
     expect(inkAfterText(bin, width, line)).toBe(false);
     ink(76, 84, 24, 32); // 、 right after it
     expect(inkAfterText(bin, width, line)).toBe(true);
+  });
+});
+
+describe('ocr: character positions in a slanted line', () => {
+  it('a character is as wide as the step between Chinese characters when the line’s box is taller than its text', () => {
+    // 代办内容：口大厅综合窗口受理 read from a crop 1300 px wide, characters about 26 px apart
+    const text = '代办内容：口大厅综合窗口受理';
+    const chars = [...text].map((ch, k) => ({ ch, at: (20 + k * 26) / 1300 }));
+    expect(hanStep(chars, 1300)).toBeCloseTo(26, 5);
+    // too few Chinese characters to tell
+    expect(hanStep([...'1088号'].map((ch, k) => ({ ch, at: k / 10 })), 100)).toBeUndefined();
   });
 });

@@ -92,6 +92,17 @@ function onItsSide(boxes: Box[]): boolean {
   return tall > wide;
 }
 
+/** The usual step between the centres of neighbouring Chinese characters of a recognised line, in pixels of a crop `w` wide (four or more of them). */
+export function hanStep(chars: { ch: string; at: number }[], w: number): number | undefined {
+  const at = chars.filter((c) => HAN.test(c.ch)).map((c) => c.at * w);
+  if (at.length < 4) return undefined;
+  const steps = at
+    .slice(1)
+    .map((x, k) => x - at[k])
+    .sort((a, b) => a - b);
+  return steps[steps.length >> 1];
+}
+
 /** 0/180 from PaddleOCR's direction classifier over the widest lines. */
 async function upsideDownPage(g: Gray, boxes: Box[]): Promise<boolean> {
   const lines = boxes.filter(([x0, y0, x1, y1]) => x1 - x0 > (y1 - y0) * 2.5).sort((a, b) => b[2] - b[0] - (a[2] - a[0])).slice(0, 12);
@@ -191,7 +202,9 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     const raw = Math.min(width, b[2]) - Math.max(0, b[0]);
     const pad = (crops[i].width - Math.max(1, Math.round(raw))) / 2;
     const w = crops[i].width;
-    const cw = (b[3] - b[1]) * 0.9;
+    // a character about as wide as the line is high, or, in a box taller than its text (a slanted
+    // line in a photo), as the step between its Chinese characters
+    const cw = Math.min((b[3] - b[1]) * 0.9, hanStep(r.chars, w) ?? Infinity);
     lines.push({
       text: r.text,
       box: b.map((v) => Math.round(v)) as Box,

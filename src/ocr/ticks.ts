@@ -113,6 +113,38 @@ export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: s
   return out;
 }
 
+/**
+ * The rows a line's character at `i` inks: where the ink in its column (as wide as the line's usual
+ * step between Chinese characters) runs longest, when that is well under the line's box (a line
+ * slanted in a photo, or a box reaching into the next line); else the box's.
+ */
+function charRows(img: OcrPageImage, l: OcrLine, i: number): [number, number] {
+  const whole: [number, number] = [l.box[1], l.box[3]];
+  const han = l.chars.filter((c) => HAN.test(c.ch));
+  if (han.length < 4) return whole;
+  const steps = han.slice(1).map((c, k) => (c.x0 + c.x1) / 2 - (han[k].x0 + han[k].x1) / 2).sort((a, b) => a - b);
+  const step = steps[steps.length >> 1];
+  const c = l.chars[i];
+  const cx = (c.x0 + c.x1) / 2;
+  const x0 = Math.max(0, Math.round(cx - step * 0.45)),
+    x1 = Math.min(img.page.width, Math.round(cx + step * 0.45));
+  let best: [number, number] | undefined;
+  let start = -1,
+    last = -1;
+  for (let y = Math.max(0, l.box[1]); y <= l.box[3] + 1; y++) {
+    let ink = false;
+    if (y < l.box[3]) for (let x = x0; x < x1 && !ink; x++) ink = !!img.bin[y * img.page.width + x];
+    if (ink) {
+      if (start < 0) start = y;
+      last = y;
+    } else if (start >= 0 && y - last > 2) {
+      if (!best || last - start > best[1] - best[0]) best = [start, last + 1];
+      start = -1;
+    }
+  }
+  return best && best[1] - best[0] < (whole[1] - whole[0]) * 0.75 && best[1] - best[0] > step * 0.6 ? best : whole;
+}
+
 /** A tick the recogniser read just before the box (口 □) that opens an option: √口大厅综合窗口受理. */
 function tickReadBefore(o: FoundOption): OptionMark | undefined {
   const cs = o.line.chars;
@@ -151,9 +183,11 @@ function markAfter(img: OcrPageImage, o: FoundOption): OptionMark | undefined {
 function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): OptionMark | undefined {
   const { page } = img;
   const l = o.line;
-  const h = l.box[3] - l.box[1];
   const c0 = l.chars[o.at];
-  const label: Box = [Math.max(l.box[0], c0.x0), l.box[1], l.box[2], l.box[3]];
+  // the rows of the option's own first character: a slanted line's box (a photo) is taller than its text
+  const [top, bottom] = charRows(img, l, o.at);
+  const h = bottom - top;
+  const label: Box = [Math.max(l.box[0], c0.x0), top, l.box[2], bottom];
   const under = o.next && Math.abs(o.next.chars[0].x0 - c0.x0) < h * 2 ? o.next : undefined;
   // the text before the option on its line (another option), past its marks and brackets
   const prev = l.chars
