@@ -115,8 +115,9 @@ export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: s
 
 /**
  * The rows a line's character at `i` inks: where the ink in its column (as wide as the line's usual
- * step between Chinese characters) runs longest, when that is well under the line's box (a line
- * slanted in a photo, or a box reaching into the next line); else the box's.
+ * step between Chinese characters) runs longest, when the line's box is over one and a half steps
+ * high and that run well under it (a line slanted in a photo, or a box reaching into the next
+ * line); else the box's.
  */
 function charRows(img: OcrPageImage, l: OcrLine, i: number): [number, number] {
   const whole: [number, number] = [l.box[1], l.box[3]];
@@ -142,6 +143,8 @@ function charRows(img: OcrPageImage, l: OcrLine, i: number): [number, number] {
       start = -1;
     }
   }
+  // only for a box clearly taller than a line of its text: elsewhere the box is the better measure
+  if (whole[1] - whole[0] < step * 1.5) return whole;
   return best && best[1] - best[0] < (whole[1] - whole[0]) * 0.75 && best[1] - best[0] > step * 0.6 ? best : whole;
 }
 
@@ -190,10 +193,14 @@ function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): Opti
   const label: Box = [Math.max(l.box[0], c0.x0), top, l.box[2], bottom];
   const under = o.next && Math.abs(o.next.chars[0].x0 - c0.x0) < h * 2 ? o.next : undefined;
   // the text before the option on its line (another option), past its marks and brackets
-  const prev = l.chars
-    .slice(0, o.at)
-    .reverse()
-    .find((c) => c.ch.trim() && !LEAD.test(matchKey(c.ch)) && !BOXLIKE.test(c.ch));
+  // (what stands between brackets just before the option, [/], [√门], is the mark, not text)
+  let before = l.chars.slice(0, o.at);
+  for (let k = before.length - 1; k >= Math.max(0, before.length - 4); k--)
+    if (/^[[(（［【〔]$/u.test(before[k].ch)) {
+      before = before.slice(0, k);
+      break;
+    }
+  const prev = [...before].reverse().find((c) => c.ch.trim() && !LEAD.test(matchKey(c.ch)) && !BOXLIKE.test(c.ch));
   const mark = markBeside(img, label, { band: under ? [l.box[1], under.box[3]] : undefined, from: prev ? prev.x1 + h * 0.1 : o.at > 0 ? l.box[0] - h * 0.3 : undefined });
   if (process.env.BANGBAN_OCR_TICKS) process.stderr.write(`tick ${o.option} at ${c0.x0},${l.box[1]} next=${o.next?.text ?? ''} → ${JSON.stringify(mark)} ${mark && (page.checkboxes.includes(mark) ? 'checkbox' : img.squares?.includes(mark) ? 'square' : '')}\n`);
   const boxed = (m: typeof mark) => !!m && (page.checkboxes.includes(m) || !!img.squares?.includes(m));
