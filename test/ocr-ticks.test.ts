@@ -101,6 +101,16 @@ describe('ocr ticks: brackets', () => {
     expect(markBeside(img, [200, 100, 500, 130])?.checked).toBe(false);
     expect(markBeside(img, [600, 100, 900, 130])?.checked).toBe(true);
   });
+  it('what the recogniser read between the brackets ([/门]) is the mark, not text to search after', () => {
+    const bin = new Uint8Array(W * H);
+    const l = line('邮寄送达办理结果[/门]事前辅导', 200, 100);
+    const x = 200 + 12 * C;
+    bracketed(bin, x, 100, false);
+    // a slanted stroke between them, too narrow to be taken for a box glyph
+    for (let k = 0; k <= 20; k++) for (const d of [0, 1]) bin[(100 + 25 - k) * W + x - 40 + Math.round(k * 0.65) + d] = 1;
+    const got = marks(pageOf([l], [], bin));
+    expect(got[got.indexOf('事前辅导') - 1], got.join(' ')).toBe('√');
+  });
 });
 
 describe('ocr ticks: a tick after the option', () => {
