@@ -104,7 +104,9 @@ describe('parse: where each value was read (FieldInfo.box)', () => {
         const v = valueAt(r, p);
         // values the reader rewrote (dates, times, corrected codes) are not printed as they are kept
         if (typeof v !== 'string' || info.needsReview || /^\d{4}-\d{2}-\d{2}/.test(v)) continue;
-        expect(squash(textInBox(file, r, p)), `${f} ${p}`).toContain(squash(v));
+        // a phone number is kept in one spelling (0377-67221234) whatever brackets or dashes it was written with
+        const bare = (t: string) => (/^[\d-]+$/.test(v) ? squash(t).replace(/[-()]/g, '') : squash(t));
+        expect(bare(textInBox(file, r, p)), `${f} ${p}`).toContain(bare(v));
         checked++;
       }
     }
