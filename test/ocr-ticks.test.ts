@@ -152,3 +152,50 @@ describe('ocr ticks: a tick before a box the pixels did not show (√口, a smal
     expect(ticked(text, getKind('application').options('/services'))).toEqual(['大厅综合窗口办结领证', '邮寄送达办理结果']);
   });
 });
+
+describe('ocr ticks: marks the recogniser dropped or misplaced (150 dpi scans)', () => {
+  /** An empty square's outline, its corners broken when `broken` (a grey box binarised at 150 dpi). */
+  function square(bin: Uint8Array, x0: number, y0: number, side: number, broken = false) {
+    for (let k = 0; k <= side; k++) {
+      if (broken && (k < 3 || k > side - 3)) continue;
+      for (const [x, y] of [[x0 + k, y0], [x0 + k, y0 + side], [x0, y0 + k], [x0 + side, y0 + k]]) bin[y * W + x] = 1;
+    }
+  }
+  it('a tick before a box, dropped by the recogniser (果 口邮寄), is found in the pixels when other options read √口', () => {
+    // □大厅综合窗口受理 √□大厅综合窗口办结领证 □上门送达办理结果 √□邮寄送达办理结果 □事前辅导: the second √ read as nothing
+    const text = '口大厅综合窗口受理√口大厅综合窗口办结领证口上门送达办理结果 口邮寄送达办理结果口事前辅导';
+    const l = line(text, 40, 100);
+    const bin = new Uint8Array(W * H);
+    [...text].forEach((ch, k) => ch === '口' && square(bin, 40 + k * C + 4, 104, 20));
+    // the tick, where the recogniser left a gap
+    const x = 40 + text.indexOf(' ') * C + 4;
+    for (let k = 0; k <= 7; k++) bin[(114 + k) * W + x + k] = bin[(115 + k) * W + x + k] = 1;
+    for (let k = 0; k <= 16; k++) bin[(121 - k) * W + x + 7 + Math.round(k * 0.8)] = bin[(121 - k) * W + x + 8 + Math.round(k * 0.8)] = 1;
+    const items = toPageData(pageOf([l], [], bin), [getKind('application')], new Map()).items;
+    const flat = [...items].sort((a, b) => a.x - b.x).map((i) => i.str).join(' ');
+    expect(ticked(flat, getKind('application').options('/services')), flat).toEqual(['大厅综合窗口办结领证', '邮寄送达办理结果']);
+  });
+  it('a square part of a character further left (果’s 田) is not the box of the label after it', () => {
+    const bin = new Uint8Array(W * H);
+    const x = 600,
+      y = 100;
+    // 田 of the character before, 16 px, ending 34 px (over a text height) before the label
+    for (let k = 0; k <= 16; k++) for (const [a, b] of [[x - 50 + k, y + 6], [x - 50 + k, y + 14], [x - 50 + k, y + 22], [x - 50, y + 6 + k], [x - 42, y + 6 + k], [x - 34, y + 6 + k]]) bin[b * W + a] = 1;
+    // the label's own empty box, its corners lost
+    square(bin, x - 24, y + 5, 19, true);
+    const m = markBeside(pageOf([], [], bin), [x, y, x + 300, y + 30]);
+    expect(m?.checked).toBe(false);
+    expect(m?.box[0]).toBeGreaterThan(x - 30);
+  });
+  it('empty brackets with thick strokes (150 dpi: seven pixels wide, a text height of 22) are no mark', () => {
+    const bin = new Uint8Array(W * H);
+    const x = 600,
+      y = 100;
+    // （ ） as two arcs, 7 px wide, 19 high
+    for (let k = 0; k < 19; k++) {
+      const bow = Math.round(3 * Math.sin((Math.PI * k) / 18));
+      for (const d of [0, 1, 2, 3]) (bin[(y + 2 + k) * W + x - 38 + 3 - bow + d] = 1), (bin[(y + 2 + k) * W + x - 10 + bow + d] = 1);
+    }
+    expect(markBeside(pageOf([], [], bin), [x, y, x + 300, y + 22], { from: x - 44 })?.checked).toBe(false);
+  });
+});

@@ -32,6 +32,8 @@ export interface OcrCheckbox {
   confidence: number;
   /** Ink fraction inside the box. */
   fill: number;
+  /** No box: ink looked for beside a label (`looseMark`), `box` is where it was looked for. */
+  loose?: true;
 }
 
 export interface OcrPage {
@@ -350,19 +352,58 @@ export function markBeside(img: OcrPageImage, label: Box, opts: { band?: [number
   const local = boxNear(bin, page.width, page.height, label);
   if (local) return local;
   if (opts.boxOnly) return undefined;
-  let left = Math.max(0, opts.from === undefined ? label[0] - h * 1.6 : Math.max(opts.from, label[0] - h * 2.6));
+  return looseMark(img, label, opts.from, cy);
+}
+
+/**
+ * Loose ink (√, ✓, a hand tick) left of `label`, up to `from` (where the text before it ends) or the
+ * usual width; the strokes of empty brackets are no mark. `cy`: the row a cell border must cross
+ * to bound the search.
+ */
+export function looseMark(img: OcrPageImage, label: Box, from?: number, cy = (label[1] + label[3]) / 2): OcrCheckbox {
+  const { page, bin } = img;
+  const h = label[3] - label[1];
+  let left = Math.max(0, from === undefined ? label[0] - h * 1.6 : Math.max(from, label[0] - h * 2.6));
   const right = label[0] - h * 0.15;
+  // the recogniser places the text before only roughly: start past its last inked column
+  if (from !== undefined && left === from) left = pastInk(img, Math.round(from), Math.round(from + h * 0.35), label[1] + h * 0.1, label[3] - h * 0.1) ?? left;
   // Not past the cell's border, and the border itself is no mark.
   for (const r of page.rules.v) if (r.x0 < right && r.x0 + 3 > left && r.y0 < cy && r.y1 > cy) left = r.x0 + 4;
   const region: Box = [left, label[1] + h * 0.1, right, label[3] - h * 0.1];
-  if (region[2] - region[0] < h * 0.3) return { box: region.map(Math.round) as Box, fill: 0, checked: false, confidence: 0.6 };
-  // The strokes of a bracket or parenthesis ([ ] （ ）: narrow, about the text's height) are no mark;
+  if (region[2] - region[0] < h * 0.3) return { box: region.map(Math.round) as Box, fill: 0, checked: false, confidence: 0.6, loose: true };
+  // The strokes of a bracket or parenthesis ([ ] （ ）: narrow, about the text's height; thick at 150 dpi
+  // but still thin for their height) are no mark;
   // a blot cut by the region's left side may be part of a tick. The ink is measured against the
   // usual width, so that a wider search does not thin out a small tick.
   const usual = Math.min(region[2] - region[0], h * 1.45) / (region[2] - region[0]);
-  const fill = inkIn(bin, page.width, region, 0.25, (b, W, H) => b.x0 > 0 && b.x1 - b.x0 <= h * 0.3 && b.y1 - b.y0 >= H * 0.6) / usual;
+  const fill = inkIn(bin, page.width, region, 0.25, (b, W, H) => b.x0 > 0 && b.y1 - b.y0 >= H * 0.6 && (b.x1 - b.x0 <= h * 0.3 || (b.x1 - b.x0 <= h * 0.4 && b.y1 - b.y0 >= (b.x1 - b.x0) * 2.5))) / usual;
   const state = markState(fill * 1.5);
-  return { box: region.map(Math.round) as Box, fill, ...state };
+  // a mark where its ink is, which puts it against what it touches (√口…, （√）), not the whole search
+  const box = region.map(Math.round) as Box;
+  if (state.checked) {
+    let x0 = box[2],
+      x1 = box[0];
+    for (let x = box[0]; x < box[2]; x++)
+      for (let y = box[1]; y < box[3]; y++)
+        if (bin[y * page.width + x]) {
+          x0 = Math.min(x0, x);
+          x1 = Math.max(x1, x + 1);
+          break;
+        }
+    if (x1 > x0) [box[0], box[2]] = [x0, x1];
+  }
+  return { box, fill, ...state, loose: true };
+}
+
+/** The first column in [x0, x1) without ink in rows [y0, y1), or undefined. */
+function pastInk(img: OcrPageImage, x0: number, x1: number, y0: number, y1: number): number | undefined {
+  const W = img.page.width;
+  for (let x = Math.max(0, x0); x < Math.min(W, x1); x++) {
+    let ink = false;
+    for (let y = Math.max(0, Math.round(y0)); y < Math.round(y1) && !ink; y++) ink = !!img.bin[y * W + x];
+    if (!ink) return x;
+  }
+  return undefined;
 }
 
 /**
@@ -409,7 +450,8 @@ function glyphBox(bin: Uint8Array, width: number, height: number, label: Box): O
     if (w < h * 0.35 || hh < h * 0.35 || w > h * 1.05 || hh > h * 1.05 || w > hh * 1.35 || hh > w * 1.35) continue;
     // touching the region's edge: part of something larger (a character, a rule)
     if (ax === 0 || ay === 0 || by === H - 1) continue;
-    if (x0 + ax > label[0] + h * 0.1) continue;
+    // a box glyph stands right before its label; a square part of a character further left (果's 田) is none
+    if (x0 + ax > label[0] + h * 0.1 || x0 + bx < label[0] - h * 0.9) continue;
     // a box stands on the line: it spans the label's middle row
     if (y0 + ay > (label[1] + label[3]) / 2 || y0 + by < (label[1] + label[3]) / 2) continue;
     if (!best || x0 + bx > best[2]) best = [x0 + ax, y0 + ay, x0 + bx, y0 + by];
@@ -445,19 +487,35 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
   const cs = strong(cols, side * 0.7),
     rs = strong(rows, side * 0.7);
   if (cs.length < 2 || rs.length < 2) return undefined;
+  // The four sides inked along most of their length between each other: one square, not the columns
+  // of one thing and the rows of another (a character's 田 beside the box)
+  const inked = (fx: number, fy: number, dx: number, dy: number, n: number) => {
+    let k = 0;
+    for (let i = 0; i <= n; i++) {
+      const x = fx + dx * i,
+        y = fy + dy * i;
+      let any = false;
+      for (let t = -1; t <= 1 && !any; t++) any = !!bin[(y0 + y + dx * t) * width + x0 + x + dy * t];
+      if (any) k++;
+    }
+    return k >= n * 0.6;
+  };
+  const closed = (a: number, c: number, b: number, e: number) =>
+    inked(a, c, 1, 0, b - a) && inked(a, e, 1, 0, b - a) && inked(a, c, 0, 1, e - c) && inked(b, c, 0, 1, e - c);
   // The pair of columns and of rows farthest apart within a plausible box size.
   let best: [number, number, number, number] | undefined;
   let bestScore = 0;
   for (const a of cs)
     for (const b of cs) {
       const d = b - a;
-      if (d < side * 0.7 || d > side * 1.8) continue;
+      // a box stands right before its label (a square part of a character further left is none)
+      if (d < side * 0.7 || d > side * 1.8 || x0 + b < label[0] - h * 0.9) continue;
       for (const c of rs)
         for (const e of rs) {
           const dy = e - c;
           if (dy < d * 0.75 || dy > d * 1.3) continue;
           const score = cols[a] + cols[b] + rows[c] + rows[e];
-          if (!best || score > bestScore) {
+          if ((!best || score > bestScore) && closed(a, c, b, e)) {
             best = [a, c, b, e];
             bestScore = score;
           }

@@ -7,7 +7,7 @@
  */
 import { matchKey } from '../parse/template.js';
 import { inkIn } from './geometry.js';
-import { BOXLIKE, HAN, markBeside, markState, type Box, type OcrLine, type OcrPageImage } from './page.js';
+import { BOXLIKE, HAN, looseMark, markBeside, markState, type Box, type OcrLine, type OcrPageImage } from './page.js';
 
 /** An option label found in the lines: `at` indexes its line's chars; `next`: the line its text wraps to. */
 export interface FoundOption {
@@ -102,7 +102,10 @@ export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: s
       return m ? [[o, m] as const] : [];
     }));
     if (before.size) {
-      for (const [o, m] of before) out.set(o, m);
+      for (const o of mine) {
+        const m = before.get(o) ?? tickInkBefore(img, o);
+        if (m) out.set(o, m);
+      }
       continue;
     }
     for (const o of mine) {
@@ -110,8 +113,19 @@ export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: s
       if (m) out.set(o, m);
     }
   }
+  // Empty squares the pixels found where the recogniser read 口 before an option: written as ☐, so
+  // that the reader knows boxes stand before the options (not for ticks after them: □A B✓ would
+  // then read as B's box ticked).
+  for (const group of groups) {
+    const mine = options.filter((o) => group.includes(o.option));
+    if (mine.some((o) => out.get(o)?.after)) continue;
+    for (const o of mine) if (!out.has(o) && emptySquares.has(o)) out.set(o, emptySquares.get(o)!);
+  }
   return out;
 }
+
+/** Empty squares before options that are no drawn box the page-wide search found (see optionMarks). */
+const emptySquares = new WeakMap<FoundOption, OptionMark>();
 
 /**
  * The rows a line's character at `i` inks: where the ink in its column (as wide as the line's usual
@@ -148,17 +162,43 @@ function charRows(img: OcrPageImage, l: OcrLine, i: number): [number, number] {
   return best && best[1] - best[0] < (whole[1] - whole[0]) * 0.75 && best[1] - best[0] > step * 0.6 ? best : whole;
 }
 
-/** A tick the recogniser read just before the box (口 □) that opens an option: √口大厅综合窗口受理. */
-function tickReadBefore(o: FoundOption): OptionMark | undefined {
+/** The 口 (□) read just before an option, and the text before that, past spaces. */
+function boxReadBefore(o: FoundOption): { box: number; prev?: number } | undefined {
   const cs = o.line.chars;
   let k = o.at - 1;
   while (k >= 0 && !cs[k].ch.trim()) k--;
   if (k < 0 || !/^[口□☐囗]$/u.test(cs[k].ch)) return undefined;
-  k--;
-  while (k >= 0 && !cs[k].ch.trim()) k--;
-  if (k < 0 || !/^[√✓✔]$/u.test(cs[k].ch)) return undefined;
+  let j = k - 1;
+  while (j >= 0 && !cs[j].ch.trim()) j--;
+  return { box: k, prev: j >= 0 ? j : undefined };
+}
+
+/** A tick the recogniser read just before the box (口 □) that opens an option: √口大厅综合窗口受理. */
+function tickReadBefore(o: FoundOption): OptionMark | undefined {
+  const k = boxReadBefore(o)?.prev;
+  if (k === undefined) return undefined;
+  const c = o.line.chars[k];
+  if (!/^[√✓✔]$/u.test(c.ch)) return undefined;
   const { box } = o.line;
-  return { str: '√', box: [cs[k].x0, box[1], cs[k].x1, box[3]], confidence: cs[k].p };
+  return { str: '√', box: [c.x0, box[1], c.x1, box[3]], confidence: c.p };
+}
+
+/**
+ * Where ticks stand before boxes (√口 read elsewhere in the group), a tick the recogniser dropped:
+ * ink between the text before the 口 and the 口.
+ */
+function tickInkBefore(img: OcrPageImage, o: FoundOption): OptionMark | undefined {
+  const at = boxReadBefore(o);
+  if (!at) return undefined;
+  const cs = o.line.chars;
+  const [top, bottom] = charRows(img, o.line, o.at);
+  const c0 = cs[o.at];
+  // the square's pixels where they were found (the recogniser places characters only roughly)
+  const sq = markBeside(img, [c0.x0, top, c0.x1, bottom], { boxOnly: true })?.box ?? [cs[at.box].x0, top, cs[at.box].x1, bottom];
+  const from = at.prev === undefined ? undefined : cs[at.prev].x1 + (bottom - top) * 0.1;
+  const m = looseMark(img, [sq[0], top, sq[2], bottom], from);
+  if (process.env.BANGBAN_OCR_TICKS) process.stderr.write(`tick before box ${o.option}: ${JSON.stringify(m)}\n`);
+  return m.checked ? { str: '√', box: [m.box[0], o.line.box[1], m.box[2], o.line.box[3]], confidence: m.confidence } : undefined;
 }
 
 /** A tick right after an option's text on its line (an option wrapped to a next line has it there). */
@@ -207,6 +247,7 @@ function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): Opti
   // the mark as a glyph of the line's text (the same height), as a text layer has it
   const onLine = (b: Box, on: OcrLine): Box => [b[0], on.box[1], b[2], on.box[3]];
   if (mark && boxed(mark)) return { str: mark.checked ? '☑' : '☐', box: onLine(mark.box, l), confidence: mark.confidence };
+  if (mark && !mark.loose && !mark.checked && boxReadBefore(o)) emptySquares.set(o, { str: '☐', box: onLine(mark.box, l), confidence: mark.confidence });
   if (mark?.checked) return { str: '√', box: onLine(mark.box, l), confidence: mark.confidence };
   const startsLine = l.chars.slice(0, o.at).every((c) => LEAD.test(matchKey(c.ch)) || BOXLIKE.test(c.ch));
   if (!startsLine) return undefined;
