@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { homography, flattenTable, clearBackground, tableWarp } from '../src/ocr/perspective.js';
+import { homography, flattenTable, clearBackground, sheetWarp, tableWarp } from '../src/ocr/perspective.js';
 import { binarize, type Gray } from '../src/ocr/image.js';
 
 // A page with a ruled table (4 × 3 cells) drawn through a projective transform: the photo of a form
@@ -117,7 +117,7 @@ describe('ocr: photos taken at an angle', () => {
     const inkBefore = binarize(g).reduce((a, v) => a + v, 0);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (x < 60 || x >= W - 60 || y < 60 || y >= H - 60) g.data[y * W + x] = 15;
     for (let x = 55; x <= TABLE.x0; x++) for (let y = 500; y < 503; y++) g.data[y * W + x] = 20; // a rule running into the border
-    const cleared = clearBackground(g)!;
+    const cleared = clearBackground(g)!.page;
     expect(cleared).toBeDefined();
     expect(cleared.data[10 * W + 10]).toBe(255);
     const inkAfter = binarize(cleared).reduce((a, v) => a + v, 0);
@@ -125,10 +125,53 @@ describe('ocr: photos taken at an angle', () => {
   });
   it('the desk around the page becomes paper; the table stays', () => {
     const g = page(TILTED, true);
-    const cleared = clearBackground(g)!;
+    const cleared = clearBackground(g)!.page;
     expect(cleared).toBeDefined();
     expect(cleared.data[5 * W + 5]).toBe(255);
     expect(flattenTable(cleared, binarize(cleared))).toBeDefined();
+  });
+});
+
+describe('ocr perspective: a form with no table (lines of text) photographed at an angle', () => {
+  /** The sheet at TILTED's projection on a desk, with rows of short strokes for text and no rule. */
+  function sheet(): Gray {
+    const data = new Uint8Array(W * H).fill(100);
+    const m = homography(UPRIGHT, TILTED);
+    const put = (x: number, y: number, v: number) => {
+      const w = m[6] * x + m[7] * y + 1;
+      const u = Math.round((m[0] * x + m[1] * y + m[2]) / w),
+        z = Math.round((m[3] * x + m[4] * y + m[5]) / w);
+      if (u >= 0 && u < W && z >= 0 && z < H) data[z * W + u] = v;
+    };
+    for (let y = 110; y <= 890; y += 0.5) for (let x = 70; x <= 730; x += 0.5) put(x, y, 235);
+    for (let row = 150; row < 850; row += 40) for (let x = 100; x < 700; x += 0.5) if (x % 20 < 14) for (let d = 0; d < 14; d += 0.5) put(x, row + d, 30);
+    return { width: W, height: H, data };
+  }
+  it('the sheet’s outline against the desk is made a rectangle', () => {
+    const g = sheet();
+    const cleared = clearBackground(g)!;
+    expect(cleared).toBeDefined();
+    expect(flattenTable(cleared.page, binarize(cleared.page))).toBeUndefined();
+    const warp = sheetWarp(cleared.paper)!;
+    expect(warp).toBeDefined();
+    // the first row of text, level across the sheet after the warp (the photo slants it by 30 px)
+    const firstRow = (img: Gray) =>
+      [250, 400, 550].map((x0) => {
+        let best = H;
+        for (let x = x0; x < x0 + 20; x++) for (let y = 0; y < best; y++) if (img.data[y * W + x] < 128) best = y;
+        return best;
+      });
+    const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+    expect(spread(firstRow(cleared.page))).toBeGreaterThan(15);
+    expect(spread(firstRow(warp(cleared.page)))).toBeLessThanOrEqual(3);
+  });
+  it('a sheet whose outline is a rectangle already is left alone', () => {
+    const g = { width: W, height: H, data: new Uint8Array(W * H).fill(100) };
+    for (let y = 60; y < 940; y++) for (let x = 40; x < 760; x++) g.data[y * W + x] = 235;
+    for (let x = 100; x < 700; x++) for (let y = 200; y < 214; y++) g.data[y * W + x] = 30;
+    const cleared = clearBackground(g)!;
+    expect(cleared).toBeDefined();
+    expect(sheetWarp(cleared.paper)).toBeUndefined();
   });
 });
 

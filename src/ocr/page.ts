@@ -6,7 +6,7 @@ import { binarize, crop, dropRed, faintLines, rotate90, rotateSmall, type Gray, 
 import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
 import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
-import { clearBackground, tableWarp } from './perspective.js';
+import { clearBackground, sheetWarp, tableWarp } from './perspective.js';
 
 export type { Box } from './engine.js';
 export type { Rule } from './geometry.js';
@@ -118,12 +118,15 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const t0 = performance.now();
   const lap = timer();
   let { grey: g, red, lines: underSeal } = dropRed(rgb);
+  // a photo's sheet against the desk, for its outline when there is no table
+  let sheet: Gray | undefined;
   // the page to show, in its three channels, moved with the page at every step
   let view = opts.view ? channels(rgb) : undefined;
   const move = (f: (x: Gray) => Gray) => {
     g = f(g);
     red = red && f(red);
     underSeal = underSeal && f(underSeal);
+    sheet = sheet && f(sheet);
     view = view?.map(f);
   };
   let q = opts.rotation !== undefined ? opts.rotation / 90 : 0;
@@ -132,8 +135,9 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   // A photo: the desk around the page becomes paper.
   const paper = clearBackground(g);
   if (paper) {
-    if (underSeal) for (let p = 0; p < paper.data.length; p++) if (paper.data[p] !== g.data[p]) underSeal.data[p] = 255;
-    bin = binarize((g = paper));
+    if (underSeal) for (let p = 0; p < paper.page.data.length; p++) if (paper.page.data[p] !== g.data[p]) underSeal.data[p] = 255;
+    bin = binarize((g = paper.page));
+    sheet = paper.paper;
   }
   // Deskew first: ruled lines and text rows are straight in every quarter turn alike.
   let skew = 0;
@@ -143,7 +147,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   }
   lap('deskew');
   // A photo taken at an angle: the table made a rectangle again.
-  const flatten = tableWarp(g, binarize(g));
+  const flatten = tableWarp(g, binarize(g)) ?? (sheet && sheetWarp(sheet));
   if (flatten) move(flatten);
   lap('perspective');
   const side = opts.detSide ?? DET_SIDE;

@@ -104,7 +104,7 @@ const OFF_RECTANGLE = 0.006;
  * brightness, so a page lit unevenly stays paper), not from the ink threshold: a desk can be as
  * light as pencil.
  */
-export function clearBackground(g: Gray): Gray | undefined {
+export function clearBackground(g: Gray): { page: Gray; paper: Gray } | undefined {
   const { width: W, height: H, data } = g;
   const hist = new Uint32Array(256);
   for (let i = 0; i < data.length; i += 7) hist[data[i]]++;
@@ -132,7 +132,10 @@ export function clearBackground(g: Gray): Gray | undefined {
   const near = dilate(background, W, H, k + 2);
   const out = new Uint8Array(data);
   for (let p = 0; p < W * H; p++) if (dark[p] && near[p]) out[p] = 255;
-  return { width: W, height: H, data: out };
+  // the sheet: 255 where it is, 0 on the background
+  const sheet = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) sheet[p] = background[p] ? 0 : 255;
+  return { page: { width: W, height: H, data: out }, paper: { width: W, height: H, data: sheet } };
 }
 
 /** Pixels whose whole k×k window is set (erosion). */
@@ -263,13 +266,44 @@ export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | u
   const [top, right, bottom, left] = s;
   const quad = [meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)].map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
   if (!plausible(quad, comps[id - 1])) return undefined;
+  return rectangleWarp(quad, 'table');
+}
+
+/**
+ * With no table to go by (a form set as lines of text), the sheet's own outline against the desk
+ * (`paper`: 255 on the sheet, as clearBackground gives it, turned and deskewed with the page): the
+ * warp that makes the sheet a rectangle, or undefined when it is one or its outline is not clear (a
+ * corner out of the picture).
+ */
+export function sheetWarp(paper: Gray): ((image: Gray) => Gray) | undefined {
+  const W = paper.width >> 1,
+    H = paper.height >> 1;
+  const half = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) half[y * W + x] = paper.data[2 * y * paper.width + 2 * x] > 127 ? 1 : 0;
+  const label = new Int32Array(W * H);
+  const comps = components(half, W, H, label);
+  let id = 0;
+  comps.forEach((c, i) => (!id || c.count > comps[id - 1].count) && (id = i + 1));
+  const c = comps[id - 1];
+  // the whole sheet in the picture, and most of it
+  if (!c || c.border || c.count < W * H * 0.3) return undefined;
+  const s = sides(label, id, c, W);
+  if (!s) return undefined;
+  const [top, right, bottom, left] = s;
+  const quad = [meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)].map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
+  if (!plausible(quad, c)) return undefined;
+  return rectangleWarp(quad, 'sheet');
+}
+
+/** The warp taking a quadrilateral (tl, tr, br, bl) to a rectangle at its top-left corner, or undefined when it is one already. */
+function rectangleWarp(quad: Pt[], what: string): ((image: Gray) => Gray) | undefined {
   const [tl, tr, br, bl] = quad;
   // the rectangle: its top-left at the table's, as wide and high as the table's longer sides
   const width = Math.max(tr[0] - tl[0], br[0] - bl[0]),
     height = Math.max(bl[1] - tl[1], br[1] - tr[1]);
   const rect: Pt[] = [tl, [tl[0] + width, tl[1]], [tl[0] + width, tl[1] + height], [tl[0], tl[1] + height]];
   const off = Math.max(...quad.map((p, k) => Math.hypot(p[0] - rect[k][0], p[1] - rect[k][1])));
-  if (process.env.BANGBAN_OCR_TIMING) process.stderr.write(`table corners ${JSON.stringify(quad.map((p) => p.map(Math.round)))} off ${(off / width).toFixed(4)}\n`);
+  if (process.env.BANGBAN_OCR_TIMING) process.stderr.write(`${what} corners ${JSON.stringify(quad.map((p) => p.map(Math.round)))} off ${(off / width).toFixed(4)}\n`);
   if (off < width * OFF_RECTANGLE) return undefined;
   const back = homography(rect, quad);
   return (image: Gray) => warp(image, back);
