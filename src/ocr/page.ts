@@ -7,6 +7,7 @@ import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
 import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
 import { clearBackground, sheetWarp, tableWarp } from './perspective.js';
+import { untangle } from './untangle.js';
 
 export type { Box } from './engine.js';
 export type { Rule } from './geometry.js';
@@ -167,6 +168,9 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     }
     lap('orientation');
   }
+  // small print whose lines the detector ran together, detected again closer up
+  boxes = await untangle(g, boxes, Math.min(1, side / Math.max(g.width, g.height)));
+  lap('untangle');
   bin = binarize(g);
   const { width, height } = g;
   // A file's density is believed when it makes a paper's size of the page (A5 to A3); cameras and
@@ -184,6 +188,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const faint = findRules(lineInk, width, height, minRule);
   const length = (r: typeof rules) => [...r.h, ...r.v].reduce((a, l) => a + l.x1 - l.x0 + l.y1 - l.y0, 0);
   if (length(faint) > length(rules) * 1.33) rules = faint;
+  rules = { h: rules.h, v: rules.v.filter((r) => !strokesOfText(bin, width, r, dpi)) };
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
   lap('rules+squares');
@@ -722,6 +727,23 @@ function codeCrops(g: Gray, bin: Uint8Array, b: Box): Gray[] {
 }
 
 /** Cut a box at the vertical rules inside it (with a little margin), dropping slivers. */
+/**
+ * A short vertical "rule" that is the left strokes of a column of characters in small print set
+ * close (南, 口, 创 … one under the other): ink joins it along most of its length (their strokes
+ * going off it), where a cell's border meets only the lines crossing it and its text keeps clear.
+ */
+export function strokesOfText(bin: Uint8Array, width: number, r: Rule, dpi: number): boolean {
+  if (r.y1 - r.y0 > dpi * 1.5) return false;
+  const x = Math.round(r.x0);
+  const any = (a: number, b: number, y: number) => {
+    for (let k = a; k <= b; k++) if (bin[y * width + x + k]) return true;
+    return false;
+  };
+  let joined = 0;
+  for (let y = Math.round(r.y0); y <= r.y1; y++) if (any(-4, -2, y) || any(2, 4, y)) joined++;
+  return joined > (r.y1 - r.y0 + 1) * 0.5;
+}
+
 function splitAtRules(b: Box, v: Rule[]): Box[] {
   const h = b[3] - b[1];
   const cuts = v
