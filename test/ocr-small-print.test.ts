@@ -52,5 +52,8 @@ describe('ocr small print: a column of strokes is no ruled line', () => {
     for (let x = 30; x < 70; x++) bin[60 * W + x] = 1;
     for (let y = 30; y < 100; y++) if (y % 15 < 12) bin[y * W + 58] = bin[y * W + 42] = 1;
     expect(strokesOfText(bin, W, { x0: 50, y0: 20, x1: 50, y1: 110 }, 150)).toBe(false);
+    // a border printed thick (four pixels at 200 dpi), text clear of it
+    for (let y = 20; y < 110; y++) for (let x = 148; x < 152; x++) bin[y * W + x] = 1;
+    expect(strokesOfText(bin, W, { x0: 149.5, y0: 20, x1: 149.5, y1: 110 }, 200)).toBe(false);
   });
 });

@@ -189,6 +189,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const length = (r: typeof rules) => [...r.h, ...r.v].reduce((a, l) => a + l.x1 - l.x0 + l.y1 - l.y0, 0);
   if (length(faint) > length(rules) * 1.33) rules = faint;
   rules = { h: rules.h, v: rules.v.filter((r) => !strokesOfText(bin, width, r, dpi)) };
+  if (red) rules.v = rules.v.map((r) => throughSeal(r, rules.h, red!, dpi));
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
   lap('rules+squares');
@@ -376,6 +377,8 @@ export function looseMark(img: OcrPageImage, label: Box, from?: number, cy = (la
   const right = label[0] - h * 0.15;
   // the recogniser places the text before only roughly: start past its last inked column
   if (from !== undefined && left === from) left = pastInk(img, Math.round(from), Math.round(from + h * 0.35), label[1] + h * 0.1, label[3] - h * 0.1) ?? left;
+  // where the usual width ends in ink (a wide bracket), the search takes in the whole of it
+  else left = blankBefore(img, Math.round(left), Math.round(Math.max(from ?? 0, left - h * 0.5)), label[1] + h * 0.1, label[3] - h * 0.1);
   // Not past the cell's border, and the border itself is no mark.
   for (const r of page.rules.v) if (r.x0 < right && r.x0 + 3 > left && r.y0 < cy && r.y1 > cy) left = r.x0 + 4;
   const region: Box = [left, label[1] + h * 0.1, right, label[3] - h * 0.1];
@@ -385,7 +388,7 @@ export function looseMark(img: OcrPageImage, label: Box, from?: number, cy = (la
   // a blot cut by the region's left side may be part of a tick. The ink is measured against the
   // usual width, so that a wider search does not thin out a small tick.
   const usual = Math.min(region[2] - region[0], h * 1.45) / (region[2] - region[0]);
-  const fill = inkIn(bin, page.width, region, 0.25, (b, W, H) => b.x0 > 0 && b.y1 - b.y0 >= H * 0.6 && (b.x1 - b.x0 <= h * 0.3 || (b.x1 - b.x0 <= h * 0.4 && b.y1 - b.y0 >= (b.x1 - b.x0) * 2.5))) / usual;
+  const fill = inkIn(bin, page.width, region, 0.25, (b, W, H) => b.x0 > 0 && b.y1 - b.y0 >= H * 0.6 && (b.x1 - b.x0 <= h * 0.3 || (b.x1 - b.x0 <= H * 0.45 && b.y1 - b.y0 >= (b.x1 - b.x0) * 2))) / usual;
   const state = markState(fill * 1.5);
   // a mark where its ink is, which puts it against what it touches (√口…, （√）), not the whole search
   const box = region.map(Math.round) as Box;
@@ -413,6 +416,17 @@ function pastInk(img: OcrPageImage, x0: number, x1: number, y0: number, y1: numb
     if (!ink) return x;
   }
   return undefined;
+}
+
+/** The nearest column at or left of x (down to `min`) without ink in rows [y0, y1); `x` when none is. */
+function blankBefore(img: OcrPageImage, x: number, min: number, y0: number, y1: number): number {
+  const W = img.page.width;
+  for (let c = x; c >= Math.max(0, min); c--) {
+    let ink = false;
+    for (let y = Math.max(0, Math.round(y0)); y < Math.round(y1) && !ink; y++) ink = !!img.bin[y * W + c];
+    if (!ink) return c;
+  }
+  return x;
 }
 
 /**
@@ -496,8 +510,8 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
   const cs = strong(cols, side * 0.7),
     rs = strong(rows, side * 0.7);
   if (cs.length < 2 || rs.length < 2) return undefined;
-  // The four sides inked along most of their length between each other: one square, not the columns
-  // of one thing and the rows of another (a character's 田 beside the box)
+  // Three sides or four inked along most of their length between each other (a grey side may be
+  // lost): one square, not the columns of one thing and the rows of another (a character's 田 beside it)
   const inked = (fx: number, fy: number, dx: number, dy: number, n: number) => {
     let k = 0;
     for (let i = 0; i <= n; i++) {
@@ -510,7 +524,7 @@ function boxNear(bin: Uint8Array, width: number, height: number, label: Box): Oc
     return k >= n * 0.6;
   };
   const closed = (a: number, c: number, b: number, e: number) =>
-    inked(a, c, 1, 0, b - a) && inked(a, e, 1, 0, b - a) && inked(a, c, 0, 1, e - c) && inked(b, c, 0, 1, e - c);
+    [inked(a, c, 1, 0, b - a), inked(a, e, 1, 0, b - a), inked(a, c, 0, 1, e - c), inked(b, c, 0, 1, e - c)].filter(Boolean).length >= 3;
   // The pair of columns and of rows farthest apart within a plausible box size.
   let best: [number, number, number, number] | undefined;
   let bestScore = 0;
@@ -735,13 +749,48 @@ function codeCrops(g: Gray, bin: Uint8Array, b: Box): Gray[] {
 export function strokesOfText(bin: Uint8Array, width: number, r: Rule, dpi: number): boolean {
   if (r.y1 - r.y0 > dpi * 1.5) return false;
   const x = Math.round(r.x0);
-  const any = (a: number, b: number, y: number) => {
-    for (let k = a; k <= b; k++) if (bin[y * width + x + k]) return true;
+  const thick = Math.max(3, Math.round(dpi / 35));
+  const ink = (xx: number, y: number) => xx >= 0 && xx < width && !!bin[y * width + xx];
+  let joined = 0;
+  for (let y = Math.round(r.y0); y <= r.y1; y++) {
+    // the run of ink the rule is at this row: wider than a rule, or with ink just beyond it
+    let a = x,
+      b = x;
+    while (a > x - thick && ink(a - 1, y)) a--;
+    while (b < x + thick && ink(b + 1, y)) b++;
+    if (b - a >= thick || ink(a - 2, y) || ink(a - 3, y) || ink(b + 2, y) || ink(b + 3, y)) joined++;
+  }
+  return joined > (r.y1 - r.y0 + 1) * 0.5;
+}
+
+/**
+ * A vertical rule a seal broke (its grey line lost under the red where the red was taken out) goes
+ * on to the horizontal rule it stops short of, above or below, when the gap (under an inch) runs
+ * through the seal: red ink near most of its length.
+ */
+export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
+  const x = Math.round(r.x0);
+  const near = Math.max(4, Math.round(dpi / 15));
+  const isRed = (y: number) => {
+    for (let dx = -near; dx <= near; dx += 2) {
+      const xx = x + dx;
+      if (xx >= 0 && xx < red.width && red.data[y * red.width + xx] < 128) return true;
+    }
     return false;
   };
-  let joined = 0;
-  for (let y = Math.round(r.y0); y <= r.y1; y++) if (any(-4, -2, y) || any(2, 4, y)) joined++;
-  return joined > (r.y1 - r.y0 + 1) * 0.5;
+  const sealed = (a: number, b: number) => {
+    let n = 0,
+      k = 0;
+    for (let y = Math.max(0, Math.round(a)); y < Math.min(red.height, Math.round(b)); y += 2, n++) if (isRed(y)) k++;
+    return n > 0 && k >= n * 0.5;
+  };
+  const spans = (l: Rule) => l.x0 - 3 <= x && l.x1 + 3 >= x;
+  const out = { ...r };
+  const above = h.filter((l) => spans(l) && l.y0 < r.y0 - 3 && r.y0 - l.y0 < dpi).sort((a, b) => b.y0 - a.y0)[0];
+  if (above && sealed(above.y0, r.y0)) out.y0 = above.y0;
+  const below = h.filter((l) => spans(l) && l.y0 > r.y1 + 3 && l.y0 - r.y1 < dpi).sort((a, b) => a.y0 - b.y0)[0];
+  if (below && sealed(r.y1, below.y0)) out.y1 = below.y0;
+  return out;
 }
 
 function splitAtRules(b: Box, v: Rule[]): Box[] {
