@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { joinRow, tangles } from '../src/ocr/untangle.js';
-import { strokesOfText } from '../src/ocr/page.js';
+import { strokesOfText } from '../src/ocr/geometry.js';
 import type { Box } from '../src/ocr/engine.js';
 
 describe('ocr small print: tangled line boxes', () => {

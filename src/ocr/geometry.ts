@@ -3,6 +3,8 @@
  * image (1 = ink). All of it is plain run-length and projection work; no model involved.
  */
 
+import type { Gray } from './image.js';
+
 /** An axis-aligned ruled line in page pixels. Horizontal: y0 = y1; vertical: x0 = x1. */
 export interface Rule {
   x0: number;
@@ -309,4 +311,56 @@ export function inkIn(bin: Uint8Array, width: number, box: [number, number, numb
     if (Math.max(bx - ax + 1, by - ay + 1) >= min && !skip?.({ x0: ax, y0: ay, x1: bx + 1, y1: by + 1 }, W, H)) kept += n;
   }
   return kept / (W * H);
+}
+
+/**
+ * A short vertical "rule" that is the left strokes of a column of characters in small print set
+ * close (南, 口, 创 … one under the other): ink joins it along most of its length (their strokes
+ * going off it), where a cell's border meets only the lines crossing it and its text keeps clear.
+ */
+export function strokesOfText(bin: Uint8Array, width: number, r: Rule, dpi: number): boolean {
+  if (r.y1 - r.y0 > dpi * 1.5) return false;
+  const x = Math.round(r.x0);
+  const thick = Math.max(3, Math.round(dpi / 35));
+  const ink = (xx: number, y: number) => xx >= 0 && xx < width && !!bin[y * width + xx];
+  let joined = 0;
+  for (let y = Math.round(r.y0); y <= r.y1; y++) {
+    // the run of ink the rule is at this row: wider than a rule, or with ink just beyond it
+    let a = x,
+      b = x;
+    while (a > x - thick && ink(a - 1, y)) a--;
+    while (b < x + thick && ink(b + 1, y)) b++;
+    if (b - a >= thick || ink(a - 2, y) || ink(a - 3, y) || ink(b + 2, y) || ink(b + 3, y)) joined++;
+  }
+  return joined > (r.y1 - r.y0 + 1) * 0.5;
+}
+
+/**
+ * A vertical rule a seal broke (its grey line lost under the red where the red was taken out) goes
+ * on to the horizontal rule it stops short of, above or below, when the gap (under an inch) runs
+ * through the seal: red ink near most of its length.
+ */
+export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
+  const x = Math.round(r.x0);
+  const near = Math.max(4, Math.round(dpi / 15));
+  const isRed = (y: number) => {
+    for (let dx = -near; dx <= near; dx += 2) {
+      const xx = x + dx;
+      if (xx >= 0 && xx < red.width && red.data[y * red.width + xx] < 128) return true;
+    }
+    return false;
+  };
+  const sealed = (a: number, b: number) => {
+    let n = 0,
+      k = 0;
+    for (let y = Math.max(0, Math.round(a)); y < Math.min(red.height, Math.round(b)); y += 2, n++) if (isRed(y)) k++;
+    return n > 0 && k >= n * 0.5;
+  };
+  const spans = (l: Rule) => l.x0 - 3 <= x && l.x1 + 3 >= x;
+  const out = { ...r };
+  const above = h.filter((l) => spans(l) && l.y0 < r.y0 - 3 && r.y0 - l.y0 < dpi).sort((a, b) => b.y0 - a.y0)[0];
+  if (above && sealed(above.y0, r.y0)) out.y0 = above.y0;
+  const below = h.filter((l) => spans(l) && l.y0 > r.y1 + 3 && l.y0 - r.y1 < dpi).sort((a, b) => a.y0 - b.y0)[0];
+  if (below && sealed(r.y1, below.y0)) out.y1 = below.y0;
+  return out;
 }

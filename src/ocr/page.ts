@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { binarize, crop, dropRed, faintLines, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
 import { detect, recognize, upsideDown, type Box } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
-import { boxFill, findRules, findSquares, inkIn, skewAngle, type Rule } from './geometry.js';
+import { boxFill, findRules, findSquares, inkIn, skewAngle, strokesOfText, throughSeal, type Rule } from './geometry.js';
 import { clearBackground, sheetWarp, tableWarp } from './perspective.js';
 import { untangle } from './untangle.js';
 
@@ -376,12 +376,13 @@ export function looseMark(img: OcrPageImage, label: Box, from?: number, cy = (la
   let left = Math.max(0, from === undefined ? label[0] - h * 1.6 : Math.max(from, label[0] - h * 2.6));
   const right = label[0] - h * 0.15;
   // the recogniser places the text before only roughly: start past its last inked column
-  if (from !== undefined && left === from) left = pastInk(img, Math.round(from), Math.round(from + h * 0.35), label[1] + h * 0.1, label[3] - h * 0.1) ?? left;
+  const [top, bottom] = [label[1] + h * 0.1, label[3] - h * 0.1];
+  if (from !== undefined && left === from) left = blankColumn(img, Math.round(from), Math.round(from + h * 0.35), top, bottom) ?? left;
   // where the usual width ends in ink (a wide bracket), the search takes in the whole of it
-  else left = blankBefore(img, Math.round(left), Math.round(Math.max(from ?? 0, left - h * 0.5)), label[1] + h * 0.1, label[3] - h * 0.1);
+  else left = blankColumn(img, Math.round(left), Math.round(Math.max(from ?? 0, left - h * 0.5)) - 1, top, bottom) ?? left;
   // Not past the cell's border, and the border itself is no mark.
   for (const r of page.rules.v) if (r.x0 < right && r.x0 + 3 > left && r.y0 < cy && r.y1 > cy) left = r.x0 + 4;
-  const region: Box = [left, label[1] + h * 0.1, right, label[3] - h * 0.1];
+  const region: Box = [left, top, right, bottom];
   if (region[2] - region[0] < h * 0.3) return { box: region.map(Math.round) as Box, fill: 0, checked: false, confidence: 0.6, loose: true };
   // The strokes of a bracket or parenthesis ([ ] （ ）: narrow, about the text's height; thick at 150 dpi
   // but still thin for their height) are no mark;
@@ -393,40 +394,28 @@ export function looseMark(img: OcrPageImage, label: Box, from?: number, cy = (la
   // a mark where its ink is, which puts it against what it touches (√口…, （√）), not the whole search
   const box = region.map(Math.round) as Box;
   if (state.checked) {
-    let x0 = box[2],
-      x1 = box[0];
-    for (let x = box[0]; x < box[2]; x++)
-      for (let y = box[1]; y < box[3]; y++)
-        if (bin[y * page.width + x]) {
-          x0 = Math.min(x0, x);
-          x1 = Math.max(x1, x + 1);
-          break;
-        }
+    const inked = (x: number) => columnInked(img, x, box[1], box[3]);
+    let x0 = box[0],
+      x1 = box[2];
+    while (x0 < x1 && !inked(x0)) x0++;
+    while (x1 > x0 && !inked(x1 - 1)) x1--;
     if (x1 > x0) [box[0], box[2]] = [x0, x1];
   }
   return { box, fill, ...state, loose: true };
 }
 
-/** The first column in [x0, x1) without ink in rows [y0, y1), or undefined. */
-function pastInk(img: OcrPageImage, x0: number, x1: number, y0: number, y1: number): number | undefined {
+/** Whether column x holds ink in rows [y0, y1). */
+function columnInked(img: OcrPageImage, x: number, y0: number, y1: number): boolean {
   const W = img.page.width;
-  for (let x = Math.max(0, x0); x < Math.min(W, x1); x++) {
-    let ink = false;
-    for (let y = Math.max(0, Math.round(y0)); y < Math.round(y1) && !ink; y++) ink = !!img.bin[y * W + x];
-    if (!ink) return x;
-  }
-  return undefined;
+  for (let y = Math.max(0, Math.round(y0)); y < Math.round(y1); y++) if (img.bin[y * W + x]) return true;
+  return false;
 }
 
-/** The nearest column at or left of x (down to `min`) without ink in rows [y0, y1); `x` when none is. */
-function blankBefore(img: OcrPageImage, x: number, min: number, y0: number, y1: number): number {
-  const W = img.page.width;
-  for (let c = x; c >= Math.max(0, min); c--) {
-    let ink = false;
-    for (let y = Math.max(0, Math.round(y0)); y < Math.round(y1) && !ink; y++) ink = !!img.bin[y * W + c];
-    if (!ink) return c;
-  }
-  return x;
+/** The first column without ink in rows [y0, y1), going from x0 towards x1 (either way, x1 excluded), or undefined. */
+function blankColumn(img: OcrPageImage, x0: number, x1: number, y0: number, y1: number): number | undefined {
+  const step = x1 >= x0 ? 1 : -1;
+  for (let x = x0; x !== x1 && x >= 0 && x < img.page.width; x += step) if (!columnInked(img, x, y0, y1)) return x;
+  return undefined;
 }
 
 /**
@@ -741,58 +730,6 @@ function codeCrops(g: Gray, bin: Uint8Array, b: Box): Gray[] {
 }
 
 /** Cut a box at the vertical rules inside it (with a little margin), dropping slivers. */
-/**
- * A short vertical "rule" that is the left strokes of a column of characters in small print set
- * close (南, 口, 创 … one under the other): ink joins it along most of its length (their strokes
- * going off it), where a cell's border meets only the lines crossing it and its text keeps clear.
- */
-export function strokesOfText(bin: Uint8Array, width: number, r: Rule, dpi: number): boolean {
-  if (r.y1 - r.y0 > dpi * 1.5) return false;
-  const x = Math.round(r.x0);
-  const thick = Math.max(3, Math.round(dpi / 35));
-  const ink = (xx: number, y: number) => xx >= 0 && xx < width && !!bin[y * width + xx];
-  let joined = 0;
-  for (let y = Math.round(r.y0); y <= r.y1; y++) {
-    // the run of ink the rule is at this row: wider than a rule, or with ink just beyond it
-    let a = x,
-      b = x;
-    while (a > x - thick && ink(a - 1, y)) a--;
-    while (b < x + thick && ink(b + 1, y)) b++;
-    if (b - a >= thick || ink(a - 2, y) || ink(a - 3, y) || ink(b + 2, y) || ink(b + 3, y)) joined++;
-  }
-  return joined > (r.y1 - r.y0 + 1) * 0.5;
-}
-
-/**
- * A vertical rule a seal broke (its grey line lost under the red where the red was taken out) goes
- * on to the horizontal rule it stops short of, above or below, when the gap (under an inch) runs
- * through the seal: red ink near most of its length.
- */
-export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
-  const x = Math.round(r.x0);
-  const near = Math.max(4, Math.round(dpi / 15));
-  const isRed = (y: number) => {
-    for (let dx = -near; dx <= near; dx += 2) {
-      const xx = x + dx;
-      if (xx >= 0 && xx < red.width && red.data[y * red.width + xx] < 128) return true;
-    }
-    return false;
-  };
-  const sealed = (a: number, b: number) => {
-    let n = 0,
-      k = 0;
-    for (let y = Math.max(0, Math.round(a)); y < Math.min(red.height, Math.round(b)); y += 2, n++) if (isRed(y)) k++;
-    return n > 0 && k >= n * 0.5;
-  };
-  const spans = (l: Rule) => l.x0 - 3 <= x && l.x1 + 3 >= x;
-  const out = { ...r };
-  const above = h.filter((l) => spans(l) && l.y0 < r.y0 - 3 && r.y0 - l.y0 < dpi).sort((a, b) => b.y0 - a.y0)[0];
-  if (above && sealed(above.y0, r.y0)) out.y0 = above.y0;
-  const below = h.filter((l) => spans(l) && l.y0 > r.y1 + 3 && l.y0 - r.y1 < dpi).sort((a, b) => a.y0 - b.y0)[0];
-  if (below && sealed(r.y1, below.y0)) out.y1 = below.y0;
-  return out;
-}
-
 function splitAtRules(b: Box, v: Rule[]): Box[] {
   const h = b[3] - b[1];
   const cuts = v

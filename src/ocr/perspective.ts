@@ -261,12 +261,17 @@ export function tableWarp(g: Gray, bin: Uint8Array): ((image: Gray) => Gray) | u
     if (!c.border && Math.max(w, h) > Math.max(W, H) * 0.4 && Math.min(w, h) > Math.min(W, H) * 0.2 && (!id || c.count > comps[id - 1].count)) id = i + 1;
   });
   if (!id) return undefined;
-  const s = sides(label, id, comps[id - 1], W);
+  const quad = frame(label, id, comps[id - 1], W);
+  return quad && rectangleWarp(quad, 'table');
+}
+
+/** The corners (tl, tr, br, bl, at full resolution) of a component found at half resolution, where its fitted sides meet; undefined when they make no plausible frame. */
+function frame(label: Int32Array, id: number, c: Component, W: number): Pt[] | undefined {
+  const s = sides(label, id, c, W);
   if (!s) return undefined;
   const [top, right, bottom, left] = s;
   const quad = [meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)].map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
-  if (!plausible(quad, comps[id - 1])) return undefined;
-  return rectangleWarp(quad, 'table');
+  return plausible(quad, c) ? quad : undefined;
 }
 
 /**
@@ -287,12 +292,8 @@ export function sheetWarp(paper: Gray): ((image: Gray) => Gray) | undefined {
   const c = comps[id - 1];
   // the whole sheet in the picture, and most of it
   if (!c || c.border || c.count < W * H * 0.3) return undefined;
-  const s = sides(label, id, c, W);
-  if (!s) return undefined;
-  const [top, right, bottom, left] = s;
-  const quad = [meet(top, left), meet(top, right), meet(bottom, right), meet(bottom, left)].map(([x, y]): Pt => [2 * x + 0.5, 2 * y + 0.5]);
-  if (!plausible(quad, c)) return undefined;
-  return rectangleWarp(quad, 'sheet');
+  const quad = frame(label, id, c, W);
+  return quad && rectangleWarp(quad, 'sheet');
 }
 
 /** The warp taking a quadrilateral (tl, tr, br, bl) to a rectangle at its top-left corner, or undefined when it is one already. */

@@ -88,8 +88,9 @@ export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { li
  */
 export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: string[][]): Map<FoundOption, OptionMark> {
   const out = new Map<FoundOption, OptionMark>();
+  const emptySquares = new Map<FoundOption, OptionMark>();
   for (const o of options) {
-    const m = optionMark(img, o, options);
+    const m = optionMark(img, o, options, emptySquares);
     if (m) out.set(o, m);
   }
   for (const group of groups) {
@@ -123,9 +124,6 @@ export function optionMarks(img: OcrPageImage, options: FoundOption[], groups: s
   }
   return out;
 }
-
-/** Empty squares before options that are no drawn box the page-wide search found (see optionMarks). */
-const emptySquares = new WeakMap<FoundOption, OptionMark>();
 
 /**
  * The rows a line's character at `i` inks: where the ink in its column (as wide as the line's usual
@@ -221,9 +219,10 @@ function markAfter(img: OcrPageImage, o: FoundOption): OptionMark | undefined {
  * The mark before an option, or undefined when there is none (no box, no mark: not ticked). A box
  * before a wrapped option may stand in the middle of its two lines; a box at the end of the line
  * above counts for an option that starts its line with nothing before it, when that line above
- * holds options of the same group.
+ * holds options of the same group. An empty square that is no drawn box the page-wide search found,
+ * where the recogniser read 口, goes to `emptySquares` (optionMarks decides whether to write it).
  */
-function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[]): OptionMark | undefined {
+function optionMark(img: OcrPageImage, o: FoundOption, all: FoundOption[], emptySquares: Map<FoundOption, OptionMark>): OptionMark | undefined {
   const { page } = img;
   const l = o.line;
   const c0 = l.chars[o.at];
