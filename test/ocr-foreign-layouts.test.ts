@@ -107,6 +107,14 @@ describe('ocr: ruled lines and gaps', () => {
     expect(wideGaps(line('镇平县玉雕文化产业园', {}), 0, 10)).toEqual([]);
   });
 
+  it('a gap of under 2.6 steps is a cut where the page is blank there (no character hides in it)', () => {
+    // 经办人 then 甘日 a step of 96 px on, 2.4 usual ones: 60 px of it blank, or ink (a character read as nothing)
+    const l = line('经办人甘日', { 3: 56 });
+    expect(wideGaps(l, 0, 5)).toEqual([]);
+    expect(wideGaps(l, 0, 5, () => 60)).toEqual([3]);
+    expect(wideGaps(l, 0, 5, () => 20)).toEqual([]);
+  });
+
   /** A 400 × 100 binary image with ink in rows [from, to] (inclusive) between x 10 and 390, every other column. */
   function rows(...bands: [number, number][]): Uint8Array {
     const width = 400;

@@ -72,9 +72,8 @@ describe('ocr: a character read as nothing', () => {
 
 describe('ocr: spaces between Chinese and digits', () => {
   // 路 then 66: ink blocks in a binary image, the blank between them `gap` px; text height 27 px
-  const W = 300,
-    box: [number, number, number, number] = [10, 0, 200, 40];
-  function spaced(gap: number, heard: number): string {
+  const W = 300;
+  function spaced(gap: number, heard: number, box: [number, number, number, number] = [10, 0, 200, 40]): string {
     const bin = new Uint8Array(W * 40);
     const ink = (x0: number, x1: number) => {
       for (let y = 8; y < 32; y++) for (let x = x0; x < x1; x++) bin[y * W + x] = 1;
@@ -98,6 +97,11 @@ describe('ocr: spaces between Chinese and digits', () => {
     expect(spaced(8, 0.03)).toBe('路 66');
     expect(spaced(8, 0.002)).toBe('路66');
     expect(spaced(4, 0.5)).toBe('路66');
+  });
+  it('a box that fits the ink (detected at a low resolution): the height of its ink is the measure', () => {
+    // 6 px is a third of the box's height but a quarter of the text's: the blank beside a 1
+    expect(spaced(6, 0, [10, 8, 200, 32])).toBe('路66');
+    expect(spaced(10, 0, [10, 8, 200, 32])).toBe('路 66');
   });
 });
 

@@ -554,7 +554,10 @@ const DATE_UNIT = /[年月日时分秒]/;
  * little narrower where the recogniser itself gave a space some probability.
  */
 export function spacesAtScriptChanges(l: OcrLine, bin: Uint8Array, width: number): void {
-  const h = (l.box[3] - l.box[1]) / 1.35; // text height, about the font size
+  // text height, about the font size: from the detector's box, whose margin is about a third of
+  // the text at 300 dpi; at lower resolution the box can fit the ink, then the rows the ink spans
+  // (a Chinese character's height, blurred by a pixel or so) say it
+  const h = Math.max((l.box[3] - l.box[1]) / 1.35, inkRows(bin, width, l.box));
   const y0 = Math.round(l.box[1] + (l.box[3] - l.box[1]) * 0.15),
     y1 = Math.round(l.box[3] - (l.box[3] - l.box[1]) * 0.15);
   const blank = (x: number) => {
@@ -600,6 +603,22 @@ export function spacesAtScriptChanges(l: OcrLine, bin: Uint8Array, width: number
 const SPACE_GAP = 0.3;
 const SPACE_GAP_SEEN = 0.24;
 const SPACE_SEEN = 0.01;
+
+/** Rows of a box, first to last, that hold ink (two pixels or more: not a speck of noise). */
+function inkRows(bin: Uint8Array, width: number, b: Box): number {
+  const [x0, y0, x1, y1] = b.map(Math.round);
+  let first = -1,
+    last = -1;
+  for (let y = Math.max(0, y0); y < Math.min(y1, bin.length / width); y++) {
+    let ink = 0;
+    for (let x = Math.max(0, x0); x < Math.min(width, x1) && ink < 2; x++) ink += bin[y * width + x];
+    if (ink >= 2) {
+      if (first < 0) first = y;
+      last = y;
+    }
+  }
+  return first < 0 ? 0 : last - first + 1;
+}
 
 /** The recogniser's highest probability of a space between two time steps of a line. */
 function spaceBetween(l: OcrLine, from: number | undefined, to: number | undefined): number {

@@ -92,7 +92,7 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     const text = [...l.text];
     let a = from,
       left = x0;
-    for (const cut of wideGaps(l, from, to)) {
+    for (const cut of wideGaps(l, from, to, (x0, x1) => blankRun(img.bin, page.width, l, x0, x1))) {
       const mid = (l.chars[cut - 1].x1 + l.chars[cut].x0) / 2;
       add(text.slice(a, cut).join(''), [left, l.box[1], Math.max(left + 1, mid), l.box[3]], confidence(l), l, true);
       [a, left] = [cut, mid];
@@ -176,9 +176,12 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
  * value a cell holds after it (法定代表人　　玉人杰) into one line, whose gap only the chars' positions
  * show. A gap is wide when the step from one char's centre to the next is over 2.6 times the line's
  * usual step and over 1.3 line heights: a space between words is not, nor the room a character read
- * as nothing leaves (about twice the step, see skippedChar). Returns the indices that start a new run.
+ * as nothing leaves (about twice the step, see skippedChar). The recogniser's positions wander by a
+ * few pixels, so with the page's pixels (`blank`: the widest run of blank columns between two x) a
+ * step of 1.8 usual ones will do where over 1.2 characters' width is blank: no character hides there.
+ * Returns the indices that start a new run.
  */
-export function wideGaps(l: OcrLine, from: number, to: number): number[] {
+export function wideGaps(l: OcrLine, from: number, to: number, blank?: (x0: number, x1: number) => number): number[] {
   const cs = l.chars;
   if (cs.length !== [...l.text].length || to - from < 3) return [];
   const mid = (i: number) => (cs[i].x0 + cs[i].x1) / 2;
@@ -188,7 +191,19 @@ export function wideGaps(l: OcrLine, from: number, to: number): number[] {
   if (steps.length < 2) return [];
   const usual = [...steps].sort((a, b) => a - b)[(steps.length - 1) >> 1];
   const h = l.box[3] - l.box[1];
-  return ink.slice(1).filter((_, k) => steps[k] > usual * 2.6 && steps[k] > h * 1.3);
+  const empty = (k: number) => !!blank && blank(mid(ink[k]), mid(ink[k + 1])) > (cs[ink[k]].x1 - cs[ink[k]].x0) * 1.2;
+  return ink.slice(1).filter((_, k) => steps[k] > h * 1.3 && (steps[k] > usual * 2.6 || (steps[k] > usual * 1.8 && empty(k))));
+}
+
+/** The widest run of blank columns of a line's box between x0 and x1 (see inkedColumns). */
+function blankRun(bin: Uint8Array, width: number, l: OcrLine, x0: number, x1: number): number {
+  let best = 0,
+    prev = x0;
+  for (const x of [...inkedColumns(bin, width, [x0, l.box[1], x1, l.box[3]]), x1]) {
+    best = Math.max(best, x - prev - 1);
+    prev = x;
+  }
+  return best;
 }
 
 /** Whether a line starts right under another line's start, as the wrapped end of a value does. */
