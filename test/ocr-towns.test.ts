@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixPlaces, repairTowns } from '../src/ocr/lexicon.js';
+import { fixPlaces, repairTerms, repairTowns } from '../src/ocr/lexicon.js';
 import { getKind } from '../src/kinds/index.js';
 import type { OcrLine } from '../src/ocr/page.js';
 
@@ -86,5 +86,36 @@ describe('town names: what is left as read', () => {
     expect(l.text).toBe('县王X镇');
     repairTowns(l, ['王庄镇']);
     expect(l.text).toBe('县王庄镇');
+  });
+});
+
+describe('words of the trade put right from the recogniser’s runner-up (lexicon.terms)', () => {
+  const terms = getKind('application').def.lexicon!.terms!;
+  /** A line whose character i was read as `ch` with runners-up `alts` ([character, probability]). */
+  function read(text: string, i: number, p: number, alts: [string, number][]): OcrLine {
+    const l = line(text, { [i]: p });
+    l.chars.forEach((c, k) => (c.t = k * 2));
+    l.steps = [...text].flatMap((ch, k) => [k === i ? { ch: [ch, ...alts.map((a) => a[0])], p: [p, ...alts.map((a) => a[1])] } : { ch: [ch], p: [0.99] }, { ch: [''], p: [1] }]);
+    return l;
+  }
+  it('项自 with 目 a close second: 建设项目', () => {
+    const l = read('建设项自环境影响报告表审批', 3, 0.58, [['目', 0.4], ['白', 0.02]]);
+    repairTerms(l, terms);
+    expect(l.text).toBe('建设项目环境影响报告表审批');
+    expect(l.chars[3].p).toBe(0.58);
+  });
+  it('no runner-up that makes a word, a sure reading, or a word already there: as read', () => {
+    const far = read('建设项自环境', 3, 0.58, [['白', 0.4]]);
+    repairTerms(far, terms);
+    expect(far.text).toBe('建设项自环境');
+    const sure = read('建设项自环境', 3, 0.97, [['目', 0.03]]);
+    repairTerms(sure, terms);
+    expect(sure.text).toBe('建设项自环境');
+    const faint = read('建设项自环境', 3, 0.58, [['目', 0.01]]);
+    repairTerms(faint, terms);
+    expect(faint.text).toBe('建设项自环境');
+    const word = read('建设项目环境', 3, 0.58, [['自', 0.4]]);
+    repairTerms(word, terms);
+    expect(word.text).toBe('建设项目环境');
   });
 });

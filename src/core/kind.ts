@@ -64,9 +64,11 @@ export interface KindDefinition {
   /**
    * Words its filled forms keep using, for readers that must guess a misread character (OCR): the
    * place names of the offices' region: `places` (counties and districts: 淅川县 read as 浙川县 is put
-   * right) and `towns` (many and alike: put right only where the recogniser itself had doubt).
+   * right) and `towns` (many and alike: put right only where the recogniser itself had doubt); and
+   * `terms`, the words of the office's trade values are made of (建设项目: a doubted character whose
+   * runner-up makes the word is put right).
    */
-  lexicon?: { places?: readonly string[]; towns?: readonly string[] };
+  lexicon?: { places?: readonly string[]; towns?: readonly string[]; terms?: readonly string[] };
 }
 
 /** A kind definition with its loaded schema. */

@@ -1,7 +1,7 @@
 /**
  * Text repairs that need knowledge of the text rather than of pixels: printed hints that
- * handwriting ran into, and place names (from the kind's lexicon) the recogniser confuses with a
- * look-alike (淅川 → 浙川).
+ * handwriting ran into, and place names and words of the trade (from the kind's lexicon) the
+ * recogniser confuses with a look-alike (淅川 → 浙川, 项自 → 项目).
  */
 import { HAN, type OcrLine } from './page.js';
 
@@ -91,6 +91,38 @@ export function repairTowns(l: OcrLine, towns: readonly string[]): void {
         chars.splice(i + k, 0, { ch: w[k], p: 0.5, x0: Math.round(x - width / 2), x1: Math.round(x + width / 2) });
       }
     }
+  const text = chars.map((c) => c.ch).join('');
+  if (text !== l.text) (l.chars = chars), (l.text = text);
+}
+
+/** A runner-up the recogniser gave at least this probability counts as its evidence for a word. */
+const RUNNER_UP = 0.05;
+
+/**
+ * Words of the trade (the kinds' `lexicon.terms`) put right in an OCR line from the recogniser's own
+ * evidence: a character read with doubt whose runner-up at its time step makes a known word with the
+ * characters around it (建设项自, 目 a close second → 建设项目). The reading is left alone where the
+ * characters as read already make a word there, or where several runners-up would each make one. The
+ * character keeps the doubt it was read with, so the field still goes to review.
+ */
+export function repairTerms(l: OcrLine, terms: readonly string[]): void {
+  if (!l.steps || !terms.length) return;
+  const chars = [...l.chars];
+  const read = chars.map((c) => c.ch);
+  // whether some word of the list covers position i of `text`
+  const inWord = (text: string[], i: number) =>
+    terms.some((w) => {
+      const n = [...w].length;
+      for (let a = Math.max(0, i - n + 1); a <= i && a + n <= text.length; a++) if (text.slice(a, a + n).join('') === w) return true;
+      return false;
+    });
+  chars.forEach((c, i) => {
+    if (c.p >= DOUBT || c.t === undefined || !HAN.test(c.ch) || inWord(read, i)) return;
+    const step = l.steps![c.t];
+    if (!step) return;
+    const fits = step.ch.filter((alt, k) => alt && alt !== c.ch && HAN.test(alt) && step.p[k] >= RUNNER_UP && inWord(read.map((x, j) => (j === i ? alt : x)), i));
+    if (fits.length === 1) chars[i] = { ...c, ch: fits[0] };
+  });
   const text = chars.map((c) => c.ch).join('');
   if (text !== l.text) (l.chars = chars), (l.text = text);
 }

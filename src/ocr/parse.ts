@@ -15,7 +15,7 @@ import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
 import type { FieldBox } from '../parse/position.js';
-import { distance, fixPlaces, repairTowns, stripHint } from './lexicon.js';
+import { distance, fixPlaces, repairTerms, repairTowns, stripHint } from './lexicon.js';
 import { isSurname } from '../core/names.js';
 import { codeFormat, readCode, type CodeFormat } from './constrained.js';
 import { formatOf, type FieldFormat } from '../core/formats.js';
@@ -115,7 +115,11 @@ export function toPageData(img: OcrPageImage, kinds: Kind[], conf: Conf): PageDa
     } else lines.push({ ...l });
   }
   const towns = [...new Set(kinds.flatMap((k) => k.def.lexicon?.towns ?? []))];
-  for (const l of lines) repairTowns(l, towns);
+  const terms = [...new Set(kinds.flatMap((k) => k.def.lexicon?.terms ?? []))];
+  for (const l of lines) {
+    repairTowns(l, towns);
+    repairTerms(l, terms);
+  }
   // Ticks from pixels, before each option label of the kinds: the drawn box there (☑/☐), or with
   // no box, any mark there (√). A label the tick ran into may be misread by a character or two
   // (邮寄 → 邮等): it is found approximately and put right, since the parser needs its exact text.

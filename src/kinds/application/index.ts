@@ -1,5 +1,6 @@
 import type { KindDefinition } from '../../core/kind.js';
 import { NANYANG } from '../places.js';
+import { ECO_TERMS } from '../terms.js';
 import type { Cell } from '../../core/model.js';
 import { issueAt, sameName } from '../../core/rules.js';
 
@@ -17,7 +18,7 @@ export const application: KindDefinition = {
   blankForm: true,
   demoFixture: 'application/typical.json',
   applicant: '/applicant',
-  lexicon: NANYANG,
+  lexicon: { ...NANYANG, terms: ECO_TERMS },
   fileName: '{applicant.name}',
   rules(r, schema) {
     const warnings = sameName(r.handler.name, r.applicant.legalRepresentative)

@@ -1,5 +1,6 @@
 import type { KindDefinition } from '../../core/kind.js';
 import { NANYANG } from '../places.js';
+import { ECO_TERMS } from '../terms.js';
 import type { Issue } from '../../core/errors.js';
 import { chineseDate } from '../../core/dates.js';
 import { issueAt } from '../../core/rules.js';
@@ -17,7 +18,7 @@ export const authorization: KindDefinition = {
   blankForm: true,
   demoFixture: 'authorization/typical.json',
   applicant: '/principal',
-  lexicon: NANYANG,
+  lexicon: { ...NANYANG, terms: ECO_TERMS },
   fileName: '{principal.name}-{trustee.name}',
   layout: (v, kind) => templateBlocks('authorization', v, kind),
   rules(r, schema) {
