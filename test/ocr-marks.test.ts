@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { findRules, findSquares, inkIn } from '../src/ocr/geometry.js';
-import { markBeside, type OcrPageImage } from '../src/ocr/page.js';
+import { markBeside, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
+import { overrulesSure } from '../src/ocr/parse.js';
 import { CODE_FORMATS, readCode, failedCode, type Step } from '../src/ocr/constrained.js';
 import { CREDIT_CHARSET, checkCreditCode, creditCodeCheckChar, creditCodeInnerWarning, idNumberCheckChar } from '../src/core/identifiers.js';
 
@@ -167,5 +168,26 @@ describe('ocr: ruled lines', () => {
     for (let y = 20; y <= 180; y++) bin[y * w + (y < 95 ? 150 : 151)] = 1;
     const { v } = findRules(bin, w, h, 100);
     expect(v.filter((r) => r.x0 > 140 && r.x0 < 160)).toHaveLength(1);
+  });
+});
+
+describe('ocr: a code found by its format keeps what was read surely', () => {
+  const cc = CODE_FORMATS['credit-code'];
+  /** One line per text, its characters read at `p` except those given. */
+  const lineOf = (text: string, y: number, p: number, doubt: Record<number, number> = {}): OcrLine => ({
+    text,
+    box: [0, y, text.length * 20, y + 30],
+    confidence: p,
+    chars: [...text].map((ch, i) => ({ ch, p: doubt[i] ?? p, x0: i * 20, x1: i * 20 + 18 })),
+  });
+  it('a character read surely (8) that the format would change (to 5): the code stays as written', () => {
+    // the form carries 91411300MA45RT8N31, whose check character is wrong; its last 1 was read apart and with doubt
+    const lines = [lineOf('91411300MA45RT8N3', 0, 0.99), lineOf('1', 0, 0.6)];
+    lines[1].box = [400, 0, 420, 30];
+    expect(overrulesSure('91411300MA45RT5N31', lines, cc)).toBe(true);
+  });
+  it('a change only where the recogniser doubted, or a reading of another length: the format decides', () => {
+    expect(overrulesSure('91411300MA45RT5N31', [lineOf('91411300MA45RT8N31', 0, 0.99, { 14: 0.5 })], cc)).toBe(false);
+    expect(overrulesSure('91411300MA45RT5N31', [lineOf('91411300MA45RT8N3', 0, 0.99)], cc)).toBe(false);
   });
 });

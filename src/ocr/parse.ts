@@ -445,7 +445,9 @@ export function parseOcr(pages: OcrPageImage[], opts: { kind?: string; threshold
       // form carries a wrong code, which staff must see as written (flagged as failing its check),
       // not one made to pass.
       const lines = cellLines.get(ptr) ?? [];
-      const again = !n.ok && format && !readSurely(String(value), lines, format) ? byFormat(lines, format) : undefined;
+      const found = !n.ok && format && !readSurely(String(value), lines, format) ? byFormat(lines, format) : undefined;
+      // …and it may put right only characters read with doubt: one read surely stays as written
+      const again = found && !overrulesSure(found.text, lines, format!) ? found : undefined;
       if (again) {
         value = again.text;
         // found, not read: still for staff to check unless the recogniser all but read it so
@@ -522,10 +524,26 @@ function readSurely(value: string, lines: OcrLine[], format: CodeFormat): boolea
   return lines.length > 0 && lines.every((l) => l.chars.every((c) => !c.ch.trim() || c.p >= SURE));
 }
 
+/** A cell's lines in reading order: by rows, then left to right. */
+function readingOrder(lines: OcrLine[]): OcrLine[] {
+  return [...lines].sort((a, b) => (Math.abs(a.box[1] - b.box[1]) > (a.box[3] - a.box[1]) / 2 ? a.box[1] - b.box[1] : a.box[0] - b.box[0]));
+}
+
+/**
+ * Whether a code found by its format differs from the reading at a character the recogniser was
+ * sure of (SURE): where the reading has the code's length, position by position. A form whose code
+ * was written with a wrong check character (8 printed where 5 would pass) is then kept as written.
+ */
+export function overrulesSure(found: string, lines: OcrLine[], format: CodeFormat): boolean {
+  const chars = readingOrder(lines).flatMap((l) => l.chars.filter((c) => c.ch.trim()));
+  if (chars.length !== format.length || found.length !== format.length) return false;
+  return chars.some((c, i) => c.p >= SURE && format.fold(c.ch) !== found[i]);
+}
+
 /** A code read again from its cell's lines (in reading order) by its format; undefined when nothing fits. */
 function byFormat(lines: OcrLine[], format: CodeFormat): { text: string; ratio: number } | undefined {
   if (!lines.length || lines.some((l) => !l.steps)) return undefined;
-  const sorted = [...lines].sort((a, b) => (Math.abs(a.box[1] - b.box[1]) > (a.box[3] - a.box[1]) / 2 ? a.box[1] - b.box[1] : a.box[0] - b.box[0]));
+  const sorted = readingOrder(lines);
   // one line read from several crops: all of them together; else the lines in order
   const r = readCode(sorted.length === 1 && sorted[0].variants ? [sorted[0].steps!, ...sorted[0].variants] : [sorted.flatMap((l) => [...l.steps!, { ch: [''], p: [1] }])], format);
   if (process.env.BANGBAN_OCR_CODES) process.stderr.write(`code ${sorted.map((l) => l.text).join('|')} → ${r?.text} ${r?.ratio.toExponential(2)}\n`);
