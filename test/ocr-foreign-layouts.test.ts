@@ -8,7 +8,8 @@ import { parseForm } from '../src/parse/index.js';
 import { openPdf } from '../src/ocr/pdf.js';
 import { toJpeg } from '../src/ocr/image.js';
 import { findRules } from '../src/ocr/geometry.js';
-import { inkAfterText, wideGaps } from '../src/ocr/parse.js';
+import { wideGaps } from '../src/ocr/parse.js';
+import { inkAfterText } from '../src/ocr/geometry.js';
 import { dropContained, hanStep, splitRows, trimOverlaps, type OcrLine } from '../src/ocr/page.js';
 import { leaves } from './helpers/leaves.js';
 

@@ -4,6 +4,8 @@
  */
 
 import type { Gray } from './image.js';
+import type { Box } from './engine.js';
+import type { OcrLine } from './page.js';
 
 /** An axis-aligned ruled line in page pixels. Horizontal: y0 = y1; vertical: x0 = x1. */
 export interface Rule {
@@ -364,3 +366,35 @@ export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
   if (below && sealed(r.y1, below.y0)) out.y1 = below.y0;
   return out;
 }
+
+/** The columns of a box that hold ink (two pixels or more, between a tenth of its height from top and bottom). */
+export function inkedColumns(bin: Uint8Array, width: number, b: Box): number[] {
+  const x0 = Math.max(0, Math.round(b[0])),
+    x1 = Math.min(width - 1, Math.round(b[2]));
+  const y0 = Math.round(b[1] + (b[3] - b[1]) * 0.1),
+    y1 = Math.round(b[3] - (b[3] - b[1]) * 0.1);
+  const out: number[] = [];
+  for (let x = x0; x <= x1; x++) {
+    let ink = 0;
+    for (let y = y0; y < y1; y++) ink += bin[y * width + x];
+    if (ink >= 2) out.push(x);
+  }
+  return out;
+}
+
+/**
+ * Whether the line's box holds ink well past its last character read: a mark the recogniser read as
+ * nothing. Past means from 0.6 line heights after that character's centre (a character's ink ends
+ * about half a height from its centre; a 、 starts right after); ink there in a tenth of a height's
+ * columns or more counts.
+ */
+export function inkAfterText(bin: Uint8Array, width: number, l: OcrLine): boolean {
+  const cs = l.chars.filter((c) => c.ch.trim());
+  if (!cs.length) return false;
+  const last = cs[cs.length - 1];
+  const h = l.box[3] - l.box[1];
+  const from = (last.x0 + last.x1) / 2 + 0.6 * h;
+  if (from >= l.box[2]) return false;
+  return inkedColumns(bin, width, [from, l.box[1], l.box[2] - 1, l.box[3]]).length >= Math.max(2, h * 0.1);
+}
+

@@ -3,9 +3,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { binarize, crop, dropRed, faintLines, rotate90, rotateSmall, type Gray, type Rgb } from './image.js';
-import { detect, recognize, upsideDown, type Box } from './engine.js';
+import { detect, recognize, upsideDown, type Box, type Recognised } from './engine.js';
 import { failedCode, type Step } from './constrained.js';
-import { boxFill, findRules, findSquares, inkIn, skewAngle, strokesOfText, throughSeal, type Rule } from './geometry.js';
+import { boxFill, findRules, findSquares, inkAfterText, inkIn, skewAngle, strokesOfText, throughSeal, type Rule } from './geometry.js';
 import { clearBackground, sheetWarp, tableWarp } from './perspective.js';
 import { untangle } from './untangle.js';
 
@@ -207,28 +207,12 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const variants = again.length ? await recognize(again.flatMap((i) => codeCrops(g, bin, trimmed[i]))) : [];
   const lines: OcrLine[] = [];
   rec.forEach((r, i) => {
-    const b = trimmed[i];
-    const text = r.text.trim();
-    if (!text) return;
-    // Positions in the (possibly padded) crop, back to the page.
-    const raw = Math.min(width, b[2]) - Math.max(0, b[0]);
-    const pad = (crops[i].width - Math.max(1, Math.round(raw))) / 2;
-    const w = crops[i].width;
-    // a character about as wide as the line is high, or, in a box taller than its text (a slanted
-    // line in a photo), as the step between its Chinese characters
-    const cw = Math.min((b[3] - b[1]) * 0.9, hanStep(r.chars, w) ?? Infinity);
-    lines.push({
-      text: r.text,
-      box: b.map((v) => Math.round(v)) as Box,
-      confidence: r.confidence,
-      steps: r.steps,
-      ...(again.includes(i) ? { variants: variants.splice(0, CODE_CROPS).map((v) => v.steps) } : {}),
-      chars: r.chars.map((c) => {
-        const x = Math.max(0, b[0]) - pad + c.at * w;
-        return { ch: c.ch, p: c.p, x0: Math.round(x - cw / 2), x1: Math.round(x + cw / 2), t: c.t };
-      }),
-    });
+    if (!r.text.trim()) return;
+    const line = placed(r, trimmed[i], crops[i], width);
+    if (again.includes(i)) line.variants = variants.splice(0, CODE_CROPS).map((v) => v.steps);
+    lines.push(line);
   });
+  await readTails(lines, g, bin);
   dropContained(lines);
   trimOverlaps(lines);
   for (const l of lines) spacesAtScriptChanges(l, bin, width);
@@ -258,6 +242,59 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const page: OcrPage = { index, width, height, dpi: Math.round(dpi), rotation: q * 90, skew: Math.round(skew * 100) / 100, lines, rules, checkboxes, ms: 0 };
   page.ms = Math.round(performance.now() - t0);
   return { page, bin, squares: allSquares, ...(red ? { red: red.data.map((v) => (v < 128 ? 1 : 0)) } : {}), ...(view ? { view: merge(view) } : {}) };
+}
+
+/** A recognised crop of page box `b` as a line of the page: each character's extent in page pixels. */
+function placed(r: Recognised, b: Box, c: Gray, width: number): OcrLine {
+  // Positions in the (possibly padded, centred) crop, back to the page.
+  const raw = Math.min(width, b[2]) - Math.max(0, b[0]);
+  const pad = (c.width - Math.max(1, Math.round(raw))) / 2;
+  const w = c.width;
+  // a character about as wide as the line is high, or, in a box taller than its text (a slanted
+  // line in a photo), as the step between its Chinese characters
+  const cw = Math.min((b[3] - b[1]) * 0.9, hanStep(r.chars, w) ?? Infinity);
+  return {
+    text: r.text,
+    box: b.map((v) => Math.round(v)) as Box,
+    confidence: r.confidence,
+    steps: r.steps,
+    chars: r.chars.map((ch) => {
+      const x = Math.max(0, b[0]) - pad + ch.at * w;
+      return { ch: ch.ch, p: ch.p, x0: Math.round(x - cw / 2), x1: Math.round(x + cw / 2), t: ch.t };
+    }),
+  };
+}
+
+/**
+ * The recogniser may drop a small mark at the very end of its crop (the 、 that ends a wrapped line):
+ * a line whose box holds ink past its last character read is read again with a line height of paper
+ * after it, and the new reading taken when it is the old one with such a mark or two more.
+ */
+async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<void> {
+  const tails = lines.filter((l) => !l.variants && inkAfterText(bin, g.width, l));
+  if (!tails.length) return;
+  const crops = tails.map((l) => padWide(padRight(crop(g, l.box[0], l.box[1], l.box[2], l.box[3]), l.box[3] - l.box[1])));
+  const rec = await recognize(crops);
+  tails.forEach((l, i) => {
+    const more = rec[i].text.trim();
+    const extra = [...more].length - [...l.text.trim()].length;
+    if (!more.startsWith(l.text.trim()) || extra < 1 || extra > 2 || !TAIL_MARKS.test(more.slice(l.text.trim().length))) return;
+    // the padded crop is read as if the paper after the line were part of its box
+    const b: Box = [l.box[0], l.box[1], l.box[2] + crops[i].width - Math.round(l.box[2] - l.box[0]), l.box[3]];
+    const again = placed(rec[i], b, crops[i], Infinity);
+    Object.assign(l, { text: again.text, confidence: again.confidence, steps: again.steps, chars: again.chars });
+  });
+}
+
+/** What a line's end may gain from reading it again: the small marks the recogniser drops there. */
+const TAIL_MARKS = /^[、，。,.]{1,2}$/u;
+
+/** White added after a crop's right edge. */
+function padRight(c: Gray, n: number): Gray {
+  const W = c.width + Math.max(0, Math.round(n));
+  const data = new Uint8Array(W * c.height).fill(255);
+  for (let y = 0; y < c.height; y++) data.set(c.data.subarray(y * c.width, (y + 1) * c.width), y * W);
+  return { width: W, height: c.height, data };
 }
 
 /** An RGB image as three one-channel images, and back. */

@@ -21,6 +21,7 @@ import { codeFormat, readCode, type CodeFormat } from './constrained.js';
 import { formatOf, type FieldFormat } from '../core/formats.js';
 import { BOXLIKE, HAN, HAN_RANGE, type Box, type OcrLine, type OcrPageImage } from './page.js';
 import { optionMarks, wrappedOptions } from './ticks.js';
+import { inkAfterText, inkedColumns } from './geometry.js';
 
 /** A code read with every character at least this sure is kept as read, even when it fails its check. */
 const SURE = 0.85;
@@ -219,21 +220,6 @@ function wrapsFrom(l: OcrLine, all: OcrLine[]): boolean {
   });
 }
 
-/** The columns of a box that hold ink (two pixels or more, between a tenth of its height from top and bottom). */
-function inkedColumns(bin: Uint8Array, width: number, b: Box): number[] {
-  const x0 = Math.max(0, Math.round(b[0])),
-    x1 = Math.min(width - 1, Math.round(b[2]));
-  const y0 = Math.round(b[1] + (b[3] - b[1]) * 0.1),
-    y1 = Math.round(b[3] - (b[3] - b[1]) * 0.1);
-  const out: number[] = [];
-  for (let x = x0; x <= x1; x++) {
-    let ink = 0;
-    for (let y = y0; y < y1; y++) ink += bin[y * width + x];
-    if (ink >= 2) out.push(x);
-  }
-  return out;
-}
-
 /** First and last inked column inside a box (the box itself when it holds no ink). */
 function inkSpan(bin: Uint8Array, width: number, b: Box): [number, number] {
   const cols = inkedColumns(bin, width, b);
@@ -256,22 +242,6 @@ export function skippedChar(l: OcrLine): boolean {
     if (!(usual > 0)) return false;
     return gaps.filter((g) => g >= usual * 1.8).length === 1 && Math.max(...gaps) <= usual * 2.6;
   });
-}
-
-/**
- * Whether the line's box holds ink well past its last character read: a mark the recogniser read as
- * nothing. Past means from 0.6 line heights after that character's centre (a character's ink ends
- * about half a height from its centre; a 、 starts right after); ink there in a tenth of a height's
- * columns or more counts.
- */
-export function inkAfterText(bin: Uint8Array, width: number, l: OcrLine): boolean {
-  const cs = l.chars.filter((c) => c.ch.trim());
-  if (!cs.length) return false;
-  const last = cs[cs.length - 1];
-  const h = l.box[3] - l.box[1];
-  const from = (last.x0 + last.x1) / 2 + 0.6 * h;
-  if (from >= l.box[2]) return false;
-  return inkedColumns(bin, width, [from, l.box[1], l.box[2] - 1, l.box[3]]).length >= Math.max(2, h * 0.1);
 }
 
 /** A line's confidence: its mean, pulled down by its weakest character (a blank read between characters does not count). */
