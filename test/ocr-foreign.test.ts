@@ -110,6 +110,12 @@ describe('ocr: red ink and review reasons', () => {
     expect(ocrFix(kind, '/applicant/address', '仲景路 1088 号')).toBe('仲景路 1088 号');
   });
 
+  it('free text: a dash between Chinese numerals is 一, a dash elsewhere stays', () => {
+    const kind = getKind('application');
+    expect(ocrFix(kind, '/applicant/address', '第十二层一二零八室至一二—六室')).toBe('第十二层一二零八室至一二一六室');
+    expect(ocrFix(kind, '/applicant/address', '工业路3-2号')).toBe('工业路3-2号');
+  });
+
   it('drops a piece of a line that the detector boxed twice', () => {
     const whole: OcrLine = { text: '欧阳明远', box: [878, 492, 969, 520], confidence: 0.99, chars: [] };
     const piece: OcrLine = { text: '区', box: [876, 493, 888, 519], confidence: 0.99, chars: [] };

@@ -605,5 +605,7 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   // Punctuation read into the blank of a spaced name (钟，超) is none of it (· of minority names stays).
   if (s?.['x-display'] === 'personName') return raw.replace(new RegExp(`(?<=[${HAN_RANGE}])[-—–_1lI|](?=[${HAN_RANGE}]|$)`, 'g'), '一').replace(new RegExp(`(?<=[${HAN_RANGE}])\\s*[，,、。.;；:：]\\s*(?=[${HAN_RANGE}])`, 'g'), '');
   if (s?.format) return raw;
+  // A dash between Chinese numerals (一二—六室) is the numeral 一, one flat stroke like it.
+  raw = raw.replace(/(?<=[零〇一二三四五六七八九十百千])[-—–－](?=[零〇一二三四五六七八九十百千])/g, '一');
   return chinesePunctuation(fixPlaces(raw, kind.def.lexicon?.places ?? []));
 }
