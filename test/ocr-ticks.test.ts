@@ -73,6 +73,16 @@ describe('ocr ticks: a box at the end of the line above', () => {
     const got = marks(pageOf([l1, l1b, l2, l2b], [box(64, 103, true), box(384, 103, false), box(670, 103, true), box(364, 143, false)]));
     expect(got).toEqual(['☑', '大厅综合窗口受理', '☐', '上门送达办理结果', '☑', '邮寄送达办理结果', '☐', '事前辅导']);
   });
+  it('an option whose first character ends the line above, after its box (■邮 / 寄送达办理结果■事前辅导), is that option, not its rest', () => {
+    // as a browser wraps a run of options: each box read as ■ or 口 into its line
+    const l1 = line('■大厅综合窗口受理', 100, 100);
+    const l1b = line('口上门送达办理结果', 400, 100);
+    const l1c = line('■邮', 700, 100);
+    const l2 = line('寄送达办理结果■事前辅导', 100, 140);
+    const got = marks(pageOf([l1, l1b, l1c, l2], [box(101, 103, true), box(401, 103, false), box(701, 103, true), box(311, 143, true)]));
+    expect(got.filter((s) => /[☑☐]/.test(s))).toEqual(['☑', '☐', '☑', '☑']);
+    expect(got[got.indexOf('邮') - 1]).toBe('☑');
+  });
   it('with its own box before it, an option starting its line ignores the line above', () => {
     const l1 = line('大厅综合窗口受理', 100, 100);
     const l2 = line('上门送达办理结果', 100, 140);

@@ -276,6 +276,8 @@ function findOptions(lines: OcrLine[], groups: string[][]): { line: OcrLine; at:
     }
     if (missing.length * 2 > group.length) continue;
     for (const opt of missing) {
+      // an option wrapped over two lines (■邮 / 寄送达办理结果) is that, not its rest read approximately
+      if (wrappedOptions(lines, [[opt]], out).length) continue;
       const others = group.filter((o) => o !== opt);
       let best: { line: OcrLine; from: number; to: number; d: number } | undefined;
       for (const l of lines) {

@@ -31,7 +31,8 @@ const LEAD = /^[\s[\]［］【】()（）〔〕]$/u;
 
 /**
  * Options of the groups found nowhere in one line, because their text wraps: a line ending with the
- * option's beginning (two characters or more) and a line just below starting with the rest. Of
+ * option's beginning (two characters or more, or one before a rest of five or more) and a line just
+ * below starting with the rest. Of
  * several such lines below, the one starting nearest under the beginning (a narrow cell), else the
  * leftmost (text flowing to the next line's start). A 口 that starts the rest and was cut off its
  * line as a box read as 口 is put back.
@@ -47,7 +48,8 @@ export function wrappedOptions(lines: OcrLine[], groups: string[][], found: { li
       for (const a of lines) {
         const ka = keys.get(a)!;
         const h = a.box[3] - a.box[1];
-        for (let k = Math.min(chars.length - 1, ka.length); k >= 2; k--) {
+        // one character alone at the line's end only before a long rest (■邮 / 寄送达办理结果)
+        for (let k = Math.min(chars.length - 1, ka.length); k >= (chars.length > 5 ? 1 : 2); k--) {
           const at = ka.length - k;
           if (ka.slice(at).join('') !== chars.slice(0, k).join('')) continue;
           if (found.some((f) => f.line === a && f.at + [...f.option].length > at)) continue;
