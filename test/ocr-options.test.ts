@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { getKind } from '../src/kinds/index.js';
 import { skippedChar, toPageData, withSurname } from '../src/ocr/parse.js';
-import { spacesAtScriptChanges, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
+import { joinSpaced, spacesAtScriptChanges, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
 
 // Option labels on a page without models: one line per option, a drawn box before each, the ticks
 // given. An option printed nowhere must not be "found" in another option's label.
@@ -122,5 +122,18 @@ describe('ocr: a personal name starts with a surname', () => {
     expect(withSurname('阿依古丽', [line('阿依古丽', [['阿', 0.6], ['何', 0.3]])])).toBe('阿依古丽');
     // a rare surname not on the list, read with confidence
     expect(withSurname('缑明', [line('缑明', [['缑', 0.72], ['侯', 0.26]])])).toBe('缑明');
+  });
+});
+
+describe('ocr: a spaced name whose second character is 一 (阎　一)', () => {
+  const W = 400;
+  const bin = new Uint8Array(W * 200);
+  it('the flat box of 一 joins the box before it across a character’s blank, measured by the taller box', () => {
+    // 阎 40 px high; 一 as the detector boxes it, 10 px high, 45 px to the right
+    expect(joinSpaced([[100, 100, 140, 140], [185, 114, 225, 124]], bin, W, [])).toEqual([[100, 100, 225, 140]]);
+  });
+  it('…not across more than 1.6 characters, nor across a ruled line', () => {
+    expect(joinSpaced([[100, 100, 140, 140], [210, 114, 250, 124]], bin, W, [])).toHaveLength(2);
+    expect(joinSpaced([[100, 100, 140, 140], [185, 114, 225, 124]], bin, W, [{ x0: 160, x1: 161, y0: 90, y1: 150 }])).toHaveLength(2);
   });
 });

@@ -704,7 +704,7 @@ function inkExtent(bin: Uint8Array, width: number, b: Box): Box {
  * row that no box holds (up to a character's width away; a short box, a spaced one's). Never across
  * a vertical ruled line.
  */
-function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Box[] {
+export function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Box[] {
   const out = boxes.map((b) => [...b] as Box);
   const h = (b: Box) => b[3] - b[1];
   const short = (b: Box) => b[2] - b[0] <= h(b) * 2.6;
@@ -718,7 +718,10 @@ function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule[]): Bo
         const a = out[i],
           b = out[j];
         const gap = b[0] - a[2];
-        if (gap > Math.min(h(a), h(b)) * 1.6) continue;
+        // a character's size is the lower box's height, unless that box is flat (一 has the height
+        // of its one stroke): then the other's
+        const em = Math.min(h(a), h(b)) < Math.max(h(a), h(b)) * 0.6 ? Math.max(h(a), h(b)) : Math.min(h(a), h(b));
+        if (gap > em * 1.6) continue;
         if (!sameRow(a, b) || !(short(a) || short(b)) || b[2] <= a[2] || ruleBetween(a[2] - 2, b[0] + 2, Math.max(a[1], b[1]), Math.min(a[3], b[3]))) continue;
         out[i] = [a[0], Math.min(a[1], b[1]), b[2], Math.max(a[3], b[3])];
         out.splice(j, 1);
