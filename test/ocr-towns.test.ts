@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fixPlaces, fixTerms, repairTerms, repairTowns } from '../src/ocr/lexicon.js';
+import { fixPlaces, repairTerms, repairTowns } from '../src/ocr/lexicon.js';
 import { getKind } from '../src/kinds/index.js';
 import type { OcrLine } from '../src/ocr/page.js';
-import { ocrFix } from '../src/ocr/parse.js';
 
 /** A line of characters 30 px apart (20 px wide), with the given probabilities and gaps (extra px before a character). */
 function line(text: string, p: Record<number, number> = {}, gapBefore: Record<number, number> = {}): OcrLine {
@@ -118,27 +117,5 @@ describe('words of the trade put right from the recogniser’s runner-up (lexico
     const word = read('建设项目环境', 3, 0.58, [['自', 0.4]]);
     repairTerms(word, terms);
     expect(word.text).toBe('建设项目环境');
-  });
-});
-
-describe('long words of the trade put right from the text (lexicon.terms, four characters or more)', () => {
-  const terms = getKind('application').def.lexicon!.terms!;
-  it('申请材科 → 申请材料 (one character wrong, even read surely); the reader flags it', () => {
-    expect(fixTerms('排污许可申请材科准备辅导', terms)).toBe('排污许可申请材料准备辅导');
-    const kind = getKind('application');
-    expect(ocrFix(kind, '/guidanceItem', '排污许可申请材科准备辅导')).toBe('排污许可申请材料准备辅导');
-  });
-  it('two characters wrong, a short word, or a word already right: as read', () => {
-    expect(fixTerms('申请杆科准备', terms)).toBe('申请杆科准备');
-    expect(fixTerms('审批', terms)).toBe('审批');
-    expect(fixTerms('申请材料', terms)).toBe('申请材料');
-  });
-});
-
-describe('long words of the trade: only in the fields that name a matter (x-terms)', () => {
-  it('a company name like a word of the trade keeps its reading (环境保洁 is no 环境保护)', () => {
-    const kind = getKind('application');
-    expect(ocrFix(kind, '/applicant/name', '南阳市环境保洁有限公司')).toBe('南阳市环境保洁有限公司');
-    expect(ocrFix(kind, '/serviceItem', '建设项目环境影晌报告表审批')).toBe('建设项目环境影响报告表审批');
   });
 });

@@ -19,8 +19,6 @@ export interface JsonSchema {
   'x-display'?: 'personName';
   /** Other labels forms print for this field (单位名称, 企业名称 …): the parser recognises them as well as the title. */
   'x-labels'?: string[];
-  /** The field names a matter of the office's trade (申请办理事项): OCR may put its words right from the kind's `lexicon.terms`. */
-  'x-terms'?: boolean;
   [key: string]: unknown;
 }
 

@@ -7,7 +7,6 @@ import { getAt, toPointer, parsePointer } from './pointer.js';
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
 ajv.addKeyword({ keyword: 'x-display', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'x-labels', schemaType: 'array' });
-ajv.addKeyword({ keyword: 'x-terms', schemaType: 'boolean' });
 for (const [name, f] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => f.check(s) === null });
 
 const compiled = new WeakMap<object, ValidateFunction>();

@@ -40,28 +40,6 @@ export function fixPlaces(s: string, places: readonly string[]): string {
 }
 
 /**
- * A word of the trade (the kinds' `lexicon.terms`) of four characters or more read with one of them
- * wrong, even surely (申请材科 → 申请材料: 料 and 科 differ by a stroke or two), is put right where
- * one word alone fits. Shorter words are left to the recogniser's doubt (repairTerms). The reader
- * flags the field as corrected.
- */
-export function fixTerms(s: string, terms: readonly string[]): string {
-  const chars = [...s];
-  const long = terms.filter((t) => [...t].length >= 4);
-  for (let i = 0; i < chars.length; i++)
-    for (const n of new Set(long.map((t) => [...t].length))) {
-      const got = chars.slice(i, i + n);
-      if (got.length < n || long.includes(got.join(''))) continue;
-      const fits = long.filter((t) => {
-        const w = [...t];
-        return w.length === n && w.filter((c, k) => c !== got[k]).length === 1;
-      });
-      if (fits.length === 1) chars.splice(i, n, ...fits[0]);
-    }
-  return chars.join('');
-}
-
-/**
  * Town names (the kinds' `lexicon.towns`) put right in an OCR line, where the pixels allow it — towns
  * are many and alike, so unlike the few county names (fixPlaces) a town is put right only from
  * evidence: one character of the name read wrong with the recogniser's doubt (马镫镇 → 马蹬镇), or

@@ -15,7 +15,7 @@ import { preparePages, readTemplate, locateValues } from '../parse/read.js';
 import { templateOf, matchKey } from '../parse/template.js';
 import { normaliseValue } from '../parse/normalize.js';
 import type { FieldBox } from '../parse/position.js';
-import { distance, fixPlaces, fixTerms, repairTerms, repairTowns, stripHint } from './lexicon.js';
+import { distance, fixPlaces, repairTerms, repairTowns, stripHint } from './lexicon.js';
 import { isSurname } from '../core/names.js';
 import { codeFormat, readCode, type CodeFormat } from './constrained.js';
 import { formatOf, type FieldFormat } from '../core/formats.js';
@@ -609,7 +609,5 @@ export function ocrFix(kind: Kind, ptr: string, raw: string): string {
   if (s?.format) return raw;
   // A dash between Chinese numerals (一二—六室) is the numeral 一, one flat stroke like it.
   raw = raw.replace(/(?<=[零〇一二三四五六七八九十百千])[-—–－](?=[零〇一二三四五六七八九十百千])/g, '一');
-  // a matter of the trade (申请办理事项) is made of its words: one misread is put right
-  if (s?.['x-terms']) raw = fixTerms(raw, kind.def.lexicon?.terms ?? []);
   return chinesePunctuation(fixPlaces(raw, kind.def.lexicon?.places ?? []));
 }
