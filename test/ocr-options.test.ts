@@ -98,6 +98,24 @@ describe('ocr: spaces between Chinese and digits', () => {
     expect(spaced(8, 0.002)).toBe('路66');
     expect(spaced(4, 0.5)).toBe('路66');
   });
+  it('digits typed full-width (１０８８, a character’s width apart): the blank beside them is theirs, no space', () => {
+    const bin = new Uint8Array(W * 40);
+    const ink = (x0: number, x1: number) => {
+      for (let y = 8; y < 32; y++) for (let x = x0; x < x1; x++) bin[y * W + x] = 1;
+    };
+    // 路, then 1 0 8 8 each centred in a 28 px cell with 8 px of paper either side, then 号
+    ink(12, 40);
+    const chars = [{ ch: '路', p: 0.99, x0: 12, x1: 40, t: 2 }];
+    for (let k = 0; k < 4; k++) {
+      ink(48 + k * 28, 60 + k * 28);
+      chars.push({ ch: '1088'[k], p: 0.99, x0: 42 + k * 28, x1: 66 + k * 28, t: 4 + 2 * k });
+    }
+    ink(160, 188);
+    chars.push({ ch: '号', p: 0.99, x0: 160, x1: 188, t: 14 });
+    const l: OcrLine = { text: '路1088号', box: [10, 0, 190, 40], confidence: 0.99, chars };
+    spacesAtScriptChanges(l, bin, W);
+    expect(l.text).toBe('路1088号');
+  });
   it('a box that fits the ink (detected at a low resolution): the height of its ink is the measure', () => {
     // 6 px is a third of the box's height but a quarter of the text's: the blank beside a 1
     expect(spaced(6, 0, [10, 8, 200, 32])).toBe('路66');

@@ -607,6 +607,9 @@ export function spacesAtScriptChanges(l: OcrLine, bin: Uint8Array, width: number
     if (!((HAN.test(a.ch) && ALNUM.test(b.ch)) || (ALNUM.test(a.ch) && HAN.test(b.ch)))) continue;
     // dates and times (2026年3月2日 14时40分) have no spaces of their own, and 月's open side looks like one
     if (DATE_UNIT.test(a.ch) || DATE_UNIT.test(b.ch)) continue;
+    // letters or digits typed full-width (仲景路１０８８号) stand a character's width apart: the
+    // blank beside them is their own, not a space
+    if (fullWidthRun(l.chars, ALNUM.test(a.ch) ? i : i + 1, h)) continue;
     // the widest blank run between the two characters' centres
     const from = Math.round((a.x0 + a.x1) / 2),
       to = Math.round((b.x0 + b.x1) / 2);
@@ -640,6 +643,21 @@ export function spacesAtScriptChanges(l: OcrLine, bin: Uint8Array, width: number
 const SPACE_GAP = 0.3;
 const SPACE_GAP_SEEN = 0.24;
 const SPACE_SEEN = 0.01;
+
+/**
+ * Whether the run of letters and digits through chars[at] (two or more) steps from centre to centre
+ * by 0.85 of the text height or more: full-width forms, each as wide as a Chinese character
+ * (half-width digits step by about half of it).
+ */
+function fullWidthRun(chars: OcrLine['chars'], at: number, h: number): boolean {
+  let a = at,
+    z = at;
+  while (a > 0 && ALNUM.test(chars[a - 1].ch)) a--;
+  while (z < chars.length - 1 && ALNUM.test(chars[z + 1].ch)) z++;
+  if (z === a) return false;
+  const mid = (c: OcrLine['chars'][number]) => (c.x0 + c.x1) / 2;
+  return (mid(chars[z]) - mid(chars[a])) / (z - a) >= h * 0.85;
+}
 
 /** Rows of a box, first to last, that hold ink (two pixels or more: not a speck of noise). */
 function inkRows(bin: Uint8Array, width: number, b: Box): number {
