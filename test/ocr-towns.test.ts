@@ -104,18 +104,14 @@ describe('words of the trade put right from the recogniser’s runner-up (lexico
     expect(l.text).toBe('建设项目环境影响报告表审批');
     expect(l.chars[3].p).toBe(0.58);
   });
-  it('no runner-up that makes a word, a sure reading, or a word already there: as read', () => {
-    const far = read('建设项自环境', 3, 0.58, [['白', 0.4]]);
-    repairTerms(far, terms);
-    expect(far.text).toBe('建设项自环境');
-    const sure = read('建设项自环境', 3, 0.97, [['目', 0.03]]);
-    repairTerms(sure, terms);
-    expect(sure.text).toBe('建设项自环境');
-    const faint = read('建设项自环境', 3, 0.58, [['目', 0.01]]);
-    repairTerms(faint, terms);
-    expect(faint.text).toBe('建设项自环境');
-    const word = read('建设项目环境', 3, 0.58, [['自', 0.4]]);
-    repairTerms(word, terms);
-    expect(word.text).toBe('建设项目环境');
+  it.each([
+    ['no runner-up that makes a word', '建设项自环境', 0.58, '白', 0.4],
+    ['a sure reading', '建设项自环境', 0.97, '目', 0.03],
+    ['a runner-up too faint', '建设项自环境', 0.58, '目', 0.01],
+    ['a word already there', '建设项目环境', 0.58, '自', 0.4],
+  ] as const)('%s: as read', (_, text, p, alt, q) => {
+    const l = read(text, 3, p, [[alt, q]]);
+    repairTerms(l, terms);
+    expect(l.text).toBe(text);
   });
 });

@@ -273,7 +273,7 @@ function placed(r: Recognised, b: Box, c: Gray, width: number): OcrLine {
 async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<void> {
   const tails = lines.filter((l) => !l.variants && inkAfterText(bin, g.width, l));
   if (!tails.length) return;
-  const crops = tails.map((l) => padWide(padRight(crop(g, l.box[0], l.box[1], l.box[2], l.box[3]), l.box[3] - l.box[1])));
+  const crops = tails.map((l) => padWide(paperAfter(crop(g, l.box[0], l.box[1], l.box[2], l.box[3]), l.box[3] - l.box[1])));
   const rec = await recognize(crops);
   tails.forEach((l, i) => {
     const more = rec[i].text.trim();
@@ -286,16 +286,11 @@ async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<vo
   });
 }
 
+/** A crop with `n` pixels of white after its right edge. */
+const paperAfter = (c: Gray, n: number): Gray => padded(c, 0, c.width + Math.max(0, Math.round(n)));
+
 /** What a line's end may gain from reading it again: the small marks the recogniser drops there. */
 const TAIL_MARKS = /^[、，。,.]{1,2}$/u;
-
-/** White added after a crop's right edge. */
-function padRight(c: Gray, n: number): Gray {
-  const W = c.width + Math.max(0, Math.round(n));
-  const data = new Uint8Array(W * c.height).fill(255);
-  for (let y = 0; y < c.height; y++) data.set(c.data.subarray(y * c.width, (y + 1) * c.width), y * W);
-  return { width: W, height: c.height, data };
-}
 
 /** An RGB image as three one-channel images, and back. */
 function channels(rgb: Rgb): Gray[] {
@@ -594,7 +589,8 @@ export function spacesAtScriptChanges(l: OcrLine, bin: Uint8Array, width: number
   // text height, about the font size: from the detector's box, whose margin is about a third of
   // the text at 300 dpi; at lower resolution the box can fit the ink, then the rows the ink spans
   // (a Chinese character's height, blurred by a pixel or so) say it
-  const h = Math.max((l.box[3] - l.box[1]) / 1.35, inkRows(bin, width, l.box));
+  const rows = inkRowSpan(bin, width, l.box);
+  const h = Math.max((l.box[3] - l.box[1]) / 1.35, rows ? rows[1] - rows[0] + 1 : 0);
   const y0 = Math.round(l.box[1] + (l.box[3] - l.box[1]) * 0.15),
     y1 = Math.round(l.box[3] - (l.box[3] - l.box[1]) * 0.15);
   const blank = (x: number) => {
@@ -659,8 +655,8 @@ function fullWidthRun(chars: OcrLine['chars'], at: number, h: number): boolean {
   return (mid(chars[z]) - mid(chars[a])) / (z - a) >= h * 0.85;
 }
 
-/** Rows of a box, first to last, that hold ink (two pixels or more: not a speck of noise). */
-function inkRows(bin: Uint8Array, width: number, b: Box): number {
+/** The first and last rows of a box that hold ink (two pixels or more: not a speck of noise). */
+function inkRowSpan(bin: Uint8Array, width: number, b: Box): [number, number] | undefined {
   const [x0, y0, x1, y1] = b.map(Math.round);
   let first = -1,
     last = -1;
@@ -672,7 +668,7 @@ function inkRows(bin: Uint8Array, width: number, b: Box): number {
       last = y;
     }
   }
-  return first < 0 ? 0 : last - first + 1;
+  return first < 0 ? undefined : [first, last];
 }
 
 /** The recogniser's highest probability of a space between two time steps of a line. */
@@ -689,8 +685,11 @@ function spaceBetween(l: OcrLine, from: number | undefined, to: number | undefin
 /** Widen a crop narrower than twice its height with white on both sides. */
 function padWide(c: Gray): Gray {
   const W = Math.round(c.height * 2);
-  if (c.width >= W) return c;
-  const left = Math.floor((W - c.width) / 2);
+  return c.width >= W ? c : padded(c, Math.floor((W - c.width) / 2), W);
+}
+
+/** A crop on white `W` pixels wide, its left edge at `left`. */
+function padded(c: Gray, left: number, W: number): Gray {
   const data = new Uint8Array(W * c.height).fill(255);
   for (let y = 0; y < c.height; y++) data.set(c.data.subarray(y * c.width, (y + 1) * c.width), y * W + left);
   return { width: W, height: c.height, data };
@@ -788,17 +787,7 @@ const CODE_CROPS = 7;
 function codeCrops(g: Gray, bin: Uint8Array, b: Box): Gray[] {
   const [x0, y0, x1, y1] = b;
   const h = y1 - y0;
-  let a = -1,
-    z = -1;
-  for (let y = Math.max(0, Math.round(y0)); y < Math.min(g.height, y1); y++) {
-    let n = 0;
-    for (let x = Math.max(0, Math.round(x0)); x < Math.min(g.width, x1); x++) n += bin[y * g.width + x];
-    if (n >= 2) {
-      if (a < 0) a = y;
-      z = y;
-    }
-  }
-  if (a < 0) [a, z] = [y0, y1 - 1];
+  const [a, z] = inkRowSpan(bin, g.width, b) ?? [y0, y1 - 1];
   const t = z - a + 1;
   const ink = (m: number) => crop(g, x0, a - t * m, x1, z + 1 + t * m);
   const black = (c: Gray): Gray => ({ ...c, data: c.data.map((v) => (v < 140 ? 0 : 255)) });
