@@ -217,6 +217,20 @@ ${rows.join('\n')}
 }
 
 /**
+ * The advance widths of STSong-Light's proportional Latin (CIDs 1–95 of Adobe-GB1, U+0020–U+007E), in
+ * 1/1000 em, as iText and ReportLab write them into /W. Writing 500 for all of them instead would be
+ * wrong: a W (972) overprints the character after it in every viewer.
+ */
+const STSONG_ASCII = [
+  207, 270, 342, 467, 462, 797, 710, 239, 374, 374, 423, 605, 238, 375, 238, 334,
+  462, 462, 462, 462, 462, 462, 462, 462, 462, 462, 238, 238, 605, 605, 605, 344,
+  748, 684, 560, 695, 739, 563, 511, 729, 793, 318, 312, 666, 526, 896, 758, 772,
+  544, 772, 628, 465, 607, 753, 711, 972, 647, 620, 607, 374, 333, 374, 606, 500,
+  239, 417, 503, 427, 529, 415, 264, 444, 518, 241, 230, 495, 228, 793, 527, 524,
+  524, 504, 338, 336, 277, 517, 450, 652, 466, 452, 407, 370, 258, 370, 605,
+];
+
+/**
  * A PDF written object by object: text in STSong-Light, not embedded, through UniGB-UCS2-H (as
  * older office exporters and form tools write it), a 4-column table, check boxes drawn as squares:
  * ticked with a stroked √, filled, crossed, or empty. No glyph of the boxes is in the text layer.
@@ -226,8 +240,8 @@ export function cidPdf(r, { marks = ['tick', 'fill', 'cross'] } = {}) {
   const H = 841.89;
   const ops = [];
   const hex = (s) => [...s].map((c) => c.codePointAt(0).toString(16).padStart(4, '0')).join('');
-  // half-width for ASCII (CIDs 1–95 in Adobe-GB1), full width otherwise
-  const width = (s, size) => [...s].reduce((w, c) => w + (c.codePointAt(0) < 0x7f ? 0.5 : 1) * size, 0);
+  // ASCII is proportional (UniGB-UCS2-H maps U+0020–U+007E to CIDs 1–95), everything else full width
+  const width = (s, size) => [...s].reduce((w, c) => w + (c.codePointAt(0) < 0x7f ? STSONG_ASCII[c.codePointAt(0) - 0x20] / 1000 : 1) * size, 0);
   const text = (s, x, y, size = 10.5) => ops.push(`BT /F1 ${size} Tf 1 0 0 1 ${x.toFixed(2)} ${y.toFixed(2)} Tm <${hex(s)}> Tj ET`);
   const line = (x1, y1, x2, y2) => ops.push(`${x1.toFixed(2)} ${y1.toFixed(2)} m ${x2.toFixed(2)} ${y2.toFixed(2)} l S`);
   /** Text wrapped to a width, lines from the top of a cell, centred or not. */
@@ -308,7 +322,7 @@ export function cidPdf(r, { marks = ['tick', 'fill', 'cross'] } = {}) {
     `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${W} ${H}] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>`,
     `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
     '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>',
-    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>',
+    `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 7 0 R /DW 1000 /W [1 [${STSONG_ASCII.join(' ')}]] >>`,
     '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
   ];
   let pdf = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
