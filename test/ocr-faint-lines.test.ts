@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { binarize, dropRed, faintLines, type Gray, type Rgb } from '../src/ocr/image.js';
-import { findRules } from '../src/ocr/geometry.js';
+import { findRules, throughSeal } from '../src/ocr/geometry.js';
 
 /** A deterministic noise source (a scanner's grain), about ±`amp`. */
 function grain(seed: number, amp: number): () => number {
@@ -80,5 +80,23 @@ describe('ocr: faint ruled lines', () => {
     expect(r.lines!.data[at]).toBeLessThan(215);
     // and the ring itself, away from the line, is paper in both
     expect(r.lines!.data[60 * width + 200 - 1]).toBeGreaterThan(230);
+  });
+
+  describe('a vertical rule a seal covers', () => {
+    // a 200 dpi page: rows of cells at y 100, 200 and 300; red over x 300 from y 80 to 240
+    const width = 600,
+      height = 400;
+    const red = { width, height, data: new Uint8Array(width * height).fill(255) } as Gray;
+    for (let y = 80; y < 240; y++) for (let x = 280; x < 320; x++) red.data[y * width + x] = 0;
+    const h = [100, 200, 300].map((y) => ({ x0: 20, y0: y, x1: 580, y1: y }));
+
+    it('goes on through the seal to the row it stopped short of', () => {
+      expect(throughSeal({ x0: 300, y0: 240, x1: 300, y1: 300 }, h, red, 200)).toMatchObject({ y0: 200, y1: 300 });
+    });
+
+    it('stays where it meets a row already: the cell above has no border there', () => {
+      expect(throughSeal({ x0: 300, y0: 200, x1: 300, y1: 300 }, h, red, 200)).toMatchObject({ y0: 200, y1: 300 });
+      expect(throughSeal({ x0: 300, y0: 202, x1: 300, y1: 300 }, h, red, 200)).toMatchObject({ y0: 202, y1: 300 });
+    });
   });
 });

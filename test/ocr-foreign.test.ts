@@ -37,6 +37,20 @@ describe('ocr: a scan of an office-suite layout', () => {
   }, 120_000);
 });
 
+// Made by scripts/make-foreign-scans.mjs (class filled-pypdf-150-noisy): bangban's fillable form filled
+// by pypdf, whose long values it shrank to 5–6 pt, printed and scanned at 150 dpi with noise.
+describe('ocr: small print of a form filled by pypdf, 150 dpi', () => {
+  it('keeps the 、 that ends a wrapped line (编制、), reads 5-point print boxed tight (创新, 一二一六室), and flags every field read wrong', async () => {
+    const truth = JSON.parse(readFileSync(`${dir}/filled-pypdf-150.truth.json`, 'utf8'));
+    const r = await parseForm(bytes('filled-pypdf-150.jpg'));
+    expect(r.record.guidanceItem).toBe(truth.guidanceItem);
+    expect(r.record.applicant).toMatchObject({ address: truth.applicant.address });
+    const want = leaves(truth),
+      got = leaves(r.record);
+    for (const p of [...want.keys()].filter((p) => got.get(p) !== want.get(p))) expect(r.needsReview).toContain(p);
+  }, 120_000);
+});
+
 describe('ocr: pages that are not the form are refused', () => {
   it.each(['not-a-form-article.jpg', 'not-a-form-picture.jpg'])('%s: not-a-form, exit 2 with a Chinese reason', async (name) => {
     const e = await parseForm(bytes(name)).catch((x) => x as ParseFailure);

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { getKind } from '../src/kinds/index.js';
 import { skippedChar, toPageData, withSurname } from '../src/ocr/parse.js';
 import { joinSpaced, spacesAtScriptChanges, type OcrLine, type OcrPageImage } from '../src/ocr/page.js';
+import type { Box } from '../src/ocr/engine.js';
 
 // Option labels on a page without models: one line per option, a drawn box before each, the ticks
 // given. An option printed nowhere must not be "found" in another option's label.
@@ -153,5 +154,25 @@ describe('ocr: a spaced name whose second character is 一 (阎　一)', () => {
   it('…not across more than 1.6 characters, nor across a ruled line', () => {
     expect(joinSpaced([[100, 100, 140, 140], [210, 114, 250, 124]], bin, W, [])).toHaveLength(2);
     expect(joinSpaced([[100, 100, 140, 140], [185, 114, 225, 124]], bin, W, [{ x0: 160, x1: 161, y0: 90, y1: 150 }])).toHaveLength(2);
+  });
+});
+
+describe('ocr: small print the detector parted inside a word (室至一二一六室 at 150 dpi)', () => {
+  // 12 px characters on a 200 × 40 page; the detector boxed three characters on either side and left
+  // the three between them
+  const W = 200;
+  const ink = (chars: number[]) => {
+    const bin = new Uint8Array(W * 40);
+    for (const x0 of chars) for (let y = 12; y < 22; y++) for (let x = x0; x < x0 + 11; x++) bin[y * W + x] = 1;
+    return bin;
+  };
+  const sides = [10, 23, 36, 88, 101, 114];
+  const boxes = (): Box[] => [[10, 10, 47, 22], [88, 10, 125, 22]];
+  it('two boxes that each take in a character of the ink between them, and still have ink between them, are one line', () => {
+    expect(joinSpaced(boxes(), ink([...sides, 49, 62, 75]), W, [])).toEqual([[10, 10, 125, 22]]);
+  });
+  it('…not when paper parts them, nor across a ruled line', () => {
+    expect(joinSpaced(boxes(), ink(sides), W, [])).toHaveLength(2);
+    expect(joinSpaced(boxes(), ink([...sides, 49, 62, 75]), W, [{ x0: 67, x1: 68, y0: 0, y1: 40 }])).toHaveLength(2);
   });
 });

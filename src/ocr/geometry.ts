@@ -340,7 +340,7 @@ export function strokesOfText(bin: Uint8Array, width: number, r: Rule, dpi: numb
 /**
  * A vertical rule a seal broke (its grey line lost under the red where the red was taken out) goes
  * on to the horizontal rule it stops short of, above or below, when the gap (under an inch) runs
- * through the seal: red ink near most of its length.
+ * through the seal: red ink near most of its length. An end already on a horizontal rule stays.
  */
 export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
   const x = Math.round(r.x0);
@@ -359,11 +359,14 @@ export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
     return n > 0 && k >= n * 0.5;
   };
   const spans = (l: Rule) => l.x0 - 3 <= x && l.x1 + 3 >= x;
+  // an end on a horizontal rule is a corner of the table, not a break: the cell beyond it has no
+  // border there (a seal over the corner must not carry the line into the row above)
+  const corner = (y: number) => h.some((l) => spans(l) && Math.abs(l.y0 - y) <= Math.max(4, dpi / 40));
   const out = { ...r };
   const above = h.filter((l) => spans(l) && l.y0 < r.y0 - 3 && r.y0 - l.y0 < dpi).sort((a, b) => b.y0 - a.y0)[0];
-  if (above && sealed(above.y0, r.y0)) out.y0 = above.y0;
+  if (above && !corner(r.y0) && sealed(above.y0, r.y0)) out.y0 = above.y0;
   const below = h.filter((l) => spans(l) && l.y0 > r.y1 + 3 && l.y0 - r.y1 < dpi).sort((a, b) => a.y0 - b.y0)[0];
-  if (below && sealed(r.y1, below.y0)) out.y1 = below.y0;
+  if (below && !corner(r.y1) && sealed(r.y1, below.y0)) out.y1 = below.y0;
   return out;
 }
 
