@@ -23,12 +23,16 @@ export interface Rgb {
 /** Larger pages are scaled down to this many pixels on the long side (A4 at 300 dpi is 3508). */
 export const MAX_SIDE = 3600;
 
-/** Decode PNG/JPEG/TIFF/WebP bytes (first page/frame `page`) to RGB. */
-export async function decodeImage(bytes: Uint8Array, page = 0): Promise<Rgb> {
-  let img = sharp(bytes, { page, limitInputPixels: 20000 * 20000 }).rotate(); // honour EXIF orientation
+/**
+ * Decode PNG/JPEG/TIFF/WebP bytes (first page/frame `page`) to RGB, turned as their EXIF orientation
+ * says (`exif: false` for a JPEG out of a PDF, which viewers draw as stored).
+ */
+export async function decodeImage(bytes: Uint8Array, page = 0, { exif = true } = {}): Promise<Rgb> {
+  let img = sharp(bytes, { page, limitInputPixels: 20000 * 20000 });
+  if (exif) img = img.rotate();
   const meta = await sharp(bytes, { page }).metadata();
-  const w = meta.autoOrient?.width ?? meta.width ?? 0;
-  const h = meta.autoOrient?.height ?? meta.height ?? 0;
+  const w = (exif ? meta.autoOrient?.width : undefined) ?? meta.width ?? 0;
+  const h = (exif ? meta.autoOrient?.height : undefined) ?? meta.height ?? 0;
   let scale = 1;
   if (Math.max(w, h) > MAX_SIDE) {
     scale = MAX_SIDE / Math.max(w, h);

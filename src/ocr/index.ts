@@ -8,6 +8,7 @@ import type { Issue } from '../core/errors.js';
 import { decodeImage, imagePages, toJpeg } from './image.js';
 import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './page.js';
 import { openPdf, MAX_PDF_PAGES } from './pdf.js';
+import { pageJpegs } from './pdf-jpeg.js';
 import { parseOcr, type OcrField } from './parse.js';
 import { ParseFailure } from '../parse/pdf.js';
 import { matchKey, templateOf } from '../parse/template.js';
@@ -59,6 +60,14 @@ export async function ocrPages(bytes: Uint8Array, opts: OcrOptions = {}): Promis
   if (!type) throw new Error('不是可识别的图像或 PDF 文件');
   const out: OcrPageImage[] = [];
   if (type === 'pdf') {
+    const jpegs = await pageJpegs(bytes, MAX_PDF_PAGES);
+    if (jpegs) {
+      for (const [i, p] of jpegs.entries()) {
+        const img = await decodeImage(p.jpeg, 0, { exif: false });
+        out.push(await ocrImage({ ...img, dpi: (p.dpi * img.width) / p.width }, i, opts));
+      }
+      return out;
+    }
     const pdf = await openPdf(bytes);
     try {
       if (!pdf.images) throw new NoImages();

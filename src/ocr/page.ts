@@ -212,8 +212,11 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
     if (again.includes(i)) line.variants = variants.splice(0, CODE_CROPS).map((v) => v.steps);
     lines.push(line);
   });
+  lap('codes');
   await readDoubts(lines, g);
+  lap('doubts');
   await readTails(lines, g, bin);
+  lap('tails');
   dropContained(lines);
   trimOverlaps(lines);
   for (const l of lines) spacesAtScriptChanges(l, bin, width);
