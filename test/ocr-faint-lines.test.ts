@@ -91,12 +91,18 @@ describe('ocr: faint ruled lines', () => {
     const h = [100, 200, 300].map((y) => ({ x0: 20, y0: y, x1: 580, y1: y }));
 
     it('goes on through the seal to the row it stopped short of', () => {
-      expect(throughSeal({ x0: 300, y0: 240, x1: 300, y1: 300 }, h, red, 200)).toMatchObject({ y0: 200, y1: 300 });
+      expect(throughSeal({ x0: 300, y0: 240, x1: 300, y1: 300 }, h, [], red, 200)).toMatchObject({ y0: 200, y1: 300 });
     });
 
     it('stays where it meets a row already: the cell above has no border there', () => {
-      expect(throughSeal({ x0: 300, y0: 200, x1: 300, y1: 300 }, h, red, 200)).toMatchObject({ y0: 200, y1: 300 });
-      expect(throughSeal({ x0: 300, y0: 202, x1: 300, y1: 300 }, h, red, 200)).toMatchObject({ y0: 202, y1: 300 });
+      expect(throughSeal({ x0: 300, y0: 200, x1: 300, y1: 300 }, h, [], red, 200)).toMatchObject({ y0: 200, y1: 300 });
+      expect(throughSeal({ x0: 300, y0: 202, x1: 300, y1: 300 }, h, [], red, 200)).toMatchObject({ y0: 202, y1: 300 });
+    });
+
+    it('…but goes on through a row the seal wiped it from, when the line carries on beyond that row', () => {
+      const piece = { x0: 300, y0: 200, x1: 300, y1: 300 };
+      const beyond = { x0: 301, y0: 20, x1: 301, y1: 100 };
+      expect(throughSeal(piece, h, [piece, beyond], red, 200)).toMatchObject({ y0: 100, y1: 300 });
     });
   });
 });

@@ -171,8 +171,12 @@ describe('ocr: small print the detector parted inside a word (室至一二一六
   it('two boxes that each take in a character of the ink between them, and still have ink between them, are one line', () => {
     expect(joinSpaced(boxes(), ink([...sides, 49, 62, 75]), W, [])).toEqual([[10, 10, 125, 22]]);
   });
-  it('…not when paper parts them, nor across a ruled line', () => {
+  it('…not when paper parts them, or a speck, nor across a ruled line', () => {
     expect(joinSpaced(boxes(), ink(sides), W, [])).toHaveLength(2);
+    // two words a character apart with a speck of dust between them
+    const speck = ink([10, 23, 36, 60, 73, 86]);
+    for (const [x, y] of [[52, 16], [53, 16], [52, 17], [53, 17]]) speck[y * W + x] = 1;
+    expect(joinSpaced([[10, 10, 47, 22], [58, 10, 97, 22]], speck, W, [])).toHaveLength(2);
     expect(joinSpaced(boxes(), ink([...sides, 49, 62, 75]), W, [{ x0: 67, x1: 68, y0: 0, y1: 40 }])).toHaveLength(2);
   });
 });

@@ -4,7 +4,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PDFDocument, degrees, rgb } from 'pdf-lib';
+import { PDFDocument, PDFName, degrees, rgb } from 'pdf-lib';
+import { ocrPages } from '../src/ocr/index.js';
 import { onlyImageDrawn, pageJpegs } from '../src/ocr/pdf-jpeg.js';
 
 const jpeg = readFileSync('fixtures/scans/application-photo.jpg');
@@ -48,8 +49,26 @@ describe('ocr: a scanned PDF read from its JPEGs', () => {
   it('a page with more on it, turned, or a PDF with text is left to the renderer', async () => {
     expect(await pageJpegs(await scanPdf((p) => p.drawRectangle({ x: 10, y: 10, width: 50, height: 20, color: rgb(1, 0, 0) })), 6)).toBeUndefined();
     expect(await pageJpegs(await scanPdf((p) => p.setRotation(degrees(90))), 6)).toBeUndefined();
+    // a stamp or typed text added as an annotation
+    expect(await pageJpegs(await scanPdf((p) => p.node.set(PDFName.of('Annots'), p.doc.context.obj([p.doc.context.obj({ Type: 'Annot', Subtype: 'FreeText', Rect: [10, 10, 100, 40] })]))), 6)).toBeUndefined();
+    // the image stretched over a page of another shape
+    const stretched = await PDFDocument.create();
+    stretched.addPage([595.28, 600]).drawImage(await stretched.embedJpg(jpeg), { x: 0, y: 0, width: 595.28, height: 600 });
+    expect(await pageJpegs(await stretched.save(), 6)).toBeUndefined();
     expect(await pageJpegs(await scanPdf((p) => p.drawText('Hello', { x: 50, y: 50 })), 6)).toBeUndefined();
     expect(await pageJpegs(new Uint8Array(readFileSync('fixtures/foreign/application-cid-stsong.pdf')), 6)).toBeUndefined();
     expect(await pageJpegs(new TextEncoder().encode('%PDF-1.4 not really'), 6)).toBeUndefined();
   });
+  it('a JPEG that does not decode cleanly is drawn by pdf.js instead, not refused', async () => {
+    const doc = await PDFDocument.create();
+    const img = await doc.embedJpg(jpeg);
+    // the scan cut short: libjpeg stops with a warning that sharp takes for an error
+    (img as unknown as { embedder: { imageData: Uint8Array } }).embedder.imageData = new Uint8Array(jpeg.subarray(0, Math.round(jpeg.length * 0.8)));
+    doc.addPage([595.28, 841.89]).drawImage(img, { x: 0, y: 0, width: 595.28, height: 841.89 });
+    const bytes = await doc.save();
+    expect(await pageJpegs(bytes, 6)).toHaveLength(1);
+    const pages = await ocrPages(bytes);
+    expect(pages).toHaveLength(1);
+    expect(pages[0].page.lines.length).toBeGreaterThan(10);
+  }, 120_000);
 });

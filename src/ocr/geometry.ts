@@ -340,9 +340,10 @@ export function strokesOfText(bin: Uint8Array, width: number, r: Rule, dpi: numb
 /**
  * A vertical rule a seal broke (its grey line lost under the red where the red was taken out) goes
  * on to the horizontal rule it stops short of, above or below, when the gap (under an inch) runs
- * through the seal: red ink near most of its length. An end already on a horizontal rule stays.
+ * through the seal: red ink near most of its length. An end already on a horizontal rule stays,
+ * unless the column goes on beyond the next row (`v`: the other vertical rules).
  */
-export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
+export function throughSeal(r: Rule, h: Rule[], v: Rule[], red: Gray, dpi: number): Rule {
   const x = Math.round(r.x0);
   const near = Math.max(4, Math.round(dpi / 15));
   const isRed = (y: number) => {
@@ -361,12 +362,17 @@ export function throughSeal(r: Rule, h: Rule[], red: Gray, dpi: number): Rule {
   const spans = (l: Rule) => l.x0 - 3 <= x && l.x1 + 3 >= x;
   // an end on a horizontal rule is a corner of the table, not a break: the cell beyond it has no
   // border there (a seal over the corner must not carry the line into the row above)
-  const corner = (y: number) => h.some((l) => spans(l) && Math.abs(l.y0 - y) <= Math.max(4, dpi / 40));
+  const tol = Math.max(4, dpi / 40);
+  const corner = (y: number) => h.some((l) => spans(l) && Math.abs(l.y0 - y) <= tol);
+  // …unless another piece of the line, at the same x, meets the next row from beyond it: then the
+  // seal wiped the line over a whole row
+  const goesOn = (row: Rule, up: boolean) =>
+    v.some((o) => o !== r && Math.abs(o.x0 - x) <= tol && (up ? o.y0 < row.y0 && Math.abs(o.y1 - row.y0) <= tol : o.y1 > row.y0 && Math.abs(o.y0 - row.y0) <= tol));
   const out = { ...r };
   const above = h.filter((l) => spans(l) && l.y0 < r.y0 - 3 && r.y0 - l.y0 < dpi).sort((a, b) => b.y0 - a.y0)[0];
-  if (above && !corner(r.y0) && sealed(above.y0, r.y0)) out.y0 = above.y0;
+  if (above && (!corner(r.y0) || goesOn(above, true)) && sealed(above.y0, r.y0)) out.y0 = above.y0;
   const below = h.filter((l) => spans(l) && l.y0 > r.y1 + 3 && l.y0 - r.y1 < dpi).sort((a, b) => a.y0 - b.y0)[0];
-  if (below && !corner(r.y1) && sealed(r.y1, below.y0)) out.y1 = below.y0;
+  if (below && (!corner(r.y1) || goesOn(below, false)) && sealed(r.y1, below.y0)) out.y1 = below.y0;
   return out;
 }
 

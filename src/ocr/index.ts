@@ -5,10 +5,10 @@
  * confidence per field; fields below the threshold are marked `needsReview`.
  */
 import type { Issue } from '../core/errors.js';
-import { decodeImage, imagePages, toJpeg } from './image.js';
+import { decodeImage, imagePages, toJpeg, type Rgb } from './image.js';
 import { ocrImage, type OcrOptions, type OcrPage, type OcrPageImage } from './page.js';
-import { openPdf, MAX_PDF_PAGES } from './pdf.js';
-import { pageJpegs } from './pdf-jpeg.js';
+import { openPdf, MAX_PDF_PAGES, type PdfPages } from './pdf.js';
+import { pageJpegs, type PageJpeg } from './pdf-jpeg.js';
 import { parseOcr, type OcrField } from './parse.js';
 import { ParseFailure } from '../parse/pdf.js';
 import { matchKey, templateOf } from '../parse/template.js';
@@ -60,26 +60,39 @@ export async function ocrPages(bytes: Uint8Array, opts: OcrOptions = {}): Promis
   if (!type) throw new Error('不是可识别的图像或 PDF 文件');
   const out: OcrPageImage[] = [];
   if (type === 'pdf') {
+    // a scanner's PDF is read from its JPEGs; a page whose JPEG does not decode cleanly, and any
+    // other PDF, is drawn by pdf.js
     const jpegs = await pageJpegs(bytes, MAX_PDF_PAGES);
-    if (jpegs) {
-      for (const [i, p] of jpegs.entries()) {
-        const img = await decodeImage(p.jpeg, 0, { exif: false });
-        out.push(await ocrImage({ ...img, dpi: (p.dpi * img.width) / p.width }, i, opts));
-      }
-      return out;
-    }
-    const pdf = await openPdf(bytes);
+    let pdf: PdfPages | undefined;
     try {
+      if (jpegs) {
+        for (const [i, p] of jpegs.entries()) {
+          const img = (await jpegPage(p)) ?? (await (pdf ??= await openPdf(bytes)).render(i));
+          out.push(await ocrImage(img, i, opts));
+        }
+        return out;
+      }
+      pdf = await openPdf(bytes);
       if (!pdf.images) throw new NoImages();
       for (let i = 0; i < Math.min(pdf.numPages, MAX_PDF_PAGES); i++) out.push(await ocrImage(await pdf.render(i), i, opts));
     } finally {
-      await pdf.close();
+      await pdf?.close();
     }
     return out;
   }
   const n = type === 'tiff' ? Math.min(MAX_IMAGE_PAGES, await imagePages(bytes)) : 1;
   for (let i = 0; i < n; i++) out.push(await ocrImage(await decodeImage(bytes, i), i, opts));
   return out;
+}
+
+/** A PDF page's JPEG (`pdf-jpeg.ts`) decoded, at the page's resolution; undefined if it does not decode cleanly. */
+async function jpegPage(p: PageJpeg): Promise<Rgb | undefined> {
+  try {
+    const img = await decodeImage(p.jpeg, 0, { exif: false });
+    return { ...img, dpi: (p.dpi * img.width) / p.width };
+  } catch {
+    return undefined;
+  }
 }
 
 /** One field as read: confidence 0–1, the 1-based page, and whether staff should check it. */

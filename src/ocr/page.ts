@@ -189,7 +189,7 @@ export async function ocrImage(rgb: Rgb, index = 0, opts: OcrOptions = {}): Prom
   const length = (r: typeof rules) => [...r.h, ...r.v].reduce((a, l) => a + l.x1 - l.x0 + l.y1 - l.y0, 0);
   if (length(faint) > length(rules) * 1.33) rules = faint;
   rules = { h: rules.h, v: rules.v.filter((r) => !strokesOfText(bin, width, r, dpi)) };
-  if (red) rules.v = rules.v.map((r) => throughSeal(r, rules.h, red!, dpi));
+  if (red) rules.v = rules.v.map((r, _, v) => throughSeal(r, rules.h, v, red!, dpi));
   const pt = dpi / 72;
   const squares = findSquares(bin, width, height, Math.round(5 * pt), Math.round(16 * pt));
   lap('rules+squares');
@@ -287,7 +287,7 @@ async function readDoubts(lines: OcrLine[], g: Gray): Promise<void> {
   });
   const rec = await recognize(crops);
   doubtful.forEach((l, i) => {
-    const again = placed(rec[i], l.box, crops[i], Infinity);
+    const again = placed(rec[i], l.box, crops[i], g.width);
     const was = l.chars.filter((c) => c.ch.trim()),
       now = again.chars.filter((c) => c.ch.trim());
     if (now.length !== was.length) return;
@@ -303,8 +303,8 @@ const DOUBT = 0.75;
 /**
  * The recogniser may drop a small mark at the very end of its crop (the 、 that ends a wrapped line):
  * a line whose box holds ink past its last character read has its end (its last characters and
- * that ink) read again on its own, with a line height of paper either side. A 、，。 that then
- * follows the same last characters is added to the line. (The whole line read again with paper
+ * that ink) read again on its own, with a line height of paper either side. A 、，。 or comma that
+ * then follows the same last two characters is added to the line (a full stop after Latin only). (The whole line read again with paper
  * after it finds the mark less often: at 150 dpi it is a few pixels in a long crop.)
  */
 async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<void> {
@@ -323,9 +323,10 @@ async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<vo
   tails.forEach((l, i) => {
     const last = l.chars.filter((c) => c.ch.trim()).slice(-2).map((c) => c.ch).join('');
     const more = rec[i].text.replace(/\s/gu, '');
-    const mark = more.match(/[、，。,.]{1,2}$/u)?.[0];
+    // (a full stop only after a letter or digit: after Chinese, a speck read as one)
+    const mark = more.match(/[、，。,]{1,2}$/u)?.[0] ?? (/[A-Za-z0-9]$/u.test(last) ? more.match(/\.$/u)?.[0] : undefined);
     if (!mark || !more.slice(0, -mark.length).endsWith(last)) return;
-    const added = placed(rec[i], ends[i], crops[i], Infinity).chars.filter((c) => c.ch.trim()).slice(-[...mark].length);
+    const added = placed(rec[i], ends[i], crops[i], g.width).chars.filter((c) => c.ch.trim()).slice(-[...mark].length);
     l.chars.push(...added.map(({ t: _, ...c }) => c));
     l.text += mark;
   });
@@ -817,20 +818,29 @@ export function joinSpaced(boxes: Box[], bin: Uint8Array, width: number, v: Rule
       else b[0] = Math.max(0, last - H * 0.3);
     }
   }
-  // Boxes on a row that are less than a character apart with ink still between them (more than each
-  // could take in) hold one line the detector parted inside a word: 一二一 in small print, where 二 was
-  // cut in two and its halves lost.
+  // Boxes on a row less than a character apart with a stroke still between them (ink that neither could
+  // take in) hold one line the detector parted inside a word: 一二一 in small print, where 二 was cut
+  // in two and its halves lost.
   out.sort((a, b) => a[0] - b[0]);
   for (let i = 0; i + 1 < out.length; i++) {
     const a = out[i];
     const j = out.findIndex((b, k) => k > i && sameRow(a, b) && b[0] >= a[2] && b[0] - a[2] <= Math.min(h(a), h(b)));
     if (j < 0) continue;
     const b = out[j];
-    const y0 = Math.round(Math.max(a[1], b[1])),
-      y1 = Math.round(Math.min(a[3], b[3]));
-    let bridged = false;
-    for (let x = Math.ceil(a[2]); x < b[0] && !bridged; x++) for (let y = y0; y < y1 && !bridged; y++) bridged = bin[y * width + x] > 0;
-    if (!bridged || ruleBetween(a[2] - 2, b[0] + 2, y0, y1)) continue;
+    const H = Math.min(h(a), h(b));
+    const top = Math.max(a[1], b[1]),
+      bottom = Math.min(a[3], b[3]);
+    // a stroke several pixels long within the row (二's lie near its top and bottom), not a speck or
+    // a neighbouring row's descender
+    const y0 = Math.round(top + (bottom - top) * 0.15),
+      y1 = Math.round(bottom - (bottom - top) * 0.15);
+    let columns = 0;
+    for (let x = Math.ceil(a[2]); x < b[0]; x++) {
+      let ink = false;
+      for (let y = y0; y < y1 && !ink; y++) ink = bin[y * width + x] > 0;
+      if (ink) columns++;
+    }
+    if (columns < Math.max(3, H * 0.2) || ruleBetween(a[2] - 2, b[0] + 2, top, bottom)) continue;
     out[i] = [a[0], Math.min(a[1], b[1]), b[2], Math.max(a[3], b[3])];
     out.splice(j, 1);
     i--;

@@ -39,11 +39,16 @@ type Page = ReturnType<PDFDocument['getPage']>;
 
 function pageJpeg(doc: PDFDocument, page: Page): PageJpeg | undefined {
   if (page.getRotation().angle % 360 !== 0) return undefined;
+  // annotations (a stamp, typed text, filled fields) are drawn by the renderer over the scan
+  const annots = page.node.Annots();
+  if (annots && annots.size() > 0) return undefined;
   const drawn = onlyImageDrawn(contentOf(doc, page));
   if (!drawn) return undefined;
   const box = page.getMediaBox();
-  const [a, b, c, d, e, f] = drawn.matrix;
+  const crop = page.getCropBox();
   const near = (x: number, y: number) => Math.abs(x - y) <= Math.max(1, Math.abs(y) * 0.01);
+  if (!(box.width > 0 && box.height > 0) || ![[crop.x, box.x], [crop.y, box.y], [crop.width, box.width], [crop.height, box.height]].every(([p, q]) => near(p, q))) return undefined;
+  const [a, b, c, d, e, f] = drawn.matrix;
   if (!(near(a, box.width) && near(d, box.height) && near(b, 0) && near(c, 0) && near(e, box.x) && near(f, box.y))) return undefined;
   const obj = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.lookup(PDFName.of(drawn.name));
   if (!(obj instanceof PDFRawStream)) return undefined;
@@ -60,9 +65,13 @@ function pageJpeg(doc: PDFDocument, page: Page): PageJpeg | undefined {
   if (name('Subtype') !== '/Image' || name('Filter') !== '/DCTDecode' || num('BitsPerComponent') !== 8) return undefined;
   if (!['/DeviceRGB', '/DeviceGray'].includes(name('ColorSpace') ?? '')) return undefined;
   // an inverted, masked or stencil image is not what the JPEG shows
-  if (dict.has(PDFName.of('Decode')) || dict.has(PDFName.of('SMask')) || dict.has(PDFName.of('Mask')) || dict.has(PDFName.of('ImageMask'))) return undefined;
-  const width = num('Width');
-  if (!width) return undefined;
+  // (and DecodeParms' ColorTransform changes the colours pdf.js decodes)
+  if (['Decode', 'DecodeParms', 'SMask', 'Mask', 'ImageMask'].some((k) => dict.has(PDFName.of(k)))) return undefined;
+  const width = num('Width'),
+    height = num('Height');
+  // an image stretched to the page is left to the renderer, which draws it so (a few per cent, what a
+  // page straightened onto a larger canvas gets when drawn over A4, reads the same either way)
+  if (!width || !height || Math.abs((width / height) * (box.height / box.width) - 1) > 0.05) return undefined;
   const dpi = (width / box.width) * 72;
   if (dpi < DPI_RANGE[0] || dpi > DPI_RANGE[1]) return undefined;
   return { jpeg: obj.contents, width, dpi };
