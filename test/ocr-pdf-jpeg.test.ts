@@ -9,6 +9,7 @@ import { ocrPages } from '../src/ocr/index.js';
 import { onlyImageDrawn, pageJpegs } from '../src/ocr/pdf-jpeg.js';
 
 const jpeg = readFileSync('fixtures/scans/application-photo.jpg');
+const drawn = (content: string) => onlyImageDrawn(new TextEncoder().encode(content));
 
 /** An A4 PDF of the JPEG drawn over the page, changed by `more`. */
 async function scanPdf(more: (p: ReturnType<PDFDocument['addPage']>) => void = () => {}): Promise<Uint8Array> {
@@ -23,18 +24,18 @@ async function scanPdf(more: (p: ReturnType<PDFDocument['addPage']>) => void = (
 describe('ocr: a scanned PDF read from its JPEGs', () => {
   it('what a content stream that only draws an image draws, and with which matrix', () => {
     // pdf-lib's drawImage
-    expect(onlyImageDrawn('q\n1 0 0 1 0 0 cm\n1 0 0 1 0 0 cm\n595.28 0 0 841.89 0 0 cm\n1 0 0 1 0 0 cm\n/Image-1 Do\nQ\n')).toEqual({ name: 'Image-1', matrix: [595.28, 0, 0, 841.89, 0, 0] });
+    expect(drawn('q\n1 0 0 1 0 0 cm\n1 0 0 1 0 0 cm\n595.28 0 0 841.89 0 0 cm\n1 0 0 1 0 0 cm\n/Image-1 Do\nQ\n')).toEqual({ name: 'Image-1', matrix: [595.28, 0, 0, 841.89, 0, 0] });
     // img2pdf's, and a translation composed with a scale
-    expect(onlyImageDrawn('q 595 0 0 842 0 0 cm /Im0 Do Q')?.matrix).toEqual([595, 0, 0, 842, 0, 0]);
-    expect(onlyImageDrawn('q 1 0 0 1 10 20 cm 2 0 0 3 0 0 cm /Im0 Do Q')?.matrix).toEqual([2, 0, 0, 3, 10, 20]);
+    expect(drawn('q 595 0 0 842 0 0 cm /Im0 Do Q')?.matrix).toEqual([595, 0, 0, 842, 0, 0]);
+    expect(drawn('q 1 0 0 1 10 20 cm 2 0 0 3 0 0 cm /Im0 Do Q')?.matrix).toEqual([2, 0, 0, 3, 10, 20]);
     // a matrix set inside q … Q is gone after it
-    expect(onlyImageDrawn('q 2 0 0 2 0 0 cm Q q 595 0 0 842 0 0 cm /Im0 Do Q')?.matrix).toEqual([595, 0, 0, 842, 0, 0]);
+    expect(drawn('q 2 0 0 2 0 0 cm Q q 595 0 0 842 0 0 cm /Im0 Do Q')?.matrix).toEqual([595, 0, 0, 842, 0, 0]);
   });
   it('…and nothing for a stream that draws anything else', () => {
-    expect(onlyImageDrawn('q 595 0 0 842 0 0 cm /Im0 Do Q 0 0 10 10 re f')).toBeUndefined();
-    expect(onlyImageDrawn('BT /F1 12 Tf (a) Tj ET q 595 0 0 842 0 0 cm /Im0 Do Q')).toBeUndefined();
-    expect(onlyImageDrawn('q 595 0 0 842 0 0 cm /Im0 Do /Im1 Do Q')).toBeUndefined();
-    expect(onlyImageDrawn('')).toBeUndefined();
+    expect(drawn('q 595 0 0 842 0 0 cm /Im0 Do Q 0 0 10 10 re f')).toBeUndefined();
+    expect(drawn('BT /F1 12 Tf (a) Tj ET q 595 0 0 842 0 0 cm /Im0 Do Q')).toBeUndefined();
+    expect(drawn('q 595 0 0 842 0 0 cm /Im0 Do /Im1 Do Q')).toBeUndefined();
+    expect(drawn('')).toBeUndefined();
   });
   it('a page that is one JPEG over the whole page gives the JPEG as stored, and its resolution', async () => {
     const pages = await pageJpegs(await scanPdf(), 6);

@@ -282,8 +282,7 @@ async function readDoubts(lines: OcrLine[], g: Gray): Promise<void> {
     const h = y1 - y0;
     const reach = Math.max(1, Math.round(h * 0.12)),
       paper = Math.max(2, Math.round(h * 0.15));
-    const c = crop(g, x0, Math.max(0, y0 - reach), x1, Math.min(g.height, y1 + reach));
-    return padded(c, Math.round(h), c.width + 2 * Math.round(h), paper);
+    return onPaper(crop(g, x0, Math.max(0, y0 - reach), x1, Math.min(g.height, y1 + reach)), h, paper);
   });
   const rec = await recognize(crops);
   doubtful.forEach((l, i) => {
@@ -304,8 +303,9 @@ const DOUBT = 0.75;
  * The recogniser may drop a small mark at the very end of its crop (the 、 that ends a wrapped line):
  * a line whose box holds ink past its last character read has its end (its last characters and
  * that ink) read again on its own, with a line height of paper either side. A 、，。 or comma that
- * then follows the same last two characters is added to the line (a full stop after Latin only). (The whole line read again with paper
- * after it finds the mark less often: at 150 dpi it is a few pixels in a long crop.)
+ * then follows the same last two characters is added to the line (a full stop after Latin only).
+ * (The whole line read again with paper after it finds the mark less often: at 150 dpi it is a
+ * few pixels in a long crop.)
  */
 async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<void> {
   const tails = lines.filter((l) => !l.variants && inkAfterText(bin, g.width, l));
@@ -314,11 +314,7 @@ async function readTails(lines: OcrLine[], g: Gray, bin: Uint8Array): Promise<vo
     const cs = l.chars.filter((c) => c.ch.trim());
     return [Math.max(l.box[0], cs[Math.max(0, cs.length - TAIL_CHARS)].x0 - 2), l.box[1], l.box[2], l.box[3]];
   });
-  const crops = ends.map((b) => {
-    const c = crop(g, b[0], b[1], b[2], b[3]);
-    const h = Math.round(b[3] - b[1]);
-    return padded(c, h, c.width + 2 * h);
-  });
+  const crops = ends.map((b) => onPaper(crop(g, b[0], b[1], b[2], b[3]), b[3] - b[1]));
   const rec = await recognize(crops);
   tails.forEach((l, i) => {
     const last = l.chars.filter((c) => c.ch.trim()).slice(-2).map((c) => c.ch).join('');
@@ -729,6 +725,12 @@ function spaceBetween(l: OcrLine, from: number | undefined, to: number | undefin
 function padWide(c: Gray): Gray {
   const W = Math.round(c.height * 2);
   return c.width >= W ? c : padded(c, Math.floor((W - c.width) / 2), W);
+}
+
+/** A crop with `side` pixels of white left and right and `top` above and below (read again, centred: `placed`). */
+function onPaper(c: Gray, side: number, top = 0): Gray {
+  const s = Math.round(side);
+  return padded(c, s, c.width + 2 * s, top);
 }
 
 /** A crop on white `W` pixels wide, its left edge at `left`, with `top` rows of white above and below. */

@@ -12,6 +12,9 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 
+/** The resolutions scanned pages are drawn at: their images' own, within these. */
+export const SCAN_DPI: readonly [number, number] = [150, 400];
+
 /** Pages read from the start of a PDF (forms are one or two pages). */
 export const MAX_PDF_PAGES = 6;
 
@@ -62,7 +65,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfPages> {
           const w = typeof a[1] === 'number' ? a[1] : ((a[0] as { width?: number })?.width ?? 0);
           imgW = Math.max(imgW, w);
         }
-      const dpi = Math.min(400, Math.max(150, imgW ? (imgW / base.width) * 72 : 200));
+      const dpi = Math.min(SCAN_DPI[1], Math.max(SCAN_DPI[0], imgW ? (imgW / base.width) * 72 : 200));
       const scale = dpi / 72;
       const vp = page.getViewport({ scale });
       const W = Math.round(vp.width),

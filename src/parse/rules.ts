@@ -4,7 +4,8 @@
  * browsers draw borders), count; curves and text are skipped. pdf.js could give the same through its
  * operator list, but that also builds every glyph and costs ten times more.
  */
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, decodePDFRawStream, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFDocument } from 'pdf-lib';
+import { ID, Lexer, MAX_CONTENT, decodeStream, mul, pageContent, type M } from './content.js';
 
 /** A horizontal (y1 = y2) or vertical (x1 = x2) line in page space, y pointing up. */
 export interface Segment {
@@ -34,57 +35,12 @@ export interface Rules {
 /** Shapes up to this size (points) are kept as ink: check boxes and their marks. */
 const MAX_MARK = 20;
 
-type M = [number, number, number, number, number, number];
-const ID: M = [1, 0, 0, 1, 0, 0];
-const mul = (m: M, n: M): M => [
-  m[0] * n[0] + m[1] * n[2],
-  m[0] * n[1] + m[1] * n[3],
-  m[2] * n[0] + m[3] * n[2],
-  m[2] * n[1] + m[3] * n[3],
-  m[4] * n[0] + m[5] * n[2] + n[4],
-  m[4] * n[1] + m[5] * n[3] + n[5],
-];
 const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
-
-/** Upper bound on content-stream bytes read per page (a form page has tens of kilobytes). */
-const MAX_CONTENT = 8 * 1024 * 1024;
 
 export function pageRules(doc: PDFDocument, pageIndex: number): Rules {
   const page = doc.getPage(pageIndex);
   const out: Rules = { h: [], v: [], ink: [] };
-  const contents = page.node.Contents();
-  const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r) as PDFObject) : contents ? [contents] : [];
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (const s of streams) {
-    const bytes = decode(s);
-    if (!bytes) continue;
-    total += bytes.length;
-    if (total > MAX_CONTENT) break;
-    chunks.push(bytes, new Uint8Array([10]));
-  }
-  const data = concat(chunks);
-  run(doc, data, page.node.Resources(), ID, out, 0);
-  return out;
-}
-
-function decode(s: PDFObject | undefined): Uint8Array | undefined {
-  if (!(s instanceof PDFRawStream)) return undefined;
-  try {
-    return decodePDFRawStream(s).decode();
-  } catch {
-    return undefined;
-  }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const n = chunks.reduce((a, c) => a + c.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
+  run(doc, pageContent(doc, page).data, page.node.Resources(), ID, out, 0);
   return out;
 }
 
@@ -205,7 +161,7 @@ function form(doc: PDFDocument, resources: PDFDict | undefined, name: string, ct
   const x = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
   if (!(x instanceof PDFRawStream)) return;
   if (x.dict.get(PDFName.of('Subtype')) !== PDFName.of('Form')) return;
-  const bytes = decode(x);
+  const bytes = decodeStream(x);
   if (!bytes || bytes.length > MAX_CONTENT) return;
   const mat = x.dict.lookup(PDFName.of('Matrix'));
   let m: M = ID;
@@ -261,78 +217,5 @@ function fill(subs: Sub[], out: Rules): void {
       add(out, [x0, y0], [x0, y1]);
       add(out, [x1, y0], [x1, y1]);
     }
-  }
-}
-
-type Token = number | { kind: 'op' | 'name' | 'other'; value: string };
-
-const WS = new Set([0, 9, 10, 12, 13, 32]);
-const DELIM = new Set([40, 41, 60, 62, 91, 93, 123, 125, 47, 37]);
-
-/** A PDF content-stream lexer that keeps only numbers, names and operators. */
-class Lexer {
-  private i = 0;
-  constructor(private d: Uint8Array) {}
-  next(): Token | undefined {
-    const d = this.d;
-    for (;;) {
-      while (this.i < d.length && WS.has(d[this.i])) this.i++;
-      if (this.i >= d.length) return undefined;
-      const c = d[this.i];
-      if (c === 37) {
-        while (this.i < d.length && d[this.i] !== 10 && d[this.i] !== 13) this.i++;
-        continue;
-      }
-      if (c === 40) {
-        this.skipString();
-        return { kind: 'other', value: '' };
-      }
-      if (c === 60) {
-        if (d[this.i + 1] === 60) {
-          this.i += 2;
-          return { kind: 'other', value: '<<' };
-        }
-        while (this.i < d.length && d[this.i] !== 62) this.i++;
-        this.i++;
-        return { kind: 'other', value: '' };
-      }
-      if (c === 62) {
-        this.i += d[this.i + 1] === 62 ? 2 : 1;
-        return { kind: 'other', value: '>>' };
-      }
-      if (c === 91 || c === 93 || c === 123 || c === 125 || c === 41) {
-        this.i++;
-        return { kind: 'other', value: String.fromCharCode(c) };
-      }
-      const start = c === 47 ? ++this.i : this.i;
-      while (this.i < d.length && !WS.has(d[this.i]) && !DELIM.has(d[this.i])) this.i++;
-      if (this.i === start && c !== 47) {
-        this.i++;
-        continue;
-      }
-      let s = '';
-      for (let k = start; k < this.i; k++) s += String.fromCharCode(d[k]);
-      if (c === 47) return { kind: 'name', value: s };
-      if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(s)) return Number(s);
-      return { kind: 'op', value: s };
-    }
-  }
-  private skipString(): void {
-    const d = this.d;
-    let depth = 0;
-    while (this.i < d.length) {
-      const c = d[this.i++];
-      if (c === 92) this.i++;
-      else if (c === 40) depth++;
-      else if (c === 41 && --depth === 0) return;
-    }
-  }
-  /** Skip from after BI to after EI (the image data is binary). */
-  skipInlineImage(): void {
-    const d = this.d;
-    while (this.i < d.length - 1 && !(d[this.i] === 73 && d[this.i + 1] === 68 && WS.has(d[this.i + 2] ?? 32))) this.i++;
-    this.i += 3;
-    while (this.i < d.length - 2 && !(WS.has(d[this.i - 1]) && d[this.i] === 69 && d[this.i + 1] === 73 && (WS.has(d[this.i + 2]) || this.i + 2 >= d.length))) this.i++;
-    this.i += 2;
   }
 }
